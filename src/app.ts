@@ -1,0 +1,63 @@
+// Builds the Fastify application — plugins and routes — without listening, so tests and main.ts
+// share exactly the same app.
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { createHash } from 'node:crypto'
+import { bearerToken, registerAuth } from './http/auth.js'
+import { registerProblemHandlers } from './http/problem.js'
+import { forceRoutes } from './http/routes/forces.js'
+import { incidentRoutes } from './http/routes/incidents.js'
+import { notificationRoutes } from './http/routes/notifications.js'
+import { operationsRoutes } from './http/routes/operations.js'
+import { schoolRoutes } from './http/routes/schools.js'
+import type { Services } from './services.js'
+
+export async function buildApp(services: Services, opts: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    bodyLimit: services.config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    disableRequestLogging: false,
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<ZodTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  registerProblemHandlers(app)
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'", "'unsafe-inline'"] },
+    },
+  })
+  await app.register(rateLimit, {
+    max: opts.rateLimitPerMinute ?? 1200,
+    timeWindow: '1 minute',
+    // Per token where there is one (hashed: the secret never becomes a map key), else per address.
+    keyGenerator: (request) => {
+      const token = bearerToken(request)
+      return token ? `t:${createHash('sha256').update(token).digest('base64url').slice(0, 22)}` : `ip:${request.ip}`
+    },
+    allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
+  })
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'encompass-notify', version: '1', description: 'Operation Encompass notifications: police incidents in, Key Adult e-mails out before the next school day.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  registerAuth(app, services.db)
+  await app.register(operationsRoutes(services))
+  await app.register(incidentRoutes(services))
+  await app.register(schoolRoutes(services))
+  await app.register(notificationRoutes(services))
+  await app.register(forceRoutes(services))
+  return app
+}

@@ -1,0 +1,127 @@
+// The deployment's own tools (`npm run cli -- <command>`): migrations, tokens, directory and
+// calendar imports. Uses the same configuration as the service; with DATABASE_URL unset it uses
+// the same embedded PostgreSQL as `npm start`.
+import { createReadStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadConfig } from './config.js'
+import { parseGovUkBankHolidays } from './domain/bank-holidays.js'
+import { readGiasCsv } from './domain/gias-csv.js'
+import { parseTermDates } from './domain/term-dates.js'
+import { createLogger } from './logger.js'
+import { replaceBankHolidays, replaceTermDates } from './store/calendar-store.js'
+import { createPool, type Db } from './store/db.js'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded-postgres.js'
+import { migrate } from './store/migrate.js'
+import { importDirectory } from './store/schools-store.js'
+import { createToken, listTokens, revokeToken, ROLES, type Role } from './store/tokens-store.js'
+
+const USAGE = `usage: npm run cli -- <command>
+  migrate
+  tokens create --role police --force <code> [--name <label>] [--expires-days <n>]
+  tokens create --role dsl --urn <urn> [--name <label>]
+  tokens create --role auditor|admin [--name <label>]
+  tokens list
+  tokens revoke <token-id>
+  schools import <gias.csv>
+  calendar bank-holidays <bank-holidays.json>
+  calendar terms --la <code> <file.json|file.ics>`
+
+class UsageError extends Error {}
+
+export async function runCli(argv: string[], db: Db, out: (line: string) => void): Promise<void> {
+  const [command, sub, ...rest] = argv
+  if (command === 'migrate') {
+    const applied = await migrate(db)
+    out(applied.length ? `applied: ${applied.join(', ')}` : 'migrations: nothing to apply')
+    return
+  }
+  if (command === 'tokens' && sub === 'create') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { role: { type: 'string' }, force: { type: 'string' }, urn: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' } },
+    })
+    const role = values.role as Role
+    if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
+    if (role === 'police' && !values.force) throw new UsageError('--role police needs --force <code>')
+    if (role === 'police' && !/^[a-z0-9-]{2,40}$/.test(values.force!)) throw new UsageError('--force must be a lower-case code like cleveland')
+    if (role === 'dsl' && !/^[0-9]{5,8}$/.test(values.urn ?? '')) throw new UsageError('--role dsl needs --urn <5-8 digit URN>')
+    const days = values['expires-days'] ? Number(values['expires-days']) : null
+    if (days !== null && !(days > 0)) throw new UsageError('--expires-days must be a positive number')
+    const token = await createToken(db, {
+      role,
+      forceCode: values.force ?? null,
+      urn: values.urn ?? null,
+      name: values.name ?? null,
+      expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null,
+    })
+    out(`created ${role} token ${token.id}${values.force ? ` for force ${values.force}` : ''}${values.urn ? ` for URN ${values.urn}` : ''}; it is shown once:`)
+    out(token.secret)
+    return
+  }
+  if (command === 'tokens' && sub === 'list') {
+    for (const t of await listTokens(db)) out(JSON.stringify(t))
+    return
+  }
+  if (command === 'tokens' && sub === 'revoke') {
+    const id = rest[0]
+    if (!id) throw new UsageError('tokens revoke needs a token id (see tokens list)')
+    out((await revokeToken(db, id)) ? `revoked ${id}` : `no active token ${id}`)
+    return
+  }
+  if (command === 'schools' && sub === 'import') {
+    const file = rest[0]
+    if (!file) throw new UsageError('schools import needs a GIAS CSV file')
+    const started = Date.now()
+    const { count } = await importDirectory(db, readGiasCsv(createReadStream(file), { source: basename(file) }), (n) =>
+      process.stderr.write(`\rimported ${n} establishments...`),
+    )
+    process.stderr.write('\n')
+    out(`imported ${count} establishments from ${basename(file)} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    return
+  }
+  if (command === 'calendar' && sub === 'bank-holidays') {
+    const file = rest[0]
+    if (!file) throw new UsageError('calendar bank-holidays needs the GOV.UK bank-holidays.json')
+    const events = parseGovUkBankHolidays(JSON.parse(await readFile(file, 'utf8')))
+    await replaceBankHolidays(db, events)
+    out(`loaded ${events.length} England and Wales bank holidays (${events[0]?.date} to ${events.at(-1)?.date})`)
+    return
+  }
+  if (command === 'calendar' && sub === 'terms') {
+    const { values, positionals } = parseArgs({ args: rest, options: { la: { type: 'string' } }, allowPositionals: true })
+    const file = positionals[0]
+    if (!values.la || !/^[0-9]{3}$/.test(values.la)) throw new UsageError('calendar terms needs --la <3-digit LA code>')
+    if (!file) throw new UsageError('calendar terms needs a .json or .ics file')
+    const cal = parseTermDates(file, await readFile(file, 'utf8'))
+    const n = await replaceTermDates(db, values.la, cal)
+    out(`loaded ${n} closure days for LA ${values.la} covering ${cal.coverage.map((c) => `${c.from}..${c.to}`).join(', ')}`)
+    return
+  }
+  throw new UsageError(USAGE)
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL)
+  let embedded: EmbeddedDatabase | undefined
+  let url = config.DATABASE_URL
+  if (!url) {
+    embedded = await startEmbeddedPostgres(logger)
+    url = embedded.url
+  }
+  const db = createPool(url, { max: 2, sslmode: config.DATABASE_SSLMODE })
+  try {
+    if (process.argv[2] !== 'migrate') await migrate(db)
+    await runCli(process.argv.slice(2), db, (line) => console.log(line))
+  } catch (err) {
+    console.error(err instanceof UsageError ? err.message : `error: ${(err as Error).message}`)
+    process.exitCode = err instanceof UsageError ? 64 : 1
+  } finally {
+    await db.end()
+    await embedded?.stop()
+  }
+}
+
+if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) void main()

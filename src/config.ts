@@ -1,0 +1,61 @@
+// Every setting the service reads, parsed once from the environment with zod. Each has a local
+// default so a bare `npm start` works on a developer machine; a bad value stops start-up with a
+// message naming the setting. `defaultsInUse` lets main.ts say which defaults it fell back on.
+import { z } from 'zod'
+
+const durationMs = z.coerce.number().int().positive()
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_SSLMODE: z.enum(['disable', 'require', 'verify-full']).default('disable'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[A-Za-z0-9:_{}-]+$/).default('encompass'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_REQUIRE_TLS: z.stringbool().default(false),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  MAIL_FROM: z.string().min(3).default('Operation Encompass <encompass-notify@localhost>'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SWEEP_INTERVAL_MS: durationMs.default(15_000),
+  CLAIM_TIMEOUT_MS: durationMs.default(120_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+  MAIL_DIR: z.string().optional(),
+  // Signs the one-click acknowledgement links in e-mails. Rotating it invalidates unsent links.
+  ACK_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+})
+
+export type Config = z.infer<typeof schema> & {
+  PUBLIC_BASE_URL: string
+  ACK_LINK_SECRET: string
+  defaultsInUse: string[]
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as a shell `FOO=` usually means.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
+  const parsed = schema.safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
+  }
+  const c = parsed.data
+  const defaultsInUse: string[] = []
+  if (!c.DATABASE_URL) defaultsInUse.push('DATABASE_URL unset: embedded PostgreSQL under .data/postgres')
+  if (!cleaned.REDIS_URL) defaultsInUse.push(`REDIS_URL unset: ${c.REDIS_URL}`)
+  if (!c.SMTP_URL) defaultsInUse.push('SMTP_URL unset: e-mails are written as .eml files under .data/mail')
+  const PUBLIC_BASE_URL = (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '')
+  if (!c.PUBLIC_BASE_URL) defaultsInUse.push(`PUBLIC_BASE_URL unset: ${PUBLIC_BASE_URL}`)
+  if (!c.ACK_LINK_SECRET && c.NODE_ENV === 'production') {
+    throw new ConfigError('invalid configuration:\n  ACK_LINK_SECRET: required in production (32+ random characters)')
+  }
+  if (!c.ACK_LINK_SECRET) defaultsInUse.push('ACK_LINK_SECRET unset: a development-only signing key')
+  const ACK_LINK_SECRET = c.ACK_LINK_SECRET ?? 'development-only-ack-link-secret-not-for-production'
+  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, defaultsInUse }
+}

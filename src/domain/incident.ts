@@ -1,0 +1,116 @@
+// What a police incident submission is, and the rules it must meet beyond its shape: the age band
+// on the date the police became aware (per force, default 0–17), no timestamps in the future,
+// occurrence not after awareness. Pure: takes values and a clock, returns values.
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { londonDateOf } from './london-time.js'
+
+// Accept any RFC 3339 offset; everything is stored and returned as UTC instants.
+const instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp with offset, e.g. 2026-11-20T22:14:00Z' })
+const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
+
+export const schoolRefSchema = z
+  .strictObject({
+    urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits').optional(),
+    name: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters').optional(),
+    postcode: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?( ?[0-9][A-Za-z]{2})?$/, 'must be a UK postcode or postcode district')
+      .optional(),
+  })
+  .refine((s) => s.urn !== undefined || s.name !== undefined || s.postcode !== undefined, {
+    message: 'must give a urn, or a name and/or postcode',
+  })
+
+export const childSchema = z.strictObject({
+  givenName: name,
+  familyName: name,
+  dateOfBirth: z.iso.date({ message: 'must be a date YYYY-MM-DD' }),
+  present: z.boolean({ message: 'must be true or false' }),
+  school: schoolRefSchema.optional(),
+})
+
+export const incidentSchema = z.strictObject({
+  reference: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters')
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
+  policeAwareAt: instant,
+  occurredAt: instant.optional(),
+  incidentType: z.enum(['crime', 'non-crime'], { message: "must be 'crime' or 'non-crime'" }),
+  riskLevel: z.enum(['standard', 'medium', 'high', 'unknown'], { message: "must be 'standard', 'medium', 'high' or 'unknown'" }).optional(),
+  summary: z.string().max(2000, 'must be at most 2000 characters').optional(),
+  children: z.array(childSchema).min(1, 'must list at least one child').max(20, 'must list at most 20 children'),
+})
+
+export type IncidentInput = z.infer<typeof incidentSchema>
+export type ChildInput = z.infer<typeof childSchema>
+
+export interface FieldError {
+  path: string
+  message: string
+}
+
+export interface AgeBand {
+  ageMin: number
+  ageMax: number
+}
+
+export const CLOCK_SKEW_MS = 5 * 60 * 1000
+
+/** Whole years between a date of birth and a date, both YYYY-MM-DD (a 29 Feb birthday turns over on 1 Mar). */
+export function ageOn(dateOfBirth: string, onDate: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number]
+  const [y, m, d] = onDate.split('-').map(Number) as [number, number, number]
+  let age = y - by
+  if (m < bm || (m === bm && d < bd)) age -= 1
+  return age
+}
+
+/** The rules a well-shaped incident must still meet. An empty list means acceptable. */
+export function checkIncidentRules(input: IncidentInput, band: AgeBand, now: Date): FieldError[] {
+  const errors: FieldError[] = []
+  const aware = new Date(input.policeAwareAt)
+  if (aware.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+    errors.push({ path: '/policeAwareAt', message: 'must not be in the future' })
+  }
+  if (input.occurredAt !== undefined && new Date(input.occurredAt).getTime() > aware.getTime()) {
+    errors.push({ path: '/occurredAt', message: 'must not be after policeAwareAt' })
+  }
+  const awareDate = londonDateOf(aware)
+  input.children.forEach((child, i) => {
+    const path = `/children/${i}/dateOfBirth`
+    if (child.dateOfBirth > awareDate) {
+      errors.push({ path, message: 'must not be after the date the police became aware' })
+      return
+    }
+    const age = ageOn(child.dateOfBirth, awareDate)
+    if (age < band.ageMin || age > band.ageMax) {
+      errors.push({
+        path,
+        message: `child is ${age} on ${awareDate}, outside this force's age band ${band.ageMin}–${band.ageMax}`,
+      })
+    }
+  })
+  return errors
+}
+
+/** A stable fingerprint of a submission's content: key order, whitespace and timestamp offsets do not change it. */
+export function contentHash(input: IncidentInput): string {
+  const normal = {
+    ...input,
+    policeAwareAt: new Date(input.policeAwareAt).toISOString(),
+    occurredAt: input.occurredAt === undefined ? undefined : new Date(input.occurredAt).toISOString(),
+  }
+  return createHash('sha256').update(canonicalJson(normal)).digest('hex')
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}

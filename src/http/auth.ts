@@ -1,0 +1,45 @@
+// Who is calling, and may their role use this endpoint at all. Routes declare the roles they
+// admit in `config.roles`; this hook answers 401 for a missing or bad token and 403 for a role
+// the endpoint never serves. Scope (own force, own school) is checked by each route, answering
+// 404 so out-of-scope records do not reveal they exist.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { authenticate, type Principal, type Role } from '../store/tokens-store.js'
+import { HttpProblem } from './problem.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+  interface FastifyContextConfig {
+    roles?: readonly Role[]
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization
+  if (!header) return null
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return m ? m[1]! : null
+}
+
+export function registerAuth(app: FastifyInstance, db: Parameters<typeof authenticate>[0]): void {
+  app.decorateRequest('principal', null)
+  app.addHook('onRequest', async (request) => {
+    const roles = request.routeOptions.config.roles
+    if (!roles) return
+    const secret = bearerToken(request)
+    if (!secret) throw new HttpProblem(401, 'Unauthorized', 'send Authorization: Bearer <token>')
+    const principal = await authenticate(db, secret)
+    if (!principal) throw new HttpProblem(401, 'Unauthorized', 'the token is unknown, revoked or expired')
+    if (!roles.includes(principal.role)) {
+      throw new HttpProblem(403, 'Forbidden', `the ${principal.role} role may not use this endpoint`)
+    }
+    request.principal = principal
+  })
+}
+
+/** The authenticated caller; only call on routes that declare roles. */
+export function caller(request: FastifyRequest): Principal {
+  if (!request.principal) throw new HttpProblem(401, 'Unauthorized', 'send Authorization: Bearer <token>')
+  return request.principal
+}

@@ -1,0 +1,50 @@
+// Per-force settings kept by administrators: the age band, the e-mail content profile, whether
+// deputies are copied, the delivery window, the escalation lead time and the Encompass desk.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { Services } from '../../services.js'
+import { getForce, putForce } from '../../store/forces-store.js'
+import { caller } from '../auth.js'
+import { invalidInput, notFound } from '../problem.js'
+
+const codeParam = z.object({ code: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a lower-case force code') })
+const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a local time HH:MM')
+
+export const forceSettingsSchema = z.strictObject({
+  name: z.string().trim().min(2).max(200).nullable().default(null),
+  ageMin: z.number().int().min(0).max(17).default(0),
+  ageMax: z.number().int().min(0).max(17).default(17),
+  contentProfile: z.enum(['minimal', 'full']).default('minimal'),
+  copyDeputies: z.boolean().default(true),
+  deskEmail: z.email().nullable().default(null),
+  deliveryNotBefore: hhmm.nullable().default(null),
+  deliveryNotAfter: hhmm.nullable().default(null),
+  escalationLeadMinutes: z.number().int().min(0).max(1440).default(60),
+  quietPeriodMinutes: z.number().int().min(1).max(60 * 24 * 14).default(1440),
+})
+
+export const forceRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { db } = services
+    app.put(
+      '/v1/forces/:code',
+      { config: { roles: ['admin'] }, schema: { tags: ['forces'], summary: 'Create or replace a force’s settings', params: codeParam, body: forceSettingsSchema } },
+      async (request) => {
+        const b = request.body
+        if (b.ageMin > b.ageMax) throw invalidInput(422, [{ path: '/ageMin', message: 'must not be above ageMax' }])
+        return putForce(db, request.params.code, b)
+      },
+    )
+    app.get(
+      '/v1/forces/:code',
+      { config: { roles: ['admin', 'police'] }, schema: { tags: ['forces'], summary: 'A force’s settings', params: codeParam } },
+      async (request) => {
+        const p = caller(request)
+        if (p.role === 'police' && p.forceCode !== request.params.code) throw notFound('force')
+        const force = await getForce(db, request.params.code)
+        if (!force) throw notFound('force')
+        return force
+      },
+    )
+  }

@@ -1,0 +1,97 @@
+// Police incident intake and read-back. Intake writes the incident, its children and their
+// "to match" state in one transaction, then tells the queue the child ids; a resubmission of the
+// same reference with the same content is the same incident (200, nothing new), with different
+// content a 409 naming the existing one.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { checkIncidentRules, contentHash, incidentSchema } from '../../domain/incident.js'
+import { bestEffort } from '../../queue/queues.js'
+import type { Services } from '../../services.js'
+import { getForce } from '../../store/forces-store.js'
+import { getIncidentView, markMatchEnqueued, submitIncident } from '../../store/incidents-store.js'
+import { caller } from '../auth.js'
+import { HttpProblem, invalidInput, notFound } from '../problem.js'
+
+export const incidentRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { db, queues, clock, metrics } = services
+
+    app.post(
+      '/v1/incidents',
+      {
+        config: { roles: ['police'] },
+        schema: {
+          tags: ['incidents'],
+          summary: 'Submit a police domestic-incident record with its children',
+          body: incidentSchema,
+        },
+      },
+      async (request, reply) => {
+        const principal = caller(request)
+        const forceCode = principal.forceCode!
+        const force = (await getForce(db, forceCode))!
+        const now = clock.now()
+        const errors = checkIncidentRules(request.body, force, now)
+        if (errors.length > 0) {
+          metrics.incidentsReceived.inc({ outcome: 'rejected' })
+          throw invalidInput(422, errors)
+        }
+        const outcome = await submitIncident(db, forceCode, request.body, contentHash(request.body), now)
+        if (outcome.kind === 'conflict') {
+          metrics.incidentsReceived.inc({ outcome: 'conflict' })
+          throw new HttpProblem(
+            409,
+            'Conflict',
+            `reference ${request.body.reference} is already incident ${outcome.existingId} with different content; follow-ups belong to the same incident`,
+            { type: '/problems/reference-conflict', existingIncidentId: outcome.existingId, existingIncident: `/v1/incidents/${outcome.existingId}` },
+          )
+        }
+        const { incident } = outcome
+        reply.header('location', `/v1/incidents/${incident.id}`)
+        if (outcome.kind === 'replayed') {
+          metrics.incidentsReceived.inc({ outcome: 'replayed' })
+          return reply.code(200).send(incident)
+        }
+        metrics.incidentsReceived.inc({ outcome: 'accepted' })
+        const childIds = incident.children.map((c) => c.id)
+        // Postgres has it all now. If Redis is away the sweeper enqueues these children later.
+        if (await bestEffort(() => queues.addMatch(childIds))) await markMatchEnqueued(db, childIds, now)
+        request.log.info({ incidentId: incident.id, force: forceCode, children: childIds.length }, 'incident accepted')
+        return reply.code(202).send(incident)
+      },
+    )
+
+    app.get(
+      '/v1/incidents/:id',
+      {
+        config: { roles: ['police', 'admin'] },
+        schema: { tags: ['incidents'], summary: 'An incident with each child’s match and notification', params: z.object({ id: z.uuid() }) },
+      },
+      async (request) => {
+        const principal = caller(request)
+        const view = await getIncidentView(db, request.params.id)
+        if (!view || (principal.role === 'police' && view.force !== principal.forceCode)) throw notFound('incident')
+        return {
+          id: view.id,
+          reference: view.reference,
+          force: view.force,
+          policeAwareAt: view.policeAwareAt,
+          occurredAt: view.occurredAt,
+          incidentType: view.incidentType,
+          riskLevel: view.riskLevel,
+          summary: view.summary,
+          receivedAt: view.receivedAt,
+          children: view.children.map((c) => ({
+            id: c.id,
+            givenName: c.givenName,
+            familyName: c.familyName,
+            dateOfBirth: c.dateOfBirth,
+            present: c.present,
+            match: { status: c.match.status, urn: c.match.urn, method: c.match.method, reason: c.match.reason, matchedAt: c.match.matchedAt },
+            notification: c.notification,
+          })),
+        }
+      },
+    )
+  }

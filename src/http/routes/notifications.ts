@@ -1,0 +1,89 @@
+// Key Adults' view: their own school's notifications only, and acknowledgement — through the API
+// with a dsl token, or the one-click link in the e-mail (its token is good for that one
+// notification only). Acknowledging twice changes nothing.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { verifyAckToken } from '../../mail/ack-links.js'
+import type { Services } from '../../services.js'
+import { acknowledge, getNotification, listNotifications, type NotificationView } from '../../store/notifications-store.js'
+import type { Principal } from '../../store/tokens-store.js'
+import { caller } from '../auth.js'
+import { HttpProblem, notFound } from '../problem.js'
+import { ackPage } from '../pages/ack-page.js'
+
+const idParam = z.object({ id: z.uuid() })
+
+function inScope(p: Principal, n: NotificationView | null): n is NotificationView {
+  return n !== null && (p.role === 'admin' || (p.role === 'dsl' && p.urn === n.urn))
+}
+
+export const notificationRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { db, clock, metrics } = services
+
+    app.get(
+      '/v1/notifications',
+      {
+        config: { roles: ['dsl', 'admin'] },
+        schema: {
+          tags: ['notifications'],
+          summary: 'Notifications for the caller’s school (dsl) or all (admin), newest first',
+          querystring: z.strictObject({
+            status: z.enum(['scheduled', 'sent', 'acknowledged', 'escalated', 'failed']).optional(),
+            urn: z.string().regex(/^[0-9]{5,8}$/).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          }),
+        },
+      },
+      async (request) => {
+        const p = caller(request)
+        const urn = p.role === 'dsl' ? p.urn! : request.query.urn
+        const items = await listNotifications(db, { urn, status: request.query.status, limit: request.query.limit })
+        return { items }
+      },
+    )
+
+    app.get(
+      '/v1/notifications/:id',
+      { config: { roles: ['dsl', 'admin'] }, schema: { tags: ['notifications'], summary: 'One notification with the child’s details', params: idParam } },
+      async (request) => {
+        const p = caller(request)
+        const n = await getNotification(db, request.params.id)
+        if (!inScope(p, n)) throw notFound('notification')
+        request.log.info({ notificationId: n.id, tokenId: p.tokenId }, 'notification read')
+        return n
+      },
+    )
+
+    app.post(
+      '/v1/notifications/:id/acknowledge',
+      { config: { roles: ['dsl'] }, schema: { tags: ['notifications'], summary: 'Acknowledge as the school’s Key Adult', params: idParam } },
+      async (request) => {
+        const p = caller(request)
+        const n = await getNotification(db, request.params.id)
+        if (!inScope(p, n)) throw notFound('notification')
+        const result = await acknowledge(db, n.id, clock.now(), `token:${p.tokenId}`)
+        if (!result) throw notFound('notification')
+        if ('refused' in result) throw new HttpProblem(409, 'Conflict', `cannot acknowledge: ${result.refused}`)
+        if (result.first) metrics.notifications.inc({ status: 'acknowledged' })
+        return { acknowledgedAt: result.acknowledgedAt }
+      },
+    )
+
+    // The one-click link from the e-mail. GET so a click is enough; harmless when repeated.
+    app.get(
+      '/ack/:id/:token',
+      { schema: { hide: true, params: z.object({ id: z.string(), token: z.string() }) } },
+      async (request, reply) => {
+        const { id, token } = request.params
+        const valid = z.uuid().safeParse(id).success && verifyAckToken(services.config.ACK_LINK_SECRET, id, token)
+        if (!valid) return reply.code(404).type('text/html').send(ackPage({ kind: 'invalid' }))
+        const result = await acknowledge(db, id, clock.now(), 'e-mail link')
+        if (!result) return reply.code(404).type('text/html').send(ackPage({ kind: 'invalid' }))
+        if ('refused' in result) return reply.code(409).type('text/html').send(ackPage({ kind: 'refused' }))
+        if (result.first) metrics.notifications.inc({ status: 'acknowledged' })
+        return reply.type('text/html').send(ackPage({ kind: result.first ? 'done' : 'again', at: result.acknowledgedAt }))
+      },
+    )
+  }

@@ -1,0 +1,108 @@
+// The directory as administrators keep it: a setting, its start time and its named Key Adults;
+// and the deadline any setting's calendar gives for a moment the police became aware.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { isGenericRoleAddress } from '../../domain/contacts.js'
+import { londonDateOf } from '../../domain/london-time.js'
+import { computeDueBy } from '../../domain/school-calendar.js'
+import type { Services } from '../../services.js'
+import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
+import { getSchool, putSchool } from '../../store/schools-store.js'
+import { caller } from '../auth.js'
+import { invalidInput, notFound } from '../problem.js'
+
+const urnParam = z.object({ urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits') })
+const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a local time HH:MM')
+
+const contactSchema = z.strictObject({
+  role: z.enum(['dsl', 'deputy'], { message: "must be 'dsl' or 'deputy'" }),
+  name: z.string().trim().min(2, 'must name the person').max(200),
+  email: z.email({ message: 'must be an e-mail address' }).max(254),
+  phone: z.string().trim().max(40).regex(/^[0-9 +()-]*$/, 'must be a telephone number').optional().nullable(),
+})
+
+export const schoolPutSchema = z.strictObject({
+  name: z.string().trim().min(2).max(200),
+  laCode: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit DfE LA code').optional().nullable(),
+  dayStartsAt: hhmm.optional().nullable(),
+  contacts: z.array(contactSchema).max(20),
+})
+
+export const schoolRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { db } = services
+
+    app.put(
+      '/v1/schools/:urn',
+      {
+        config: { roles: ['admin'] },
+        schema: { tags: ['schools'], summary: 'Create or replace a setting and its Key Adults', params: urnParam, body: schoolPutSchema },
+      },
+      async (request, reply) => {
+        const body = request.body
+        const generic = body.contacts.flatMap((c, i) =>
+          isGenericRoleAddress(c.email)
+            ? [{ path: `/contacts/${i}/email`, message: 'must be a named person’s address, not a generic role inbox' }]
+            : [],
+        )
+        if (generic.length > 0) throw invalidInput(422, generic)
+        const { created } = await putSchool(db, request.params.urn, body)
+        request.log.info({ urn: request.params.urn, contacts: body.contacts.length, created }, 'school saved')
+        const school = await getSchool(db, request.params.urn)
+        return reply.code(created ? 201 : 200).send(school)
+      },
+    )
+
+    app.get(
+      '/v1/schools/:urn',
+      { config: { roles: ['admin', 'dsl'] }, schema: { tags: ['schools'], summary: 'A setting and its Key Adults', params: urnParam } },
+      async (request) => {
+        const principal = caller(request)
+        if (principal.role === 'dsl' && principal.urn !== request.params.urn) throw notFound('school')
+        const school = await getSchool(db, request.params.urn)
+        if (!school) throw notFound('school')
+        return school
+      },
+    )
+
+    app.get(
+      '/v1/schools/:urn/deadline',
+      {
+        config: { roles: ['police', 'admin'] },
+        schema: {
+          tags: ['schools'],
+          summary: 'The start of the setting’s next pupil day after a moment the police became aware',
+          params: urnParam,
+          querystring: z.strictObject({ policeAwareAt: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp with offset' }) }),
+        },
+      },
+      async (request) => {
+        const school = await getSchool(db, request.params.urn)
+        if (!school) throw notFound('school')
+        const aware = new Date(request.query.policeAwareAt)
+        const calendar = await loadSchoolCalendar(db, school, londonDateOf(aware))
+        const { dueBy, schoolDay } = computeDueBy(calendar, aware)
+        return { urn: school.urn, policeAwareAt: aware, dueBy, schoolDay }
+      },
+    )
+
+    app.put(
+      '/v1/schools/:urn/calendar/:date',
+      {
+        config: { roles: ['admin'] },
+        schema: {
+          tags: ['schools'],
+          summary: 'A setting’s own closure (INSET day) or opening on one date, overriding its LA calendar',
+          params: urnParam.extend({ date: z.iso.date() }),
+          body: z.strictObject({ open: z.boolean(), label: z.string().trim().min(1).max(200) }),
+        },
+      },
+      async (request, reply) => {
+        const school = await getSchool(db, request.params.urn)
+        if (!school) throw notFound('school')
+        await putSchoolException(db, school.urn, { date: request.params.date, ...request.body })
+        return reply.code(204).send()
+      },
+    )
+  }

@@ -1,0 +1,73 @@
+// The e-mails. They carry as little as possible: the police reference, when, which setting, the
+// child's given name and family initial so the Key Adult knows whom to look out for, and two
+// links — the full record behind sign-in, and the one-click acknowledgement. The circumstances
+// summary never travels by e-mail.
+import type { SendContext } from '../store/notifications-store.js'
+
+export type MailKind = 'notification' | 'deputies' | 'reminder' | 'desk'
+
+export interface RenderedMail {
+  subject: string
+  text: string
+  html: string
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
+
+const london = (d: Date) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric',
+    hour: '2-digit', minute: '2-digit',
+  }).format(d)
+
+export function childLabel(ctx: Pick<SendContext, 'givenName' | 'familyName'>): string {
+  if (!ctx.givenName) return 'a child (details removed under the retention policy)'
+  return `${ctx.givenName} ${(ctx.familyName ?? '').slice(0, 1)}.`.trim()
+}
+
+export function renderNotification(
+  kind: MailKind,
+  ctx: SendContext,
+  links: { details: string; acknowledge: string },
+): RenderedMail {
+  const lead: Record<MailKind, string> = {
+    notification: 'Operation Encompass: the police attended a domestic abuse incident involving a child at your setting.',
+    deputies: 'Operation Encompass: this notification has not yet been acknowledged by your designated safeguarding lead, so it is sent to you as a deputy.',
+    reminder: 'Operation Encompass reminder: the police told us during the holiday of a domestic abuse incident involving a child at your setting. Pupils return on the day below.',
+    desk: 'Operation Encompass ALERT for the force desk: the school has not acknowledged this notification by the start of the school day. Please telephone the setting.',
+  }
+  const subjectTag: Record<MailKind, string> = {
+    notification: 'Operation Encompass notification',
+    deputies: 'Operation Encompass notification (not yet acknowledged)',
+    reminder: 'Operation Encompass reminder',
+    desk: 'UNACKNOWLEDGED Operation Encompass notification',
+  }
+  const facts: [string, string][] = [
+    ['Police reference', ctx.reference],
+    ['Setting', `${ctx.schoolName} (URN ${ctx.urn})`],
+    ['Child', childLabel(ctx)],
+    ['Child present at the incident', ctx.present ? 'yes' : 'no'],
+    ['Police became aware', london(ctx.policeAwareAt)],
+    ['Please be ready by', `${london(ctx.dueBy)} (start of the school day)`],
+  ]
+  const subject = `${subjectTag[kind]} ${ctx.reference}`
+  const text = [
+    lead[kind],
+    '',
+    ...facts.map(([k, v]) => `${k}: ${v}`),
+    '',
+    `Full details (sign in required): ${links.details}`,
+    kind === 'desk' ? '' : `Acknowledge that you have read this: ${links.acknowledge}`,
+    '',
+    'This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.',
+  ].join('\n')
+  const html = `<!doctype html><html><body style="font-family:Arial,sans-serif">
+<p>${escapeHtml(lead[kind])}</p>
+<table>${facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<p><a href="${escapeHtml(links.details)}">Full details (sign in required)</a></p>
+${kind === 'desk' ? '' : `<p><a href="${escapeHtml(links.acknowledge)}"><strong>Acknowledge that you have read this</strong></a></p>`}
+<p style="color:#555">This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.</p>
+</body></html>`
+  return { subject, text, html }
+}

@@ -1,0 +1,104 @@
+// Starts the API, the workers, or both (`all`, the default for `npm start`), and owns shutdown:
+// on SIGTERM/SIGINT the API stops taking requests, workers finish in-flight jobs, then pools close.
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { systemClock } from './domain/clock.js'
+import { createLogger } from './logger.js'
+import { createMailer } from './mail/transport.js'
+import { Metrics } from './metrics.js'
+import { localStateDir } from './paths.js'
+import { Queues, redisConnection } from './queue/queues.js'
+import { startWorkers, type RunningWorkers } from './queue/workers.js'
+import type { Services } from './services.js'
+import { createPool } from './store/db.js'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded-postgres.js'
+import { migrate } from './store/migrate.js'
+import { join } from 'node:path'
+
+type Mode = 'api' | 'worker' | 'all'
+
+async function main(mode: Mode): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(78) // EX_CONFIG
+    }
+    throw err
+  }
+  const logger = createLogger(config.LOG_LEVEL)
+  for (const d of config.defaultsInUse) logger.info(`default in use: ${d}`)
+
+  let embedded: EmbeddedDatabase | undefined
+  let databaseUrl = config.DATABASE_URL
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(logger)
+    databaseUrl = embedded.url
+  }
+  const db = createPool(databaseUrl, { max: config.DATABASE_POOL_SIZE, sslmode: config.DATABASE_SSLMODE, logger })
+  const applied = await migrate(db)
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied')
+
+  const producer = redisConnection(config.REDIS_URL, 'producer')
+  producer.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error (producer)'))
+  const services: Services = {
+    config,
+    db,
+    queues: new Queues(producer, config.QUEUE_PREFIX),
+    mailer: createMailer({
+      smtpUrl: config.SMTP_URL,
+      requireTls: config.SMTP_REQUIRE_TLS,
+      poolSize: config.SMTP_POOL_SIZE,
+      mailDir: config.MAIL_DIR ?? join(localStateDir, 'mail'),
+    }),
+    logger,
+    clock: systemClock,
+    metrics: new Metrics({ defaultMetrics: true }),
+  }
+
+  let workers: RunningWorkers | undefined
+  if (mode !== 'api') workers = startWorkers(services)
+  const app = mode !== 'worker' ? await buildApp(services) : undefined
+  if (app) await app.listen({ port: config.PORT, host: config.HOST })
+  logger.info({ mode, mail: services.mailer.kind, port: app ? config.PORT : undefined }, 'encompass-notify started')
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing in-flight work')
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting')
+      process.exit(1)
+    }, 30_000)
+    force.unref()
+    try {
+      await app?.close()
+      await workers?.close()
+      await services.queues.close()
+      producer.disconnect()
+      services.mailer.close()
+      await db.end()
+      await embedded?.stop()
+      logger.info('stopped cleanly')
+      process.exit(0)
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'error during shutdown')
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+const mode = (process.argv[2] ?? 'all') as Mode
+if (!['api', 'worker', 'all'].includes(mode)) {
+  console.error(`usage: main.ts [api|worker|all]  (got ${mode})`)
+  process.exit(64)
+}
+main(mode).catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,20 @@
+// The project root holds migrations/ and data/. Source runs from src/, the build from dist/src/:
+// walk up from this file to the nearest package.json so both find the same folders.
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+function findRoot(start: string): string {
+  let dir = start
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error(`no package.json above ${start}`)
+    dir = parent
+  }
+}
+
+export const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)))
+export const migrationsDir = join(projectRoot, 'migrations')
+export const dataDir = join(projectRoot, 'data')
+export const localStateDir = join(projectRoot, '.data')

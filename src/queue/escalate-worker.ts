@@ -1,0 +1,83 @@
+// Escalation timers (domain rule 10) and the holiday reminder (rule 7). Each step checks the
+// truth in Postgres against the clock, so a timer that fires early, twice, or after the Key Adult
+// acknowledged does nothing; a timer lost in Redis is found again by the sweeper.
+import { sendNotificationMail } from '../mail/send-notification.js'
+import type { Services } from '../services.js'
+import { loadSendContext, recordEvent } from '../store/notifications-store.js'
+import type { EscalationStep } from './queues.js'
+
+interface StepState {
+  status: string
+  acknowledged_at: Date | null
+  due_by: Date
+  lead: number
+  deputies_step_at: Date | null
+  desk_step_at: Date | null
+  reminder_due_at: Date | null
+  reminder_sent_at: Date | null
+}
+
+export async function processEscalation(services: Services, notificationId: string, step: EscalationStep): Promise<string> {
+  const { db, clock, logger, metrics } = services
+  const now = clock.now()
+  const { rows } = await db.query<StepState>(
+    `SELECT n.status, n.acknowledged_at, n.due_by, f.escalation_lead_minutes AS lead, n.deputies_step_at,
+            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at
+       FROM notifications n JOIN forces f ON f.code = n.force_code WHERE n.id = $1`,
+    [notificationId],
+  )
+  const n = rows[0]
+  if (!n) return 'missing'
+  const ctx = (await loadSendContext(db, notificationId))!
+
+  if (step === 'reminder') {
+    if (n.reminder_sent_at || !n.reminder_due_at || n.reminder_due_at > now || n.status === 'failed') return 'not-due'
+    const to = ctx.contacts.map((c) => c.email)
+    if (to.length === 0) return done('reminder', 'no Key Adult on record')
+    await sendNotificationMail(services, ctx, 'reminder', to)
+    return done('reminder', 'first pupil day back', to)
+  }
+
+  if (n.acknowledged_at) return 'acknowledged'
+  if (step === 'deputies') {
+    if (n.deputies_step_at) return 'done-already'
+    if (n.due_by.getTime() - n.lead * 60_000 > now.getTime()) return 'not-due'
+    if (n.status === 'failed') return done('deputies', 'notification failed; the force desk handles it')
+    const deputies = ctx.contacts.filter((c) => c.role === 'deputy').map((c) => c.email)
+    if (deputies.length === 0) return done('deputies', 'no deputy on record')
+    await sendNotificationMail(services, ctx, 'deputies', deputies)
+    return done('deputies', `not acknowledged ${n.lead} minutes before the start of the school day`, deputies)
+  }
+
+  // desk
+  if (n.desk_step_at) return 'done-already'
+  if (n.due_by > now && n.status !== 'failed') return 'not-due'
+  const reason = n.status === 'failed' ? 'notification could not be delivered' : 'not acknowledged by the start of the school day'
+  if (!ctx.deskEmail) {
+    logger.error({ notificationId, force: ctx.forceCode }, 'force has no Encompass desk address: cannot alert')
+    return done('desk', `${reason}; the force has no desk address on record`)
+  }
+  await sendNotificationMail(services, ctx, 'desk', [ctx.deskEmail])
+  return done('desk', reason, [ctx.deskEmail])
+
+  async function done(which: EscalationStep, reason: string, sentTo?: string[]): Promise<string> {
+    const at = clock.now()
+    const sets: Record<EscalationStep, string> = {
+      deputies: `deputies_step_at = $2${sentTo ? ', deputies_notified_at = $2' : ''}`,
+      desk: `desk_step_at = $2${sentTo ? ', desk_alerted_at = $2' : ''}`,
+      reminder: 'reminder_sent_at = $2',
+    }
+    // A step that sent something to someone other than the DSL makes a sent notification 'escalated'.
+    const escalates = sentTo && which !== 'reminder'
+    await db.query(
+      `UPDATE notifications SET ${sets[which]}
+         ${escalates ? ", status = CASE WHEN status = 'sent' THEN 'escalated' ELSE status END" : ''}
+        WHERE id = $1`,
+      [notificationId, at],
+    )
+    await recordEvent(db, notificationId, sentTo ? which : `${which}-skipped`, at, sentTo ?? null, reason)
+    if (sentTo && which !== 'reminder') metrics.escalations.inc({ step: which })
+    logger.info({ notificationId, step: which, sent: Boolean(sentTo), reason }, 'escalation step')
+    return sentTo ? 'sent' : 'skipped'
+  }
+}

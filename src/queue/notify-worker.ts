@@ -1,0 +1,95 @@
+// The notify job: send the Key Adults their e-mail. The claim in Postgres decides who sends; the
+// SMTP server's acceptance is recorded as sentAt. Temporary failures give the claim back and let
+// BullMQ retry with exponential backoff; a permanent refusal of the DSL's address goes to the
+// deputies at once; with nobody left to send to, the notification is failed explicitly and the
+// force desk is alerted — never dropped.
+import { firstRecipients } from '../domain/matching.js'
+import { sendNotificationMail } from '../mail/send-notification.js'
+import { describeSmtpError, isPermanentSmtpFailure } from '../mail/transport.js'
+import type { Services } from '../services.js'
+import {
+  claimForSend,
+  loadSendContext,
+  markFailed,
+  markSent,
+  recordEvent,
+  releaseClaim,
+  type SendContext,
+} from '../store/notifications-store.js'
+import { bestEffort } from './queues.js'
+
+export async function processNotify(
+  services: Services,
+  notificationId: string,
+  opts: { finalAttempt: boolean } = { finalAttempt: false },
+): Promise<'sent' | 'skipped' | 'failed' | 'rerouted'> {
+  const { db, clock, config, logger, metrics } = services
+  const claim = await claimForSend(db, notificationId, clock.now(), config.CLAIM_TIMEOUT_MS)
+  if (!claim) return 'skipped' // sent already, acknowledged, not yet due, or another worker has it
+  const ctx = (await loadSendContext(db, notificationId))!
+  const { to, cc } = firstRecipients(ctx.contacts, ctx.copyDeputies)
+  if (to.length === 0) return fail(services, ctx, 'no Key Adult on record for the setting')
+  try {
+    const result = await sendNotificationMail(services, ctx, 'notification', to, cc)
+    await recordSent(services, ctx, [...to, ...cc], result.response, result.rejected)
+    return 'sent'
+  } catch (err) {
+    const why = describeSmtpError(err)
+    if (isPermanentSmtpFailure(err)) {
+      metrics.smtpFailures.inc({ kind: 'permanent' })
+      logger.warn({ notificationId, error: why }, 'SMTP refused the Key Adult address; trying the deputies')
+      return rerouteToDeputies(services, ctx, to, why)
+    }
+    metrics.smtpFailures.inc({ kind: 'temporary' })
+    if (opts.finalAttempt) return fail(services, ctx, `gave up after ${claim.attempts} attempts: ${why}`)
+    logger.warn({ notificationId, attempt: claim.attempts, error: why }, 'SMTP send failed; will retry')
+    await releaseClaim(db, notificationId, why)
+    throw err
+  }
+}
+
+async function recordSent(services: Services, ctx: SendContext, recipients: string[], response: string, rejected: string[]) {
+  const { db, clock, metrics, logger } = services
+  const at = clock.now()
+  await markSent(db, ctx.id, at, recipients, response)
+  if (rejected.length > 0) await recordEvent(db, ctx.id, 'recipients-rejected', at, rejected, response)
+  metrics.notifications.inc({ status: 'sent' })
+  metrics.policeToSent.observe((at.getTime() - ctx.policeAwareAt.getTime()) / 1000)
+  const { rows } = await db.query<{ received_at: Date }>('SELECT received_at FROM notifications WHERE id = $1', [ctx.id])
+  if (rows[0]) metrics.receivedToSent.observe((at.getTime() - rows[0].received_at.getTime()) / 1000)
+  logger.info({ notificationId: ctx.id, urn: ctx.urn, dueBy: ctx.dueBy }, 'notification sent')
+}
+
+async function rerouteToDeputies(services: Services, ctx: SendContext, refused: string[], why: string) {
+  const deputies = ctx.contacts.filter((c) => c.role === 'deputy' && !refused.includes(c.email)).map((c) => c.email)
+  const now = services.clock.now()
+  await recordEvent(services.db, ctx.id, 'dsl-refused', now, refused, why)
+  if (deputies.length === 0) return fail(services, ctx, `SMTP refused the Key Adult address and there is no deputy: ${why}`)
+  try {
+    const result = await sendNotificationMail(services, ctx, 'deputies', deputies)
+    const at = services.clock.now()
+    await services.db.query(
+      `UPDATE notifications SET deputies_notified_at = $2, deputies_step_at = COALESCE(deputies_step_at, $2)
+        WHERE id = $1`,
+      [ctx.id, at],
+    )
+    await recordEvent(services.db, ctx.id, 'deputies', at, deputies, 'the DSL address was refused permanently')
+    services.metrics.escalations.inc({ step: 'deputies' })
+    await recordSent(services, ctx, deputies, result.response, result.rejected)
+    return 'rerouted'
+  } catch (err) {
+    if (isPermanentSmtpFailure(err)) return fail(services, ctx, `SMTP refused the deputies too: ${describeSmtpError(err)}`)
+    await releaseClaim(services.db, ctx.id, describeSmtpError(err))
+    throw err
+  }
+}
+
+async function fail(services: Services, ctx: SendContext, reason: string): Promise<'failed'> {
+  const { db, clock, logger, metrics, queues } = services
+  if (await markFailed(db, ctx.id, clock.now(), reason)) {
+    metrics.notifications.inc({ status: 'failed' })
+    logger.error({ notificationId: ctx.id, urn: ctx.urn, reason }, 'notification failed; alerting the force desk')
+    await bestEffort(() => queues.addEscalation(ctx.id, 'desk', 0))
+  }
+  return 'failed'
+}

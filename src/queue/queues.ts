@@ -1,0 +1,120 @@
+// Every queue, job payload and job id rule in one place. Payloads carry ids only: a child's
+// details never enter Redis. Job ids are derived from the row id so adding the same work twice
+// (the API and the sweeper racing) collapses to one job while it is waiting.
+import { Queue, type JobsOptions } from 'bullmq'
+import { Redis, type RedisOptions } from 'ioredis'
+
+export const QUEUE = {
+  match: 'match',
+  notify: 'notify',
+  escalate: 'escalate',
+} as const
+
+export interface MatchJob {
+  childId: string
+}
+export interface NotifyJob {
+  notificationId: string
+}
+export type EscalationStep = 'deputies' | 'desk' | 'reminder'
+export interface EscalateJob {
+  notificationId: string
+  step: EscalationStep
+}
+
+export const jobId = {
+  match: (childId: string) => `match-${childId}`,
+  notify: (notificationId: string) => `notify-${notificationId}`,
+  escalate: (notificationId: string, step: EscalationStep) => `escalate-${step}-${notificationId}`,
+}
+
+/** Temporary SMTP failures are retried with exponential backoff: 5 s, 10 s, 20 s ... about 40 min in all. */
+export const NOTIFY_ATTEMPTS = 10
+const retrying: JobsOptions = {
+  attempts: NOTIFY_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: true,
+  removeOnFail: true,
+}
+
+export function redisConnection(url: string, purpose: 'producer' | 'worker'): Redis {
+  const opts: RedisOptions =
+    purpose === 'worker'
+      ? { maxRetriesPerRequest: null } // BullMQ workers block on Redis and must wait out outages
+      : // The API must not hang when Redis is down: the incident is already safe in Postgres and
+        // the sweeper enqueues it later.
+        { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 }
+  return new Redis(url, { ...opts, lazyConnect: false })
+}
+
+export class Queues {
+  readonly match: Queue<MatchJob>
+  readonly notify: Queue<NotifyJob>
+  readonly escalate: Queue<EscalateJob>
+
+  constructor(
+    readonly connection: Redis,
+    readonly prefix: string,
+  ) {
+    this.match = new Queue<MatchJob>(QUEUE.match, { connection, prefix })
+    this.notify = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix })
+    this.escalate = new Queue<EscalateJob>(QUEUE.escalate, { connection, prefix })
+    // A Queue emits 'error' when Redis is unreachable; callers see failures on add().
+    for (const q of [this.match, this.notify, this.escalate]) q.on('error', () => {})
+  }
+
+  async addMatch(childIds: string[]): Promise<void> {
+    await this.match.addBulk(
+      childIds.map((childId) => ({
+        name: 'match',
+        data: { childId },
+        opts: { ...retrying, attempts: 5, jobId: jobId.match(childId) },
+      })),
+    )
+  }
+
+  async addNotify(notificationId: string, delayMs = 0): Promise<void> {
+    await this.notify.add(
+      'notify',
+      { notificationId },
+      { ...retrying, jobId: jobId.notify(notificationId), delay: Math.max(0, delayMs) },
+    )
+  }
+
+  async addEscalation(notificationId: string, step: EscalationStep, delayMs: number): Promise<void> {
+    await this.escalate.add(
+      'escalate',
+      { notificationId, step },
+      { ...retrying, attempts: 5, jobId: jobId.escalate(notificationId, step), delay: Math.max(0, delayMs) },
+    )
+  }
+
+  async depths(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {}
+    for (const q of [this.match, this.notify, this.escalate]) {
+      out[q.name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed')
+    }
+    return out
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.match.close(), this.notify.close(), this.escalate.close()])
+  }
+}
+
+/** Runs a queue operation but gives up after a short while: Postgres already holds the truth. True when it succeeded. */
+export async function bestEffort(op: () => Promise<unknown>, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      op().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs)
+      }),
+    ])
+  } catch {
+    return false
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,66 @@
+// Starts the BullMQ workers and the periodic sweeper for one process, and stops them gracefully:
+// close() lets in-flight jobs finish before resolving.
+import { Worker, type Job } from 'bullmq'
+import type { Services } from '../services.js'
+import { processEscalation } from './escalate-worker.js'
+import { processMatch } from './match-worker.js'
+import { processNotify } from './notify-worker.js'
+import { QUEUE, redisConnection, type EscalateJob, type MatchJob, type NotifyJob } from './queues.js'
+import { sweep } from './sweeper.js'
+
+export interface RunningWorkers {
+  close(): Promise<void>
+  sweepNow(): Promise<void>
+}
+
+export function startWorkers(services: Services, opts: { sweep?: boolean } = {}): RunningWorkers {
+  const { config, logger } = services
+  const connection = redisConnection(config.REDIS_URL, 'worker')
+  connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error (workers)'))
+  const common = { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }
+
+  const workers = [
+    new Worker<MatchJob>(QUEUE.match, async (job) => processMatch(services, job.data.childId), common),
+    new Worker<NotifyJob>(
+      QUEUE.notify,
+      async (job: Job<NotifyJob>) =>
+        processNotify(services, job.data.notificationId, {
+          finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        }),
+      common,
+    ),
+    new Worker<EscalateJob>(QUEUE.escalate, async (job) => processEscalation(services, job.data.notificationId, job.data.step), common),
+  ]
+  for (const w of workers) {
+    w.on('failed', (job, err) =>
+      logger.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
+    )
+    w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'worker error'))
+  }
+
+  let sweeping: Promise<void> = Promise.resolve()
+  const sweepOnce = () => {
+    sweeping = sweeping.then(async () => {
+      try {
+        const r = await sweep(services)
+        if (r.match + r.notify + r.deputies + r.desk + r.reminder > 0) logger.info(r, 'sweeper re-queued work')
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'sweep failed; will try again')
+      }
+    })
+    return sweeping
+  }
+  const timer = opts.sweep === false ? undefined : setInterval(sweepOnce, config.SWEEP_INTERVAL_MS)
+  timer?.unref()
+  if (opts.sweep !== false) void sweepOnce()
+
+  return {
+    sweepNow: sweepOnce,
+    async close() {
+      clearInterval(timer)
+      await Promise.all(workers.map((w) => w.close()))
+      await sweeping
+      connection.disconnect()
+    },
+  }
+}

@@ -1,0 +1,78 @@
+// Calendars as stored: bank holidays, each LA's term closures, each school's own exceptions.
+// loadSchoolCalendar turns them into the plain values computeDueBy reads.
+import { DEFAULT_DAY_STARTS_AT, type SchoolCalendar } from '../domain/school-calendar.js'
+import type { TermCalendar } from '../domain/term-dates.js'
+import { withTransaction, type Db, type Queryable } from './db.js'
+
+/** How far ahead a calendar is loaded: longer than any school holiday. */
+const HORIZON_DAYS = 400
+
+export async function loadSchoolCalendar(
+  db: Queryable,
+  school: { urn: string; laCode: string | null; dayStartsAt: string | null },
+  fromDate: string,
+): Promise<SchoolCalendar> {
+  const { rows } = await db.query<{ kind: string; date: string }>(
+    `SELECT 'bank' AS kind, date::text FROM bank_holidays
+      WHERE date BETWEEN $1::date AND $1::date + $4::int
+     UNION ALL
+     SELECT 'closed', date::text FROM la_closures
+      WHERE la_code = $2 AND date BETWEEN $1::date AND $1::date + $4::int
+     UNION ALL
+     SELECT CASE WHEN open THEN 'open' ELSE 'closed' END, date::text FROM school_calendar_exceptions
+      WHERE urn = $3 AND date BETWEEN $1::date AND $1::date + $4::int`,
+    [fromDate, school.laCode, school.urn, HORIZON_DAYS],
+  )
+  const bankHolidays = new Set<string>()
+  const closedDates = new Set<string>()
+  const openDates = new Set<string>()
+  for (const r of rows) {
+    ;(r.kind === 'bank' ? bankHolidays : r.kind === 'open' ? openDates : closedDates).add(r.date)
+  }
+  // A school's own opening beats its LA's closure.
+  for (const d of openDates) closedDates.delete(d)
+  return { dayStartsAt: school.dayStartsAt ?? DEFAULT_DAY_STARTS_AT, bankHolidays, closedDates, openDates }
+}
+
+export async function replaceBankHolidays(db: Db, events: { date: string; title: string }[]): Promise<number> {
+  return withTransaction(db, async (client) => {
+    await client.query('DELETE FROM bank_holidays')
+    await client.query(
+      'INSERT INTO bank_holidays (date, title) SELECT * FROM unnest($1::date[], $2::text[])',
+      [events.map((e) => e.date), events.map((e) => e.title)],
+    )
+    return events.length
+  })
+}
+
+/** Replaces an LA's closures inside the loaded calendar's coverage; dates outside it are kept. */
+export async function replaceTermDates(db: Db, laCode: string, cal: TermCalendar): Promise<number> {
+  return withTransaction(db, async (client) => {
+    for (const c of cal.coverage) {
+      await client.query('DELETE FROM la_closures WHERE la_code = $1 AND date BETWEEN $2 AND $3', [laCode, c.from, c.to])
+      await client.query(
+        `INSERT INTO la_term_coverage (la_code, from_date, to_date) VALUES ($1, $2, $3)
+         ON CONFLICT (la_code, from_date) DO UPDATE SET to_date = EXCLUDED.to_date`,
+        [laCode, c.from, c.to],
+      )
+    }
+    await client.query(
+      `INSERT INTO la_closures (la_code, date, label) SELECT $1, * FROM unnest($2::date[], $3::text[])
+       ON CONFLICT (la_code, date) DO UPDATE SET label = EXCLUDED.label`,
+      [laCode, cal.closures.map((c) => c.date), cal.closures.map((c) => c.label)],
+    )
+    return cal.closures.length
+  })
+}
+
+export async function putSchoolException(
+  db: Queryable,
+  urn: string,
+  e: { date: string; open: boolean; label: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO school_calendar_exceptions (urn, date, open, label) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (urn, date) DO UPDATE SET open = EXCLUDED.open, label = EXCLUDED.label`,
+    [urn, e.date, e.open, e.label],
+  )
+}

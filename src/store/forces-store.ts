@@ -1,0 +1,49 @@
+// Forces and their per-force settings: age band, e-mail content profile, deputies copied or not,
+// delivery window, escalation lead time and the Encompass desk address.
+import type { Queryable } from './db.js'
+
+export interface Force {
+  code: string
+  name: string | null
+  ageMin: number
+  ageMax: number
+  contentProfile: 'minimal' | 'full'
+  copyDeputies: boolean
+  deskEmail: string | null
+  deliveryNotBefore: string | null
+  deliveryNotAfter: string | null
+  escalationLeadMinutes: number
+  quietPeriodMinutes: number
+}
+
+export type ForceSettings = Omit<Force, 'code'>
+
+const COLUMNS = `code, name, age_min AS "ageMin", age_max AS "ageMax", content_profile AS "contentProfile",
+  copy_deputies AS "copyDeputies", desk_email AS "deskEmail", delivery_not_before AS "deliveryNotBefore",
+  delivery_not_after AS "deliveryNotAfter",
+  escalation_lead_minutes AS "escalationLeadMinutes", quiet_period_minutes AS "quietPeriodMinutes"`
+
+export async function getForce(db: Queryable, code: string): Promise<Force | null> {
+  const { rows } = await db.query<Force>(`SELECT ${COLUMNS} FROM forces WHERE code = $1`, [code])
+  return rows[0] ?? null
+}
+
+/** Makes sure a force exists (a police token names one) without touching its settings. */
+export async function ensureForce(db: Queryable, code: string): Promise<void> {
+  await db.query('INSERT INTO forces (code) VALUES ($1) ON CONFLICT (code) DO NOTHING', [code])
+}
+
+export async function putForce(db: Queryable, code: string, s: ForceSettings): Promise<Force> {
+  const { rows } = await db.query<Force>(
+    `INSERT INTO forces (code, name, age_min, age_max, content_profile, copy_deputies, desk_email,
+       delivery_not_before, escalation_lead_minutes, quiet_period_minutes, delivery_not_after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (code) DO UPDATE SET name = $2, age_min = $3, age_max = $4, content_profile = $5,
+       copy_deputies = $6, desk_email = $7, delivery_not_before = $8, escalation_lead_minutes = $9,
+       quiet_period_minutes = $10, delivery_not_after = $11, updated_at = now()
+     RETURNING ${COLUMNS}`,
+    [code, s.name, s.ageMin, s.ageMax, s.contentProfile, s.copyDeputies, s.deskEmail, s.deliveryNotBefore,
+      s.escalationLeadMinutes, s.quietPeriodMinutes, s.deliveryNotAfter],
+  )
+  return rows[0]!
+}

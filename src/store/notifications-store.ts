@@ -1,0 +1,272 @@
+// Notifications: one per matched child, claimed for sending by a state transition in Postgres
+// (scheduled -> sending -> sent), so several workers never send the same one twice by design and
+// a worker that dies mid-send leaves a claim the sweeper can see and retry with the same
+// Message-ID.
+import { randomUUID } from 'node:crypto'
+import type { Queryable } from './db.js'
+import { publicStatus } from './incidents-store.js'
+
+export interface NewNotification {
+  childId: string
+  incidentId: string
+  forceCode: string
+  urn: string
+  laCode: string | null
+  policeAwareAt: Date
+  receivedAt: Date
+  matchedAt: Date
+  dueBy: Date
+  schoolDay: string
+  sendAfter: Date
+  reminderDueAt: Date | null
+}
+
+export async function createNotification(db: Queryable, n: NewNotification): Promise<string> {
+  const id = randomUUID()
+  await db.query(
+    `INSERT INTO notifications (id, child_id, incident_id, force_code, urn, la_code, police_aware_at, received_at,
+       matched_at, due_by, school_day, send_after, message_id, reminder_due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [id, n.childId, n.incidentId, n.forceCode, n.urn, n.laCode, n.policeAwareAt, n.receivedAt, n.matchedAt,
+      n.dueBy, n.schoolDay, n.sendAfter, `<${id}@encompass-notify>`, n.reminderDueAt],
+  )
+  await recordEvent(db, id, 'scheduled', n.matchedAt, null, `due by ${n.dueBy.toISOString()}`)
+  return id
+}
+
+export async function recordEvent(
+  db: Queryable,
+  notificationId: string,
+  kind: string,
+  at: Date,
+  recipients: string[] | null,
+  detail: string | null,
+): Promise<void> {
+  await db.query(
+    'INSERT INTO notification_events (notification_id, kind, at, recipients, detail) VALUES ($1, $2, $3, $4, $5)',
+    [notificationId, kind, at, recipients, detail],
+  )
+}
+
+export interface ClaimedNotification {
+  id: string
+  messageId: string
+  attempts: number
+}
+
+/**
+ * Takes the right to send: a scheduled notification whose time has come, or one whose previous
+ * claim went stale (its worker died). Returns null when someone else has it or it is done.
+ */
+export async function claimForSend(
+  db: Queryable,
+  id: string,
+  now: Date,
+  claimTimeoutMs: number,
+): Promise<ClaimedNotification | null> {
+  const { rows } = await db.query<ClaimedNotification>(
+    `UPDATE notifications SET status = 'sending', claimed_at = $2, attempts = attempts + 1
+      WHERE id = $1 AND sent_at IS NULL
+        AND ((status = 'scheduled' AND send_after <= $2)
+          OR (status = 'sending' AND claimed_at < $2::timestamptz - make_interval(secs => $3::float / 1000)))
+      RETURNING id, message_id AS "messageId", attempts`,
+    [id, now, claimTimeoutMs],
+  )
+  return rows[0] ?? null
+}
+
+export async function markSent(
+  db: Queryable,
+  id: string,
+  at: Date,
+  recipients: string[],
+  smtpResponse: string,
+): Promise<void> {
+  // An acknowledgement may land while the e-mail is in flight: keep it, but still record the send.
+  const { rowCount } = await db.query(
+    `UPDATE notifications
+        SET sent_at = $2,
+            status = CASE WHEN status <> 'sending' THEN status
+                          WHEN deputies_notified_at IS NOT NULL OR desk_alerted_at IS NOT NULL THEN 'escalated'
+                          ELSE 'sent' END,
+            recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL
+      WHERE id = $1 AND sent_at IS NULL`,
+    [id, at, recipients, smtpResponse.slice(0, 500)],
+  )
+  if (rowCount === 1) await recordEvent(db, id, 'sent', at, recipients, smtpResponse.slice(0, 500))
+}
+
+/** Gives a claim back after a temporary failure so a retry can take it. */
+export async function releaseClaim(db: Queryable, id: string, error: string): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET status = 'scheduled', claimed_at = NULL, last_error = $2
+      WHERE id = $1 AND status = 'sending'`,
+    [id, error.slice(0, 500)],
+  )
+}
+
+export async function markFailed(db: Queryable, id: string, at: Date, reason: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE notifications SET status = 'failed', failed_at = $2, last_error = $3, claimed_at = NULL
+      WHERE id = $1 AND status IN ('scheduled', 'sending') AND sent_at IS NULL`,
+    [id, at, reason.slice(0, 500)],
+  )
+  if (rowCount === 1) await recordEvent(db, id, 'failed', at, null, reason.slice(0, 500))
+  return rowCount === 1
+}
+
+export async function markEnqueued(db: Queryable, ids: string[], at: Date): Promise<void> {
+  if (ids.length > 0) await db.query('UPDATE notifications SET enqueued_at = $2 WHERE id = ANY($1::uuid[])', [ids, at])
+}
+
+/** Everything an e-mail needs, read at send time so the queue never carries it. */
+export interface SendContext {
+  id: string
+  messageId: string
+  status: string
+  urn: string
+  schoolName: string
+  dueBy: Date
+  schoolDay: string
+  policeAwareAt: Date
+  reference: string
+  incidentType: string
+  occurredAt: Date | null
+  summary: string | null
+  givenName: string | null
+  familyName: string | null
+  dateOfBirth: string | null
+  present: boolean
+  forceCode: string
+  contentProfile: 'minimal' | 'full'
+  copyDeputies: boolean
+  deskEmail: string | null
+  contacts: { role: 'dsl' | 'deputy'; name: string; email: string }[]
+}
+
+export async function loadSendContext(db: Queryable, id: string): Promise<SendContext | null> {
+  const { rows } = await db.query<Omit<SendContext, 'contacts'>>(
+    `SELECT n.id, n.message_id AS "messageId", n.status, n.urn, s.name AS "schoolName", n.due_by AS "dueBy",
+            n.school_day AS "schoolDay", n.police_aware_at AS "policeAwareAt", i.reference,
+            i.incident_type AS "incidentType", i.occurred_at AS "occurredAt", i.summary,
+            c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth AS "dateOfBirth",
+            c.present, n.force_code AS "forceCode", f.content_profile AS "contentProfile",
+            f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail"
+       FROM notifications n
+       JOIN children c ON c.id = n.child_id
+       JOIN incidents i ON i.id = n.incident_id
+       JOIN forces f ON f.code = n.force_code
+       JOIN schools s ON s.urn = n.urn
+      WHERE n.id = $1`,
+    [id],
+  )
+  const row = rows[0]
+  if (!row) return null
+  const contacts = await db.query<SendContext['contacts'][number]>(
+    'SELECT role, name, email FROM school_contacts WHERE urn = $1 ORDER BY position',
+    [row.urn],
+  )
+  return { ...row, contacts: contacts.rows }
+}
+
+export interface NotificationView {
+  id: string
+  status: string
+  urn: string
+  schoolName: string
+  incidentId: string
+  childId: string
+  reference: string
+  forceCode: string
+  policeAwareAt: Date
+  receivedAt: Date
+  matchedAt: Date
+  dueBy: Date
+  schoolDay: string
+  sentAt: Date | null
+  acknowledgedAt: Date | null
+  deputiesNotifiedAt: Date | null
+  deskAlertedAt: Date | null
+  reminderDueAt: Date | null
+  reminderSentAt: Date | null
+  failedAt: Date | null
+  child: { givenName: string | null; familyName: string | null; dateOfBirth: string | null; present: boolean }
+  incident: { incidentType: string; occurredAt: Date | null; summary: string | null }
+}
+
+const VIEW_SELECT = `SELECT n.id, n.status, n.urn, s.name AS "schoolName", n.incident_id AS "incidentId",
+    n.child_id AS "childId", i.reference, n.force_code AS "forceCode", n.police_aware_at AS "policeAwareAt",
+    n.received_at AS "receivedAt", n.matched_at AS "matchedAt", n.due_by AS "dueBy", n.school_day AS "schoolDay",
+    n.sent_at AS "sentAt", n.acknowledged_at AS "acknowledgedAt", n.deputies_notified_at AS "deputiesNotifiedAt",
+    n.desk_alerted_at AS "deskAlertedAt", n.reminder_due_at AS "reminderDueAt", n.reminder_sent_at AS "reminderSentAt",
+    n.failed_at AS "failedAt", c.given_name, c.family_name, c.date_of_birth, c.present,
+    i.incident_type, i.occurred_at, i.summary, f.content_profile
+  FROM notifications n
+  JOIN children c ON c.id = n.child_id
+  JOIN incidents i ON i.id = n.incident_id
+  JOIN schools s ON s.urn = n.urn
+  JOIN forces f ON f.code = n.force_code`
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toView(r: any): NotificationView {
+  const {
+    given_name, family_name, date_of_birth, present, incident_type, occurred_at, summary, content_profile, ...rest
+  } = r
+  return {
+    ...rest,
+    status: publicStatus(rest.status),
+    child: { givenName: given_name, familyName: family_name, dateOfBirth: date_of_birth, present },
+    // The force's content profile decides whether the circumstances are shared at all.
+    incident: { incidentType: incident_type, occurredAt: occurred_at, summary: content_profile === 'full' ? summary : null },
+  }
+}
+
+export async function getNotification(db: Queryable, id: string): Promise<NotificationView | null> {
+  const { rows } = await db.query(`${VIEW_SELECT} WHERE n.id = $1`, [id])
+  return rows[0] ? toView(rows[0]) : null
+}
+
+export async function listNotifications(
+  db: Queryable,
+  filter: { urn?: string | undefined; status?: string | undefined; limit: number; before?: Date | undefined },
+): Promise<NotificationView[]> {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (filter.urn) where.push(`n.urn = $${params.push(filter.urn)}`)
+  if (filter.status) {
+    const statuses = filter.status === 'scheduled' ? ['scheduled', 'sending'] : [filter.status]
+    where.push(`n.status = ANY($${params.push(statuses)}::text[])`)
+  }
+  if (filter.before) where.push(`n.created_at < $${params.push(filter.before)}`)
+  const sql = `${VIEW_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY n.created_at DESC LIMIT $${params.push(filter.limit)}`
+  const { rows } = await db.query(sql, params)
+  return rows.map(toView)
+}
+
+/** Records the first acknowledgement; repeating it returns the same time and changes nothing. */
+export async function acknowledge(
+  db: Queryable,
+  id: string,
+  at: Date,
+  by: string,
+): Promise<{ acknowledgedAt: Date; first: boolean } | { refused: string } | null> {
+  const { rows } = await db.query<{ acknowledgedAt: Date }>(
+    `UPDATE notifications SET acknowledged_at = $2, acknowledged_by = $3, status = 'acknowledged'
+      WHERE id = $1 AND acknowledged_at IS NULL AND status <> 'failed'
+      RETURNING acknowledged_at AS "acknowledgedAt"`,
+    [id, at, by],
+  )
+  if (rows[0]) {
+    await recordEvent(db, id, 'acknowledged', at, null, by)
+    return { acknowledgedAt: rows[0].acknowledgedAt, first: true }
+  }
+  const existing = await db.query<{ acknowledgedAt: Date | null; status: string }>(
+    'SELECT acknowledged_at AS "acknowledgedAt", status FROM notifications WHERE id = $1',
+    [id],
+  )
+  const row = existing.rows[0]
+  if (!row) return null
+  if (row.acknowledgedAt) return { acknowledgedAt: row.acknowledgedAt, first: false }
+  return { refused: `notification is ${row.status}` }
+}

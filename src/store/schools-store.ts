@@ -1,0 +1,131 @@
+// The directory of settings and their Key Adults. Imported register rows and administrators'
+// edits meet here: an import refreshes the register's facts (name, LA, status, postcode) and never
+// touches the contacts or the school's own start time.
+import type { DirectoryRecord } from '../domain/gias-csv.js'
+import { withTransaction, type Db, type Queryable } from './db.js'
+
+export interface Contact {
+  role: 'dsl' | 'deputy'
+  name: string
+  email: string
+  phone?: string | null | undefined
+}
+
+export interface School {
+  urn: string
+  name: string
+  laCode: string | null
+  laName: string | null
+  phase: string | null
+  type: string | null
+  status: string | null
+  open: boolean
+  postcode: string | null
+  town: string | null
+  dayStartsAt: string | null
+  contacts: Contact[]
+}
+
+export interface SchoolPut {
+  name: string
+  laCode?: string | null | undefined
+  dayStartsAt?: string | null | undefined
+  contacts: Contact[]
+}
+
+export async function putSchool(db: Db, urn: string, s: SchoolPut): Promise<{ created: boolean }> {
+  return withTransaction(db, async (client) => {
+    const { rows } = await client.query<{ created: boolean }>(
+      `INSERT INTO schools (urn, name, la_code, day_starts_at, source)
+       VALUES ($1, $2, $3, $4, 'admin')
+       ON CONFLICT (urn) DO UPDATE SET name = $2, la_code = COALESCE($3, schools.la_code),
+         day_starts_at = $4, updated_at = now()
+       RETURNING (xmax = 0) AS created`,
+      [urn, s.name, s.laCode ?? null, s.dayStartsAt ?? null],
+    )
+    await client.query('DELETE FROM school_contacts WHERE urn = $1', [urn])
+    for (const [i, c] of s.contacts.entries()) {
+      await client.query(
+        'INSERT INTO school_contacts (urn, role, name, email, phone, position) VALUES ($1, $2, $3, $4, $5, $6)',
+        [urn, c.role, c.name, c.email.toLowerCase(), c.phone ?? null, i],
+      )
+    }
+    return { created: rows[0]!.created }
+  })
+}
+
+export async function getSchool(db: Queryable, urn: string): Promise<School | null> {
+  const { rows } = await db.query<Omit<School, 'contacts'>>(
+    `SELECT urn, name, la_code AS "laCode", la_name AS "laName", phase, type, status, open, postcode, town,
+            day_starts_at AS "dayStartsAt"
+       FROM schools WHERE urn = $1`,
+    [urn],
+  )
+  const school = rows[0]
+  if (!school) return null
+  return { ...school, contacts: await getContacts(db, urn) }
+}
+
+export async function getContacts(db: Queryable, urn: string): Promise<Contact[]> {
+  const { rows } = await db.query<Contact>(
+    'SELECT role, name, email, phone FROM school_contacts WHERE urn = $1 ORDER BY position',
+    [urn],
+  )
+  return rows
+}
+
+const IMPORT_BATCH = 1000
+
+/**
+ * Loads register rows in batches. A column the file's format lacks arrives as undefined and keeps
+ * the stored value, so several GIAS files can be layered (the full register, then postcodes).
+ */
+export async function importDirectory(
+  db: Db,
+  records: AsyncIterable<DirectoryRecord>,
+  onProgress?: (count: number) => void,
+): Promise<{ count: number }> {
+  let batch: DirectoryRecord[] = []
+  let count = 0
+  const flush = async () => {
+    if (batch.length === 0) return
+    await upsertBatch(db, batch)
+    count += batch.length
+    batch = []
+    onProgress?.(count)
+  }
+  for await (const r of records) {
+    batch.push(r)
+    if (batch.length >= IMPORT_BATCH) await flush()
+  }
+  await flush()
+  return { count }
+}
+
+async function upsertBatch(db: Queryable, batch: DirectoryRecord[]): Promise<void> {
+  // Later rows for the same URN win within a batch (ON CONFLICT cannot touch a row twice).
+  const byUrn = new Map(batch.map((r) => [r.urn, r]))
+  const rows = [...byUrn.values()]
+  const col = <K extends keyof DirectoryRecord>(k: K) => rows.map((r) => (r[k] === undefined ? null : String(r[k])))
+  await db.query(
+    `INSERT INTO schools AS s (urn, name, la_code, la_name, phase, type, status, open, postcode, town, source)
+     SELECT u.urn, COALESCE(u.name, 'URN ' || u.urn), u.la_code, u.la_name, u.phase, u.type, u.status,
+            COALESCE(u.open::boolean, true), u.postcode, u.town, 'gias'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                   $8::text[], $9::text[], $10::text[])
+            AS u(urn, name, la_code, la_name, phase, type, status, open, postcode, town)
+     ON CONFLICT (urn) DO UPDATE SET
+       name = CASE WHEN EXCLUDED.name = 'URN ' || EXCLUDED.urn THEN s.name ELSE EXCLUDED.name END,
+       la_code = COALESCE(EXCLUDED.la_code, s.la_code),
+       la_name = COALESCE(EXCLUDED.la_name, s.la_name),
+       phase = COALESCE(EXCLUDED.phase, s.phase),
+       type = COALESCE(EXCLUDED.type, s.type),
+       status = COALESCE(EXCLUDED.status, s.status),
+       open = CASE WHEN EXCLUDED.status IS NULL THEN s.open ELSE EXCLUDED.open END,
+       postcode = COALESCE(EXCLUDED.postcode, s.postcode),
+       town = COALESCE(EXCLUDED.town, s.town),
+       updated_at = now()`,
+    [col('urn'), col('name'), col('laCode'), col('laName'), col('phase'), col('type'), col('status'),
+      col('open'), col('postcode'), col('town')],
+  )
+}
