@@ -22,6 +22,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SWEEP_INTERVAL_MS: durationMs.default(15_000),
   CLAIM_TIMEOUT_MS: durationMs.default(120_000),
+  // First retry delay after a temporary SMTP failure; doubles each attempt (10 attempts).
+  NOTIFY_BACKOFF_MS: durationMs.default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
   MAIL_DIR: z.string().optional(),
   // Signs the one-click acknowledgement links in e-mails. Rotating it invalidates unsent links.

@@ -46,7 +46,7 @@ async function main(mode: Mode): Promise<void> {
   const services: Services = {
     config,
     db,
-    queues: new Queues(producer, config.QUEUE_PREFIX),
+    queues: new Queues(producer, config.QUEUE_PREFIX, config.NOTIFY_BACKOFF_MS),
     mailer: createMailer({
       smtpUrl: config.SMTP_URL,
       requireTls: config.SMTP_REQUIRE_TLS,

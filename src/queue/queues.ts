@@ -30,12 +30,6 @@ export const jobId = {
 
 /** Temporary SMTP failures are retried with exponential backoff: 5 s, 10 s, 20 s ... about 40 min in all. */
 export const NOTIFY_ATTEMPTS = 10
-const retrying: JobsOptions = {
-  attempts: NOTIFY_ATTEMPTS,
-  backoff: { type: 'exponential', delay: 5_000 },
-  removeOnComplete: true,
-  removeOnFail: true,
-}
 
 export function redisConnection(url: string, purpose: 'producer' | 'worker'): Redis {
   const opts: RedisOptions =
@@ -52,10 +46,19 @@ export class Queues {
   readonly notify: Queue<NotifyJob>
   readonly escalate: Queue<EscalateJob>
 
+  private readonly retrying: JobsOptions
+
   constructor(
     readonly connection: Redis,
     readonly prefix: string,
+    backoffMs = 5_000,
   ) {
+    this.retrying = {
+      attempts: NOTIFY_ATTEMPTS,
+      backoff: { type: 'exponential', delay: backoffMs },
+      removeOnComplete: true,
+      removeOnFail: true,
+    }
     this.match = new Queue<MatchJob>(QUEUE.match, { connection, prefix })
     this.notify = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix })
     this.escalate = new Queue<EscalateJob>(QUEUE.escalate, { connection, prefix })
@@ -68,7 +71,7 @@ export class Queues {
       childIds.map((childId) => ({
         name: 'match',
         data: { childId },
-        opts: { ...retrying, attempts: 5, jobId: jobId.match(childId) },
+        opts: { ...this.retrying, attempts: 5, jobId: jobId.match(childId) },
       })),
     )
   }
@@ -77,7 +80,7 @@ export class Queues {
     await this.notify.add(
       'notify',
       { notificationId },
-      { ...retrying, jobId: jobId.notify(notificationId), delay: Math.max(0, delayMs) },
+      { ...this.retrying, jobId: jobId.notify(notificationId), delay: Math.max(0, delayMs) },
     )
   }
 
@@ -85,7 +88,7 @@ export class Queues {
     await this.escalate.add(
       'escalate',
       { notificationId, step },
-      { ...retrying, attempts: 5, jobId: jobId.escalate(notificationId, step), delay: Math.max(0, delayMs) },
+      { ...this.retrying, attempts: 5, jobId: jobId.escalate(notificationId, step), delay: Math.max(0, delayMs) },
     )
   }
 

@@ -15,7 +15,7 @@ import { HttpProblem, invalidInput, notFound } from '../problem.js'
 export const incidentRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, queues, clock, metrics } = services
+    const { db, clock, metrics } = services
 
     app.post(
       '/v1/incidents',
@@ -56,7 +56,7 @@ export const incidentRoutes =
         metrics.incidentsReceived.inc({ outcome: 'accepted' })
         const childIds = incident.children.map((c) => c.id)
         // Postgres has it all now. If Redis is away the sweeper enqueues these children later.
-        if (await bestEffort(() => queues.addMatch(childIds))) await markMatchEnqueued(db, childIds, now)
+        if (await bestEffort(() => services.queues.addMatch(childIds))) await markMatchEnqueued(db, childIds, now)
         request.log.info({ incidentId: incident.id, force: forceCode, children: childIds.length }, 'incident accepted')
         return reply.code(202).send(incident)
       },
