@@ -27,6 +27,8 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   registerProblemHandlers(app)
+  // JSON only: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain')
 
   await app.register(helmet, {
     contentSecurityPolicy: {
