@@ -29,6 +29,13 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   registerProblemHandlers(app)
   // JSON only: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain')
+  // An action like POST .../acknowledge needs no body; accept an empty one sent as JSON.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined)
+    parseJson(request, body as string, done)
+  })
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -77,19 +77,20 @@ export class Queues {
   }
 
   async addNotify(notificationId: string, delayMs = 0): Promise<void> {
-    await this.notify.add(
-      'notify',
-      { notificationId },
-      { ...this.retrying, jobId: jobId.notify(notificationId), delay: Math.max(0, delayMs) },
-    )
+    await addOrPromote(this.notify, 'notify', { notificationId }, {
+      ...this.retrying,
+      jobId: jobId.notify(notificationId),
+      delay: Math.max(0, delayMs),
+    })
   }
 
   async addEscalation(notificationId: string, step: EscalationStep, delayMs: number): Promise<void> {
-    await this.escalate.add(
-      'escalate',
-      { notificationId, step },
-      { ...this.retrying, attempts: 5, jobId: jobId.escalate(notificationId, step), delay: Math.max(0, delayMs) },
-    )
+    await addOrPromote(this.escalate, 'escalate', { notificationId, step }, {
+      ...this.retrying,
+      attempts: 5,
+      jobId: jobId.escalate(notificationId, step),
+      delay: Math.max(0, delayMs),
+    })
   }
 
   async depths(): Promise<Record<string, Record<string, number>>> {
@@ -103,6 +104,28 @@ export class Queues {
   async close(): Promise<void> {
     await Promise.all([this.match.close(), this.notify.close(), this.escalate.close()])
   }
+}
+
+/**
+ * Adds a job under its fixed id. When the work is due now and a delayed job with that id already
+ * waits (its timer computed earlier, or its clock drifted), the delayed one is promoted instead of
+ * being silently ignored as a duplicate; a finished or failed job with the id is replaced.
+ */
+async function addOrPromote<T>(queue: Queue<T>, name: string, data: T, opts: JobsOptions): Promise<void> {
+  const id = opts.jobId!
+  if (opts.delay === 0) {
+    const existing = await queue.getJob(id)
+    if (existing) {
+      const state = await existing.getState()
+      if (state === 'delayed') {
+        await existing.promote().catch(() => {}) // it may have just become waiting on its own
+        return
+      }
+      if (state === 'completed' || state === 'failed') await existing.remove().catch(() => {})
+      else return // waiting, active, prioritised: it will run
+    }
+  }
+  await (queue as Queue).add(name, data, opts)
 }
 
 /** Runs a queue operation but gives up after a short while: Postgres already holds the truth. True when it succeeded. */
