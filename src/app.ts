@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { createHash } from 'node:crypto'
 import { bearerToken, registerAuth } from './http/auth.js'
 import { registerProblemHandlers } from './http/problem.js'
+import { auditRoutes } from './http/routes/audit.js'
 import { forceRoutes } from './http/routes/forces.js'
 import { incidentRoutes } from './http/routes/incidents.js'
 import { notificationRoutes } from './http/routes/notifications.js'
@@ -21,12 +22,20 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: services.config.BODY_LIMIT_BYTES,
     trustProxy: true,
-    disableRequestLogging: false,
+    // We log each request ourselves on response, by route pattern rather than raw URL, so that no
+    // id, query or acknowledgement token in a path reaches the logs.
+    disableRequestLogging: true,
     requestIdHeader: 'x-request-id',
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   registerProblemHandlers(app)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    )
+  })
   // JSON only: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain')
   // An action like POST .../acknowledge needs no body; accept an empty one sent as JSON.
@@ -68,5 +77,6 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   await app.register(schoolRoutes(services))
   await app.register(notificationRoutes(services))
   await app.register(forceRoutes(services))
+  await app.register(auditRoutes(services))
   return app
 }

@@ -15,6 +15,8 @@ import { createPool, type Db } from './store/db.js'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded-postgres.js'
 import { migrate } from './store/migrate.js'
 import { importDirectory } from './store/schools-store.js'
+import { audit, verifyAuditChain } from './store/audit-store.js'
+import { purgeExpiredPersonalData } from './store/retention-store.js'
 import { createToken, listTokens, revokeToken, ROLES, type Role } from './store/tokens-store.js'
 
 const USAGE = `usage: npm run cli -- <command>
@@ -26,7 +28,9 @@ const USAGE = `usage: npm run cli -- <command>
   tokens revoke <token-id>
   schools import <gias.csv>
   calendar bank-holidays <bank-holidays.json>
-  calendar terms --la <code> <file.json|file.ics>`
+  calendar terms --la <code> <file.json|file.ics>
+  audit verify
+  purge [--days <n>]           remove children's personal details past retention (default RETENTION_DAYS)`
 
 class UsageError extends Error {}
 
@@ -56,6 +60,7 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
       name: values.name ?? null,
       expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null,
     })
+    await audit(db, { actor: 'cli', action: 'token.create', subjectType: 'token', subjectId: token.id, reason: 'token issued', detail: { role, force: values.force ?? null, urn: values.urn ?? null } })
     out(`created ${role} token ${token.id}${values.force ? ` for force ${values.force}` : ''}${values.urn ? ` for URN ${values.urn}` : ''}; it is shown once:`)
     out(token.secret)
     return
@@ -67,7 +72,9 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
   if (command === 'tokens' && sub === 'revoke') {
     const id = rest[0]
     if (!id) throw new UsageError('tokens revoke needs a token id (see tokens list)')
-    out((await revokeToken(db, id)) ? `revoked ${id}` : `no active token ${id}`)
+    const revoked = await revokeToken(db, id)
+    if (revoked) await audit(db, { actor: 'cli', action: 'token.revoke', subjectType: 'token', subjectId: id, reason: 'token revoked' })
+    out(revoked ? `revoked ${id}` : `no active token ${id}`)
     return
   }
   if (command === 'schools' && sub === 'import') {
@@ -78,6 +85,7 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
       process.stderr.write(`\rimported ${n} establishments...`),
     )
     process.stderr.write('\n')
+    await audit(db, { actor: 'cli', action: 'directory.import', subjectType: 'directory', reason: 'GIAS import', detail: { file: basename(file), count } })
     out(`imported ${count} establishments from ${basename(file)} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     return
   }
@@ -86,6 +94,7 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
     if (!file) throw new UsageError('calendar bank-holidays needs the GOV.UK bank-holidays.json')
     const events = parseGovUkBankHolidays(JSON.parse(await readFile(file, 'utf8')))
     await replaceBankHolidays(db, events)
+    await audit(db, { actor: 'cli', action: 'calendar.bank-holidays', subjectType: 'calendar', reason: 'bank holidays loaded', detail: { count: events.length } })
     out(`loaded ${events.length} England and Wales bank holidays (${events[0]?.date} to ${events.at(-1)?.date})`)
     return
   }
@@ -96,7 +105,23 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
     if (!file) throw new UsageError('calendar terms needs a .json or .ics file')
     const cal = parseTermDates(file, await readFile(file, 'utf8'))
     const n = await replaceTermDates(db, values.la, cal)
+    await audit(db, { actor: 'cli', action: 'calendar.terms', subjectType: 'la', subjectId: values.la, reason: 'term dates loaded', detail: { closures: n } })
     out(`loaded ${n} closure days for LA ${values.la} covering ${cal.coverage.map((c) => `${c.from}..${c.to}`).join(', ')}`)
+    return
+  }
+  if (command === 'audit' && sub === 'verify') {
+    const r = await verifyAuditChain(db)
+    if (r.brokenAt !== null) throw new Error(`audit chain BROKEN after checking ${r.rows} rows: ${r.problem}`)
+    const last = await db.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1')
+    out(`audit chain intact: ${r.rows} rows; last hash ${last.rows[0]?.hash ?? 'none'} (keep it elsewhere to detect removal of the newest rows)`)
+    return
+  }
+  if (command === 'purge') {
+    const { values } = parseArgs({ args: [sub, ...rest].filter((x): x is string => x !== undefined), options: { days: { type: 'string' } } })
+    const days = values.days ? Number(values.days) : loadConfig().RETENTION_DAYS
+    if (!(days >= 0)) throw new UsageError('--days must be a number of days')
+    const r = await purgeExpiredPersonalData(db, new Date(), days)
+    out(`purged personal details of ${r.children} children and ${r.incidents} incident summaries (retention ${days} days)`)
     return
   }
   throw new UsageError(USAGE)

@@ -28,6 +28,9 @@ const schema = z.object({
   MAIL_DIR: z.string().optional(),
   // Signs the one-click acknowledgement links in e-mails. Rotating it invalidates unsent links.
   ACK_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Days after a notification closes (acknowledged, escalated to the desk, or failed) before the
+  // child's name, date of birth and the incident summary are purged; timings and audit stay.
+  RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
 })
 

@@ -7,6 +7,7 @@ import { processMatch } from './match-worker.js'
 import { processNotify } from './notify-worker.js'
 import { QUEUE, redisConnection, type EscalateJob, type MatchJob, type NotifyJob } from './queues.js'
 import { sweep } from './sweeper.js'
+import { purgeExpiredPersonalData } from '../store/retention-store.js'
 
 export interface RunningWorkers {
   close(): Promise<void>
@@ -52,12 +53,20 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
   }
   const timer = opts.sweep === false ? undefined : setInterval(sweepOnce, config.SWEEP_INTERVAL_MS)
   timer?.unref()
+  // Retention purge: hourly is plenty for a period counted in days.
+  const purgeOnce = () =>
+    purgeExpiredPersonalData(services.db, services.clock.now(), config.RETENTION_DAYS)
+      .then((r) => r.children + r.incidents > 0 && logger.info(r, 'retention purge removed personal details'))
+      .catch((err) => logger.warn({ err: (err as Error).message }, 'retention purge failed; will try again'))
+  const purgeTimer = opts.sweep === false ? undefined : setInterval(purgeOnce, 3_600_000)
+  purgeTimer?.unref()
   if (opts.sweep !== false) void sweepOnce()
 
   return {
     sweepNow: sweepOnce,
     async close() {
       clearInterval(timer)
+      clearInterval(purgeTimer)
       await Promise.all(workers.map((w) => w.close()))
       await sweeping
       connection.disconnect()

@@ -3,6 +3,7 @@
 // a worker that dies mid-send leaves a claim the sweeper can see and retry with the same
 // Message-ID.
 import { randomUUID } from 'node:crypto'
+import { audit } from './audit-store.js'
 import type { Queryable } from './db.js'
 import { publicStatus } from './incidents-store.js'
 
@@ -46,6 +47,16 @@ export async function recordEvent(
     'INSERT INTO notification_events (notification_id, kind, at, recipients, detail) VALUES ($1, $2, $3, $4, $5)',
     [notificationId, kind, at, recipients, detail],
   )
+  // Every step of a notification is also in the tamper-evident audit trail.
+  await audit(db, {
+    at,
+    actor: kind === 'acknowledged' ? (detail ?? 'unknown') : 'system',
+    action: `notification.${kind}`,
+    subjectType: 'notification',
+    subjectId: notificationId,
+    reason: kind === 'acknowledged' ? 'Key Adult acknowledged' : detail,
+    detail: recipients ? { recipients: recipients.length } : {},
+  })
 }
 
 export interface ClaimedNotification {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Services } from '../../services.js'
 import { getForce, putForce } from '../../store/forces-store.js'
+import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
 
@@ -33,7 +34,9 @@ export const forceRoutes =
       async (request) => {
         const b = request.body
         if (b.ageMin > b.ageMax) throw invalidInput(422, [{ path: '/ageMin', message: 'must not be above ageMax' }])
-        return putForce(db, request.params.code, b)
+        const force = await putForce(db, request.params.code, b)
+        await auditRequest(db, request, 'force.put', 'force', force.code, 'force settings maintenance', { ...b, name: undefined })
+        return force
       },
     )
     app.get(

@@ -9,6 +9,7 @@ import { bestEffort } from '../../queue/queues.js'
 import type { Services } from '../../services.js'
 import { getForce } from '../../store/forces-store.js'
 import { getIncidentView, markMatchEnqueued, submitIncident } from '../../store/incidents-store.js'
+import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
 
@@ -72,6 +73,9 @@ export const incidentRoutes =
         const principal = caller(request)
         const view = await getIncidentView(db, request.params.id)
         if (!view || (principal.role === 'police' && view.force !== principal.forceCode)) throw notFound('incident')
+        await auditRequest(db, request, 'incident.read', 'incident', view.id, 'read incident and its children', {
+          children: view.children.length,
+        })
         return {
           id: view.id,
           reference: view.reference,

@@ -7,6 +7,7 @@ import { verifyAckToken } from '../../mail/ack-links.js'
 import type { Services } from '../../services.js'
 import { acknowledge, getNotification, listNotifications, type NotificationView } from '../../store/notifications-store.js'
 import type { Principal } from '../../store/tokens-store.js'
+import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, notFound } from '../problem.js'
 import { ackPage } from '../pages/ack-page.js'
@@ -40,6 +41,7 @@ export const notificationRoutes =
         const p = caller(request)
         const urn = p.role === 'dsl' ? p.urn! : request.query.urn
         const items = await listNotifications(db, { urn, status: request.query.status, limit: request.query.limit })
+        await auditRequest(db, request, 'notifications.list', 'school', urn ?? null, 'list notifications', { count: items.length })
         return { items }
       },
     )
@@ -51,7 +53,7 @@ export const notificationRoutes =
         const p = caller(request)
         const n = await getNotification(db, request.params.id)
         if (!inScope(p, n)) throw notFound('notification')
-        request.log.info({ notificationId: n.id, tokenId: p.tokenId }, 'notification read')
+        await auditRequest(db, request, 'notification.read', 'notification', n.id, 'read notification details')
         return n
       },
     )

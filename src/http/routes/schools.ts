@@ -8,6 +8,7 @@ import { computeDueBy } from '../../domain/school-calendar.js'
 import type { Services } from '../../services.js'
 import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
 import { getSchool, putSchool } from '../../store/schools-store.js'
+import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
 
@@ -48,6 +49,8 @@ export const schoolRoutes =
         )
         if (generic.length > 0) throw invalidInput(422, generic)
         const { created } = await putSchool(db, request.params.urn, body)
+        await auditRequest(db, request, created ? 'school.create' : 'school.replace', 'school', request.params.urn,
+          'directory maintenance', { contacts: body.contacts.length, dayStartsAt: body.dayStartsAt ?? null })
         request.log.info({ urn: request.params.urn, contacts: body.contacts.length, created }, 'school saved')
         const school = await getSchool(db, request.params.urn)
         return reply.code(created ? 201 : 200).send(school)
@@ -102,6 +105,9 @@ export const schoolRoutes =
         const school = await getSchool(db, request.params.urn)
         if (!school) throw notFound('school')
         await putSchoolException(db, school.urn, { date: request.params.date, ...request.body })
+        await auditRequest(db, request, 'school.calendar', 'school', school.urn, 'calendar maintenance', {
+          date: request.params.date, open: request.body.open,
+        })
         return reply.code(204).send()
       },
     )
