@@ -62,6 +62,25 @@ export class Metrics {
     registers: [this.registry],
   })
 
+  readonly feedQuietSeconds = new Gauge({
+    name: 'encompass_force_feed_quiet_seconds',
+    help: 'Seconds since the force last submitted an incident',
+    labelNames: ['force'] as const,
+    registers: [this.registry],
+  })
+  readonly overdueUnsent = new Gauge({
+    name: 'encompass_notifications_overdue_unsent',
+    help: 'Notifications past their deadline and not sent, by force',
+    labelNames: ['force'] as const,
+    registers: [this.registry],
+  })
+  readonly alerts = new Counter({
+    name: 'encompass_alerts_total',
+    help: 'Operational alerts raised (feed quiet, delivery overdue)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  })
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'encompass_process_' })
   }

@@ -7,6 +7,7 @@ import { processMatch } from './match-worker.js'
 import { processNotify } from './notify-worker.js'
 import { QUEUE, redisConnection, type EscalateJob, type MatchJob, type NotifyJob } from './queues.js'
 import { sweep } from './sweeper.js'
+import { checkFeeds } from './monitor.js'
 import { purgeExpiredPersonalData } from '../store/retention-store.js'
 
 export interface RunningWorkers {
@@ -45,6 +46,7 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
       try {
         const r = await sweep(services)
         if (r.match + r.notify + r.deputies + r.desk + r.reminder > 0) logger.info(r, 'sweeper re-queued work')
+        await checkFeeds(services)
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'sweep failed; will try again')
       }

@@ -1,0 +1,91 @@
+// Never suspend silently (domain rule 11). For each force: has its feed gone quiet for longer than
+// its quiet period, and are any notifications past their deadline without having been sent?
+// Each condition raises one alert per episode — an error log line, a metric, and an e-mail to the
+// force's Encompass desk — and clears itself when the condition ends.
+import type { Services } from '../services.js'
+import { withTransaction } from '../store/db.js'
+
+const MONITOR_LOCK = 7_316_642_004
+
+interface ForceState {
+  code: string
+  desk_email: string | null
+  quiet_period_minutes: number
+  last_received: Date | null
+  overdue: number
+}
+
+export interface MonitorReport {
+  raised: { force: string; kind: string }[]
+  cleared: { force: string; kind: string }[]
+}
+
+export async function checkFeeds(services: Services): Promise<MonitorReport> {
+  const { db, clock, logger, metrics, mailer, config } = services
+  const now = clock.now()
+  const report: MonitorReport = { raised: [], cleared: [] }
+  const states = await withTransaction(db, async (client) => {
+    const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [MONITOR_LOCK])
+    if (!lock[0]!.ok) return null
+    const { rows } = await client.query<ForceState>(
+      `SELECT f.code, f.desk_email, f.quiet_period_minutes,
+              (SELECT max(received_at) FROM incidents i WHERE i.force_code = f.code) AS last_received,
+              (SELECT count(*) FROM notifications n
+                WHERE n.force_code = f.code AND n.sent_at IS NULL AND n.status <> 'failed' AND n.due_by < $1)::int AS overdue
+         FROM forces f`,
+      [now],
+    )
+    const transitions: { force: ForceState; kind: 'feed-quiet' | 'delivery-overdue'; raise: boolean; detail: string }[] = []
+    for (const f of rows) {
+      const quietFor = f.last_received ? (now.getTime() - f.last_received.getTime()) / 1000 : 0
+      metrics.feedQuietSeconds.set({ force: f.code }, Math.max(0, quietFor))
+      metrics.overdueUnsent.set({ force: f.code }, f.overdue)
+      const quiet = f.last_received !== null && quietFor > f.quiet_period_minutes * 60
+      const conditions = [
+        { kind: 'feed-quiet' as const, on: quiet, detail: `no incident received for ${Math.round(quietFor / 60)} minutes (quiet period ${f.quiet_period_minutes})` },
+        { kind: 'delivery-overdue' as const, on: f.overdue > 0, detail: `${f.overdue} notification(s) past their deadline and not sent` },
+      ]
+      for (const c of conditions) {
+        if (c.on) {
+          const { rowCount } = await client.query(
+            `INSERT INTO alerts (force_code, kind, raised_at, detail) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (force_code, kind) WHERE cleared_at IS NULL DO NOTHING`,
+            [f.code, c.kind, now, c.detail],
+          )
+          if (rowCount === 1) transitions.push({ force: f, kind: c.kind, raise: true, detail: c.detail })
+        } else {
+          const { rowCount } = await client.query(
+            'UPDATE alerts SET cleared_at = $3 WHERE force_code = $1 AND kind = $2 AND cleared_at IS NULL',
+            [f.code, c.kind, now],
+          )
+          if (rowCount === 1) transitions.push({ force: f, kind: c.kind, raise: false, detail: c.detail })
+        }
+      }
+    }
+    return transitions
+  })
+  for (const tr of states ?? []) {
+    const entry = { force: tr.force.code, kind: tr.kind }
+    if (!tr.raise) {
+      report.cleared.push(entry)
+      logger.info({ ...entry }, 'alert cleared')
+      continue
+    }
+    report.raised.push(entry)
+    metrics.alerts.inc({ kind: tr.kind })
+    logger.error({ ...entry, detail: tr.detail }, 'ALERT: Operation Encompass feed needs attention')
+    if (tr.force.desk_email) {
+      await mailer
+        .send({
+          messageId: `<alert-${tr.kind}-${tr.force.code}-${now.getTime()}@encompass-notify>`,
+          from: config.MAIL_FROM,
+          to: [tr.force.desk_email],
+          subject: `Operation Encompass ALERT (${tr.force.code}): ${tr.kind === 'feed-quiet' ? 'incident feed has gone quiet' : 'notifications overdue'}`,
+          text: `${tr.detail}.\n\nPlease check the force's incident feed and the notification service. Schools may not be being told.\n${config.PUBLIC_BASE_URL}/readyz`,
+          html: `<p>${tr.detail}.</p><p>Please check the force's incident feed and the notification service. Schools may not be being told.</p>`,
+        })
+        .catch((err: Error) => logger.error({ ...entry, err: err.message }, 'could not e-mail the alert'))
+    }
+  }
+  return report
+}
