@@ -17,6 +17,7 @@ import { migrate } from './store/migrate.js'
 import { importDirectory } from './store/schools-store.js'
 import { audit, verifyAuditChain } from './store/audit-store.js'
 import { purgeExpiredPersonalData } from './store/retention-store.js'
+import { seedDemo } from './demo/seed-demo.js'
 import { createToken, listTokens, revokeToken, ROLES, type Role } from './store/tokens-store.js'
 
 const USAGE = `usage: npm run cli -- <command>
@@ -30,6 +31,7 @@ const USAGE = `usage: npm run cli -- <command>
   calendar bank-holidays <bank-holidays.json>
   calendar terms --la <code> <file.json|file.ics>
   audit verify
+  seed demo [--incidents <n>] [--seed <n>]   a year of Cleveland-scale demo traffic (see README)
   purge [--days <n>]           remove children's personal details past retention (default RETENTION_DAYS)`
 
 class UsageError extends Error {}
@@ -114,6 +116,12 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
     if (r.brokenAt !== null) throw new Error(`audit chain BROKEN after checking ${r.rows} rows: ${r.problem}`)
     const last = await db.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1')
     out(`audit chain intact: ${r.rows} rows; last hash ${last.rows[0]?.hash ?? 'none'} (keep it elsewhere to detect removal of the newest rows)`)
+    return
+  }
+  if (command === 'seed' && sub === 'demo') {
+    const { values } = parseArgs({ args: rest, options: { incidents: { type: 'string' }, seed: { type: 'string' } } })
+    const r = await seedDemo(db, { incidents: Number(values.incidents ?? 11_000), seed: Number(values.seed ?? 2026), end: new Date() }, out)
+    out(`seeded ${r.incidents} demo incidents with ${r.notifications} notifications for force cleveland`)
     return
   }
   if (command === 'purge') {
