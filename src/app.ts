@@ -48,7 +48,14 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
 
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'", "'unsafe-inline'"] },
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        // Behind plain http (a developer machine) upgrading would break every asset.
+        upgradeInsecureRequests: services.config.PUBLIC_BASE_URL.startsWith('https:') ? [] : null,
+      },
     },
   })
   await app.register(rateLimit, {
