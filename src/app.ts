@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto'
 import { bearerToken, registerAuth } from './http/auth.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { auditRoutes } from './http/routes/audit.js'
+import { dashboardRoutes } from './http/routes/dashboard.js'
+import { reportRoutes } from './http/routes/reports.js'
 import { forceRoutes } from './http/routes/forces.js'
 import { incidentRoutes } from './http/routes/incidents.js'
 import { notificationRoutes } from './http/routes/notifications.js'
@@ -85,5 +87,7 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   await app.register(notificationRoutes(services))
   await app.register(forceRoutes(services))
   await app.register(auditRoutes(services))
+  await app.register(reportRoutes(services))
+  await app.register(dashboardRoutes(services))
   return app
 }

@@ -12,8 +12,12 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     roles?: readonly Role[]
+    /** Browser pages: also accept the session cookie set by /dashboard/login. */
+    cookieAuth?: boolean
   }
 }
+
+export const SESSION_COOKIE = 'enc_session'
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization
@@ -22,14 +26,27 @@ export function bearerToken(request: FastifyRequest): string | null {
   return m ? m[1]! : null
 }
 
+export function sessionToken(request: FastifyRequest): string | null {
+  const cookies = request.headers.cookie ?? ''
+  for (const part of cookies.split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === SESSION_COOKIE) return decodeURIComponent(v.join('='))
+  }
+  return null
+}
+
 export function registerAuth(app: FastifyInstance, db: Parameters<typeof authenticate>[0]): void {
   app.decorateRequest('principal', null)
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const roles = request.routeOptions.config.roles
     if (!roles) return
-    const secret = bearerToken(request)
+    const cookieAuth = request.routeOptions.config.cookieAuth === true
+    const secret = bearerToken(request) ?? (cookieAuth ? sessionToken(request) : null)
+    // A browser page without a session is sent to sign in rather than shown a JSON 401.
+    if (!secret && cookieAuth) return reply.redirect('/dashboard/login', 303)
     if (!secret) throw new HttpProblem(401, 'Unauthorized', 'send Authorization: Bearer <token>')
     const principal = await authenticate(db, secret)
+    if (!principal && cookieAuth && !bearerToken(request)) return reply.redirect('/dashboard/login', 303)
     if (!principal) throw new HttpProblem(401, 'Unauthorized', 'the token is unknown, revoked or expired')
     if (!roles.includes(principal.role)) {
       throw new HttpProblem(403, 'Forbidden', `the ${principal.role} role may not use this endpoint`)

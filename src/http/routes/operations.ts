@@ -5,6 +5,9 @@ import type { Services } from '../../services.js'
 export const operationsRoutes =
   (services: Services): FastifyPluginAsync =>
   async (app) => {
+    // Browsers ask for it on every page; an empty answer keeps their consoles clean.
+    app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.code(204).send())
+
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
 
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
