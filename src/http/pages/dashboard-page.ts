@@ -2,24 +2,7 @@
 // assets. Every chart has its figures beside it in a plain table, so it reads without the chart
 // and prints well. Aggregates only: keys are months, local authorities, weekdays and stages.
 
-export interface Percentiles {
-  p50: number | null
-  p90: number | null
-  p95?: number | null
-  max?: number | null
-}
-
-export interface LatencyRow {
-  key: string | null
-  notifications: number
-  sent: number
-  acknowledged: number
-  onTime: number
-  onTimeRate: number
-  policeToSentSeconds: Percentiles
-  policeToAcknowledgedSeconds: Percentiles
-  stages: { policeToReceived: Percentiles; receivedToSent: Percentiles; sentToAcknowledged: Percentiles }
-}
+type Percentiles = Percentiles2 & Partial<Percentiles4>
 
 export interface DelayBucket {
   label: string
