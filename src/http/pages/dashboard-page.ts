@@ -1,6 +1,7 @@
 // The boards' dashboard: server-rendered HTML with inline SVG charts, no script, no external
 // assets. Every chart has its figures beside it in a plain table, so it reads without the chart
 // and prints well. Aggregates only: keys are months, local authorities, weekdays and stages.
+import type { LatencyRow, Percentiles2, Percentiles4 } from '../../domain/latency.js'
 
 type Percentiles = Percentiles2 & Partial<Percentiles4>
 
