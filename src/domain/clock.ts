@@ -19,3 +19,18 @@ export class ManualClock implements Clock {
     this.current = new Date(this.current.getTime() + ms)
   }
 }
+
+/**
+ * A clock that starts at a chosen moment and then runs at real speed: tests pin "now" to a known
+ * school week (so deadlines, escalations and retention read the same on any date the suite runs)
+ * while retries, backoff and timers still elapse as they would in production.
+ */
+export class TickingClock implements Clock {
+  private readonly offsetMs: number
+  constructor(startAt: Date) {
+    this.offsetMs = startAt.getTime() - Date.now()
+  }
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs)
+  }
+}

@@ -16,10 +16,10 @@ if (!existsSync(CHROMIUM)) {
 } else {
   const h = await createHarness({ workers: false })
   t.teardown(() => h.close())
-  await seedDemo(h.services.db, { incidents: 1500, seed: 7, end: new Date() }, () => {})
+  await seedDemo(h.services.db, { incidents: 1500, seed: 7, end: h.clock.now() }, () => {})
   const auditor = await h.token('auditor')
   const address = await h.app.listen({ port: 0, host: '127.0.0.1' })
-  const to = londonDateOf(new Date())
+  const to = londonDateOf(h.clock.now())
   const from = addDays(to, -364)
   const month = await latencyReport(h.services.db, { from, to, groupBy: 'month' })
   const la = await latencyReport(h.services.db, { from, to, groupBy: 'la' })

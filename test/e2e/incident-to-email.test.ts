@@ -200,8 +200,8 @@ t.test('a worker that dies between SMTP acceptance and our record is retried wit
   const { rows } = await h.services.db.query('SELECT id, message_id FROM notifications WHERE child_id = $1', [childId])
   const id = rows[0].id
   // The dead worker's claim, taken long enough ago to be stale.
-  t.ok(await claimForSend(h.services.db, id, new Date(), 60_000))
-  await h.services.db.query("UPDATE notifications SET claimed_at = now() - interval '10 minutes' WHERE id = $1", [id])
+  t.ok(await claimForSend(h.services.db, id, h.clock.now(), 60_000))
+  await h.services.db.query("UPDATE notifications SET claimed_at = $2::timestamptz - interval '10 minutes' WHERE id = $1", [id, h.clock.now()])
   const before = h.smtp.messages.length
   const report = await sweep(h.services)
   t.equal(report.notify, 1, 'the sweeper sees the stale claim')

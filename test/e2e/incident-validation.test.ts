@@ -16,7 +16,7 @@ async function storedIncidents(): Promise<number> {
   return rows[0].n
 }
 
-const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString()
+const minutesFromNow = (m: number) => new Date(h.clock.now().getTime() + m * 60_000).toISOString()
 
 const cases: { name: string; body: unknown; status: number; paths: string[] }[] = [
   { name: 'an unknown top-level field', body: anIncident({ officerNotes: 'x' }), status: 400, paths: ['/officerNotes'] },

@@ -118,9 +118,9 @@ t.test('a revoked token and an expired token are refused', async (t) => {
 t.test('retention purges names, dates of birth and summaries, and keeps timings and reports intact', async (t) => {
   const before = await h.services.db.query(
     'SELECT police_aware_at, received_at, matched_at, sent_at, acknowledged_at, due_by FROM notifications WHERE id = $1', [notificationId])
-  const early = await purgeExpiredPersonalData(h.services.db, new Date(), 30)
+  const early = await purgeExpiredPersonalData(h.services.db, h.clock.now(), 30)
   t.equal(early.children, 0, 'nothing is purged before the period has passed')
-  const later = new Date(Date.now() + 31 * 86_400_000)
+  const later = new Date(h.clock.now().getTime() + 31 * 86_400_000)
   const purged = await purgeExpiredPersonalData(h.services.db, later, 30)
   t.ok(purged.children >= 1)
   const v = (await h.app.inject({ method: 'GET', url: `/v1/incidents/${incidentId}`, headers: json(police) })).json()

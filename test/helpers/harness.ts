@@ -10,7 +10,7 @@ import { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
-import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js'
+import { ManualClock, TickingClock, type Clock } from '../../src/domain/clock.js'
 import { createLogger } from '../../src/logger.js'
 import { createMailer } from '../../src/mail/transport.js'
 import { Metrics } from '../../src/metrics.js'
@@ -20,6 +20,9 @@ import type { Services } from '../../src/services.js'
 import { createPool, type Db } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrate.js'
 import { createToken } from '../../src/store/tokens-store.js'
+
+/** Where the harness's clock starts by default: see createHarness. */
+export const HARNESS_START = new Date('2026-11-20T22:20:00Z')
 
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -187,7 +190,10 @@ export async function createHarness(
   const logs = new LogCapture()
   const logger = createLogger(config.LOG_LEVEL, logs)
   const producer = redisConnection(config.REDIS_URL, 'producer')
-  const clock = opts.clock ?? systemClock
+  // Unless a test brings its own, "now" starts at Friday 20 November 2026, 22:20 London time (just
+  // after anIncident()'s policeAwareAt) and runs at real speed: a suite run on any later date sees
+  // the same deadlines (Monday 23 November 08:30) instead of finding them already past.
+  const clock = opts.clock ?? new TickingClock(HARNESS_START)
   const services: Services = {
     config,
     db: database.db,
