@@ -17,6 +17,8 @@ import { incidentRoutes } from './http/routes/incidents.js'
 import { notificationRoutes } from './http/routes/notifications.js'
 import { operationsRoutes } from './http/routes/operations.js'
 import { schoolRoutes } from './http/routes/schools.js'
+import { reviewRoutes } from './http/routes/review.js'
+import { directoryRoutes } from './http/routes/directory.js'
 import type { Services } from './services.js'
 
 export async function buildApp(services: Services, opts: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
@@ -83,6 +85,8 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   registerAuth(app, services.db)
   await app.register(operationsRoutes(services))
   await app.register(incidentRoutes(services))
+  await app.register(reviewRoutes(services))
+  await app.register(directoryRoutes(services))
   await app.register(schoolRoutes(services))
   await app.register(notificationRoutes(services))
   await app.register(forceRoutes(services))

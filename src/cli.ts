@@ -15,6 +15,9 @@ import { createPool, type Db } from './store/db.js'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded-postgres.js'
 import { migrate } from './store/migrate.js'
 import { importDirectory } from './store/schools-store.js'
+import { parseRollCsv, replaceRoll, unknownRollUrns, validateRoll } from './store/pupil-roll-store.js'
+import { putChildrensServices } from './store/la-contacts-store.js'
+import { isGenericRoleAddress } from './domain/contacts.js'
 import { audit, verifyAuditChain } from './store/audit-store.js'
 import { purgeExpiredPersonalData } from './store/retention-store.js'
 import { seedDemo } from './demo/seed-demo.js'
@@ -30,6 +33,8 @@ const USAGE = `usage: npm run cli -- <command>
   schools import <gias.csv>
   calendar bank-holidays <bank-holidays.json>
   calendar terms --la <code> <file.json|file.ics>
+  pupils import --la <code> <roll.csv>        replace an LA's pupil roll (given_name, family_name, date_of_birth, urn)
+  la-contacts set --la <code> --lead "Name <email>" [--deputy "Name <email>"]... [--name <label>]
   audit verify
   seed demo [--incidents <n>] [--seed <n>]   a year of Cleveland-scale demo traffic (see README)
   purge [--days <n>]           remove children's personal details past retention (default RETENTION_DAYS)`
@@ -109,6 +114,40 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
     const n = await replaceTermDates(db, values.la, cal)
     await audit(db, { actor: 'cli', action: 'calendar.terms', subjectType: 'la', subjectId: values.la, reason: 'term dates loaded', detail: { closures: n } })
     out(`loaded ${n} closure days for LA ${values.la} covering ${cal.coverage.map((c) => `${c.from}..${c.to}`).join(', ')}`)
+    return
+  }
+  if (command === 'pupils' && sub === 'import') {
+    const { values, positionals } = parseArgs({ args: rest, options: { la: { type: 'string' } }, allowPositionals: true })
+    const file = positionals[0]
+    if (!values.la || !/^[0-9]{3}$/.test(values.la)) throw new UsageError('pupils import needs --la <3-digit LA code>')
+    if (!file) throw new UsageError('pupils import needs a CSV file')
+    const parsed = parseRollCsv(await readFile(file, 'utf8'))
+    const checked = validateRoll(parsed.rows, new Date().toISOString().slice(0, 10), parsed.lineOf)
+    const errors = [...parsed.errors, ...checked.errors]
+    if (errors.length > 0) throw new Error(`${basename(file)}: nothing imported:\n${errors.slice(0, 20).map((e) => `  ${e.path} ${e.message}`).join('\n')}`)
+    const r = await replaceRoll(db, values.la, checked.rows, new Date(), basename(file))
+    const unknown = await unknownRollUrns(db, values.la)
+    await audit(db, { actor: 'cli', action: 'pupil-roll.import', subjectType: 'la', subjectId: values.la, reason: 'pupil roll replaced', detail: { pupils: r.pupils, noSetting: r.noSetting } })
+    out(`replaced LA ${values.la}'s roll: ${r.pupils} pupils, ${r.noSetting} with no setting${unknown.length ? `; URNs not in the directory: ${unknown.join(', ')}` : ''}`)
+    return
+  }
+  if (command === 'la-contacts' && sub === 'set') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { la: { type: 'string' }, name: { type: 'string' }, lead: { type: 'string', multiple: true }, deputy: { type: 'string', multiple: true } },
+    })
+    if (!values.la || !/^[0-9]{3}$/.test(values.la)) throw new UsageError('la-contacts set needs --la <3-digit LA code>')
+    const person = (role: 'lead' | 'deputy') => (v: string) => {
+      const m = /^\s*(.+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(v)
+      if (!m) throw new UsageError(`--${role} must be "Full Name <address@example.org>"`)
+      if (isGenericRoleAddress(m[2]!)) throw new UsageError(`--${role} ${m[2]} is a generic role inbox; name a person`)
+      return { role, name: m[1]!, email: m[2]! }
+    }
+    const contacts = [...(values.lead ?? []).map(person('lead')), ...(values.deputy ?? []).map(person('deputy'))]
+    if (!contacts.some((c) => c.role === 'lead')) throw new UsageError('la-contacts set needs at least one --lead "Name <email>"')
+    const { created } = await putChildrensServices(db, values.la, { name: values.name ?? null, contacts }, new Date())
+    await audit(db, { actor: 'cli', action: created ? 'la-contact.create' : 'la-contact.replace', subjectType: 'la', subjectId: values.la, reason: 'directory maintenance', detail: { contacts: contacts.length } })
+    out(`${created ? 'created' : 'replaced'} LA ${values.la}'s children's services contact (${contacts.length} named people)`)
     return
   }
   if (command === 'audit' && sub === 'verify') {

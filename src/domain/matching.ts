@@ -1,6 +1,13 @@
 // Deciding whether a child can be placed with a setting that will be told. A setting is only
 // ever sent to when it is open and has a named Key Adult; anything else waits for a person,
 // with the reason recorded, rather than being guessed or dropped.
+//
+// How the setting is found (issue 4), each recorded as the match method: `urn` (the URN given is
+// in the directory), `name-postcode` (a school name and/or postcode searched over the whole
+// register: domain/school-names.ts), `pupil-roll` (the LA's roll, by date of birth and tolerant
+// names: domain/pupil-names.ts), `manual` (an officer assigns it). The match worker tries them in
+// that order; the first that identifies an establishment decides, except that a closed one is
+// overruled by the roll when the roll places the child at an open setting.
 
 export interface SettingFacts {
   urn: string
@@ -8,8 +15,10 @@ export interface SettingFacts {
   contacts: { role: 'dsl' | 'deputy' }[]
 }
 
+export type MatchMethod = 'urn' | 'name-postcode' | 'pupil-roll' | 'manual'
+
 export type MatchDecision =
-  | { status: 'matched'; urn: string; method: 'urn' | 'manual' }
+  | { status: 'matched'; urn: string; method: MatchMethod }
   | { status: 'unmatched'; reason: UnmatchedReason; urn: string | null }
 
 export type UnmatchedReason =
@@ -18,11 +27,33 @@ export type UnmatchedReason =
   | 'setting-closed'
   | 'no-key-adult'
   | 'name-postcode-not-found'
+  | 'name-postcode-low-confidence'
+  | 'name-postcode-ambiguous'
+  | 'pupil-roll-ambiguous'
+  | 'no-la-contact'
+
+/** Reasons that are the directory's fault, not the police record's: administrators are alerted. */
+export const DIRECTORY_REASONS: readonly UnmatchedReason[] = ['setting-closed', 'no-key-adult', 'no-la-contact']
+
+/**
+ * A setting the service considered for a child, as stored with the child and shown in the review
+ * queue: register facts and a score only, never anything about the child.
+ */
+export interface MatchCandidate {
+  urn: string
+  name: string | null
+  postcode: string | null
+  laCode: string | null
+  open: boolean | null
+  /** 0..1 */
+  score: number
+  method: 'urn' | 'name-postcode' | 'pupil-roll'
+}
 
 export function decideByUrn(
   givenUrn: string | null,
   setting: SettingFacts | null,
-  method: 'urn' | 'manual' = 'urn',
+  method: MatchMethod = 'urn',
 ): MatchDecision {
   if (givenUrn === null) return { status: 'unmatched', reason: 'no-school-given', urn: null }
   if (setting === null) return { status: 'unmatched', reason: 'unknown-urn', urn: givenUrn }

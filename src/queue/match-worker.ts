@@ -1,41 +1,306 @@
-// The match job: find the child's setting and its Key Adults. A child who cannot be placed is
-// marked unmatched with the reason, visible to the force's officers, never dropped.
-import { decideByUrn } from '../domain/matching.js'
+// The match job: find the child's setting and its Key Adults. The strategies run in order —
+// the URN given, the name and/or postcode given (searched over the whole register), the local
+// authority's pupil roll — and each match records its method, its confidence and the candidates
+// considered (register facts only). A child who cannot be placed is held as unmatched with the
+// reason, for the force's officers to settle in the review queue; never guessed, never dropped.
+// A child with no setting goes to the LA's children's services instead. When the directory is
+// what holds a child back (a closed setting, no named Key Adult, no children's services
+// contact) administrators are alerted. An officer's assignment (assignSetting) places a child
+// the same way.
+import type { PoolClient } from 'pg'
+import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
+import { decidePupilRoll } from '../domain/pupil-names.js'
+import type { ScoredCandidate } from '../domain/school-names.js'
 import type { Services } from '../services.js'
 import { withTransaction } from '../store/db.js'
+import { currentDirectoryIndex, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
 import { getForce } from '../store/forces-store.js'
-import { getSchool } from '../store/schools-store.js'
+import {
+  clearResolvedDirectoryAlerts,
+  getChildrensServices,
+  isChildrensServicesUrn,
+  raiseDirectoryAlert,
+  type DirectoryAlertKind,
+} from '../store/la-contacts-store.js'
+import { rollEntriesBornOn } from '../store/pupil-roll-store.js'
+import { getSchool, type School } from '../store/schools-store.js'
 import { placeChild, scheduleTimers, type Placed } from './placement.js'
+
+interface ChildRow {
+  id: string
+  incidentId: string
+  matchStatus: string
+  givenUrn: string | null
+  givenSchoolName: string | null
+  givenSchoolPostcode: string | null
+  givenName: string | null
+  familyName: string | null
+  dateOfBirth: string | null
+  forceCode: string
+  policeAwareAt: Date
+  receivedAt: Date
+}
+
+const CHILD_SELECT = `SELECT c.id, c.incident_id AS "incidentId", c.match_status AS "matchStatus", c.given_school_urn AS "givenUrn",
+        c.given_school_name AS "givenSchoolName", c.given_school_postcode AS "givenSchoolPostcode",
+        c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth::text AS "dateOfBirth",
+        i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt"
+   FROM children c JOIN incidents i ON i.id = c.incident_id`
+
+/** What the strategies found. */
+type Finding =
+  | { kind: 'setting'; urn: string; method: Exclude<MatchMethod, 'manual'>; confidence: number }
+  | { kind: 'no-setting'; laCode: string; method: 'pupil-roll' | 'manual'; confidence: number }
+  | { kind: 'none'; reason: UnmatchedReason; urn: string | null }
+
+interface Outcome {
+  placed: Placed | null
+  alert: { kind: DirectoryAlertKind; urn: string | null; laCode: string | null } | null
+  log: Record<string, unknown>
+}
 
 export async function processMatch(services: Services, childId: string): Promise<void> {
   const now = services.clock.now()
-  const placed = await withTransaction(services.db, async (client): Promise<Placed | null> => {
-    const { rows } = await client.query(
-      `SELECT c.id, c.incident_id AS "incidentId", c.match_status AS "matchStatus", c.given_school_urn AS "givenUrn",
-              i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt"
-         FROM children c JOIN incidents i ON i.id = c.incident_id
-        WHERE c.id = $1 FOR UPDATE OF c`,
-      [childId],
-    )
+  // Built (or checked for freshness) outside the transaction: the first build reads the register.
+  const index = await currentDirectoryIndex(services.db)
+  const outcome = await withTransaction(services.db, async (client): Promise<Outcome | null> => {
+    const { rows } = await client.query<ChildRow>(`${CHILD_SELECT} WHERE c.id = $1 FOR UPDATE OF c`, [childId])
     const child = rows[0]
     if (!child || child.matchStatus !== 'pending') return null // done already, or by someone else
-    const school = child.givenUrn ? await getSchool(client, child.givenUrn) : null
-    const decision = decideByUrn(child.givenUrn, school)
-    if (decision.status === 'unmatched') {
-      await client.query(
-        `UPDATE children SET match_status = 'unmatched', match_urn = $2, match_reason = $3, matched_at = NULL
-          WHERE id = $1`,
-        [childId, decision.urn, decision.reason],
-      )
-      services.metrics.matches.inc({ status: 'unmatched', how: decision.reason })
-      services.logger.info({ childId, reason: decision.reason }, 'child held for review: no setting to notify')
-      return null
-    }
-    const force = (await getForce(client, child.forceCode))!
-    const p = await placeChild(client, child, school!, force, decision.method, now)
-    services.metrics.matches.inc({ status: 'matched', how: decision.method })
-    services.logger.info({ childId, notificationId: p.notificationId, urn: school!.urn, dueBy: p.dueBy }, 'child matched')
-    return p
+    const candidates: MatchCandidate[] = []
+    const finding = await findSetting(client, index, child, candidates)
+    return settle(services, client, child, finding, candidates, now)
   })
-  if (placed) await scheduleTimers(services, placed)
+  if (!outcome) return
+  await afterCommit(services, childId, outcome)
+}
+
+async function findSetting(client: PoolClient, index: DirectoryIndex, child: ChildRow, candidates: MatchCandidate[]): Promise<Finding> {
+  let found: Finding | null = null
+  let reason: UnmatchedReason = 'no-school-given'
+  let reasonUrn: string | null = null
+
+  // 1. The URN given, when the directory holds it (any LA in England or Wales).
+  if (child.givenUrn) {
+    const school = isChildrensServicesUrn(child.givenUrn) ? null : await getSchool(client, child.givenUrn)
+    if (school && inEnglandOrWales(school.laCode)) {
+      candidates.push(candidateOf(school, 1, 'urn'))
+      found = { kind: 'setting', urn: school.urn, method: 'urn', confidence: 1 }
+    } else {
+      reason = 'unknown-urn'
+      reasonUrn = child.givenUrn
+    }
+  }
+
+  // 2. A name and/or postcode, over the whole register, open and closed.
+  if (!found && (child.givenSchoolName || child.givenSchoolPostcode)) {
+    const d = index.decide({ name: child.givenSchoolName, postcode: child.givenSchoolPostcode })
+    candidates.push(...d.candidates.map((c) => scoredCandidateOf(c)))
+    if (d.kind === 'identified') found = { kind: 'setting', urn: d.candidate.urn, method: 'name-postcode', confidence: d.candidate.score }
+    else if (reason !== 'unknown-urn' || d.reason !== 'name-postcode-not-found') reason = d.reason
+  }
+
+  // 3. The pupil roll: when nothing was found, or what was found has closed (the roll is the LA's
+  //    current record of where the child is).
+  const closedFind = found?.kind === 'setting' && !(await isOpen(client, found.urn))
+  if ((!found || closedFind) && child.givenName && child.familyName && child.dateOfBirth) {
+    const r = decidePupilRoll({ givenName: child.givenName, familyName: child.familyName }, await rollEntriesBornOn(client, child.dateOfBirth))
+    if (r.kind !== 'none') {
+      for (const m of r.matches) {
+        if (m.urn === null || candidates.some((c) => c.urn === m.urn && c.method === 'pupil-roll')) continue
+        const s = await getSchool(client, m.urn)
+        candidates.push(s ? candidateOf(s, m.score, 'pupil-roll') : { urn: m.urn, name: null, postcode: null, laCode: null, open: null, score: m.score, method: 'pupil-roll' })
+      }
+    }
+    if (r.kind === 'identified') {
+      const roll: Finding =
+        r.match.urn === null
+          ? { kind: 'no-setting', laCode: r.match.laCode, method: 'pupil-roll', confidence: r.match.score }
+          : { kind: 'setting', urn: r.match.urn, method: 'pupil-roll', confidence: r.match.score }
+      if (!found || roll.kind === 'no-setting' || (roll.kind === 'setting' && (await isOpen(client, roll.urn)))) found = roll
+    } else if (r.kind === 'ambiguous' && !found) {
+      reason = 'pupil-roll-ambiguous'
+    }
+  }
+  return found ?? { kind: 'none', reason, urn: reasonUrn }
+}
+
+async function isOpen(client: PoolClient, urn: string): Promise<boolean> {
+  const { rows } = await client.query<{ open: boolean }>('SELECT open FROM schools WHERE urn = $1', [urn])
+  return rows[0]?.open ?? false
+}
+
+const candidateOf = (s: School, score: number, method: MatchCandidate['method']): MatchCandidate => ({
+  urn: s.urn,
+  name: s.name,
+  postcode: s.postcode,
+  laCode: s.laCode,
+  open: s.open,
+  score,
+  method,
+})
+
+const scoredCandidateOf = (c: ScoredCandidate): MatchCandidate => ({
+  urn: c.urn,
+  name: c.name,
+  postcode: c.postcode,
+  laCode: c.laCode,
+  open: c.open,
+  score: c.score,
+  method: 'name-postcode',
+})
+
+/** Places the child as found, or holds it for review with the reason. */
+async function settle(
+  services: Services,
+  client: PoolClient,
+  child: ChildRow,
+  finding: Finding,
+  candidates: MatchCandidate[],
+  now: Date,
+): Promise<Outcome> {
+  const force = (await getForce(client, child.forceCode))!
+  if (finding.kind === 'none') return hold(client, child, finding.reason, finding.urn, null, candidates, now)
+
+  if (finding.kind === 'no-setting') {
+    const cs = await getChildrensServices(client, finding.laCode)
+    if (!cs || cs.contacts.length === 0) {
+      const out = await hold(client, child, 'no-la-contact', null, finding.confidence, candidates, now)
+      return { ...out, alert: { kind: 'no-la-contact', urn: null, laCode: finding.laCode } }
+    }
+    const placed = await placeChild(client, child, { urn: cs.urn, laCode: finding.laCode, dayStartsAt: null }, force, finding.method, now,
+      `la-childrens-services:${finding.laCode}`, 'no-setting')
+    await recordEvidence(client, child.id, finding.confidence, candidates)
+    services.metrics.matches.inc({ status: 'no-setting', how: finding.method })
+    return { placed, alert: null, log: { status: 'no-setting', method: finding.method, laCode: finding.laCode, confidence: finding.confidence, notificationId: placed.notificationId } }
+  }
+
+  const school = await getSchool(client, finding.urn)
+  const decision = decideByUrn(finding.urn, school, finding.method)
+  if (decision.status === 'unmatched') {
+    const out = await hold(client, child, decision.reason, finding.urn, finding.confidence, candidates, now)
+    return DIRECTORY_REASONS.includes(decision.reason)
+      ? { ...out, alert: { kind: decision.reason as DirectoryAlertKind, urn: finding.urn, laCode: school?.laCode ?? null } }
+      : out
+  }
+  const placed = await placeChild(client, child, school!, force, finding.method, now)
+  await recordEvidence(client, child.id, finding.confidence, candidates)
+  services.metrics.matches.inc({ status: 'matched', how: finding.method })
+  return { placed, alert: null, log: { status: 'matched', method: finding.method, urn: finding.urn, confidence: finding.confidence, notificationId: placed.notificationId, dueBy: placed.dueBy } }
+}
+
+async function hold(
+  client: PoolClient,
+  child: ChildRow,
+  reason: UnmatchedReason,
+  urn: string | null,
+  confidence: number | null,
+  candidates: MatchCandidate[],
+  now: Date,
+): Promise<Outcome> {
+  await client.query(
+    `UPDATE children SET match_status = 'unmatched', match_urn = $2, match_reason = $3, matched_at = NULL,
+            match_confidence = $4, match_candidates = $5, held_at = COALESCE(held_at, $6)
+      WHERE id = $1`,
+    [child.id, urn, reason, confidence, JSON.stringify(candidates), now],
+  )
+  return { placed: null, alert: null, log: { status: 'unmatched', reason, urn, confidence, candidates: candidates.length } }
+}
+
+async function recordEvidence(client: PoolClient, childId: string, confidence: number, candidates: MatchCandidate[]): Promise<void> {
+  await client.query('UPDATE children SET match_confidence = $2, match_candidates = $3 WHERE id = $1', [childId, confidence, JSON.stringify(candidates)])
+}
+
+/** Timers on the queues, administrators told; logs carry ids, methods and scores, never names. */
+async function afterCommit(services: Services, childId: string, outcome: Outcome): Promise<void> {
+  const { logger, metrics } = services
+  if (outcome.placed) {
+    logger.info({ childId, ...outcome.log }, outcome.log.status === 'no-setting' ? "child has no setting: LA children's services to be told" : 'child matched')
+    await scheduleTimers(services, outcome.placed)
+    return
+  }
+  metrics.matches.inc({ status: 'unmatched', how: String(outcome.log.reason) })
+  logger.info({ childId, ...outcome.log }, 'child held for review: no setting to notify')
+  if (outcome.alert) await alertAdministrators(services, outcome.alert)
+}
+
+async function alertAdministrators(services: Services, alert: { kind: DirectoryAlertKind; urn: string | null; laCode: string | null }): Promise<void> {
+  const now = services.clock.now()
+  const opened = await raiseDirectoryAlert(services.db, alert, now)
+  if (opened) {
+    services.metrics.alerts.inc({ kind: alert.kind })
+    services.logger.error({ ...alert }, 'ALERT: the directory is holding a child back; an administrator must fix the setting or its Key Adults')
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// An officer's (or administrator's) assignment from the review queue
+
+export type Assignment = { urn: string } | { noSetting: { laCode: string } }
+
+export type AssignResult =
+  | { kind: 'placed'; status: 'matched' | 'no-setting'; urn: string; notificationId: string; dueBy: Date; matchedAt: Date }
+  | { kind: 'not-found' }
+  | { kind: 'already'; status: string }
+  | { kind: 'refused'; reason: UnmatchedReason; detail: string }
+
+/**
+ * Places a child where a person says. `forceCode` limits it to that force's incidents (police);
+ * null for an administrator. A setting that is closed or has no named Key Adult is refused and
+ * the child stays held, unchanged; a missing Key Adult (or children's services contact) alerts
+ * administrators.
+ */
+export async function assignSetting(
+  services: Services,
+  target: { incidentId: string; childId: string; forceCode: string | null },
+  assignment: Assignment,
+): Promise<AssignResult> {
+  const now = services.clock.now()
+  let alert: Outcome['alert'] = null
+  const result = await withTransaction(services.db, async (client): Promise<{ result: AssignResult; placed: Placed | null }> => {
+    const { rows } = await client.query<ChildRow>(`${CHILD_SELECT} WHERE c.id = $1 AND c.incident_id = $2 FOR UPDATE OF c`, [
+      target.childId,
+      target.incidentId,
+    ])
+    const child = rows[0]
+    if (!child || (target.forceCode !== null && child.forceCode !== target.forceCode)) return { result: { kind: 'not-found' }, placed: null }
+    if (child.matchStatus === 'matched' || child.matchStatus === 'no-setting') return { result: { kind: 'already', status: child.matchStatus }, placed: null }
+    const force = (await getForce(client, child.forceCode))!
+
+    if ('noSetting' in assignment) {
+      const { laCode } = assignment.noSetting
+      const cs = await getChildrensServices(client, laCode)
+      if (!cs || cs.contacts.length === 0) {
+        alert = { kind: 'no-la-contact', urn: null, laCode }
+        return { result: { kind: 'refused', reason: 'no-la-contact', detail: `LA ${laCode} has no children's services contact on record; an administrator has been alerted` }, placed: null }
+      }
+      const placed = await placeChild(client, child, { urn: cs.urn, laCode, dayStartsAt: null }, force, 'manual', now, `la-childrens-services:${laCode}`, 'no-setting')
+      await client.query('UPDATE children SET match_confidence = 1 WHERE id = $1', [child.id])
+      return { result: { kind: 'placed', status: 'no-setting', urn: cs.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed }
+    }
+
+    const school = isChildrensServicesUrn(assignment.urn) ? null : await getSchool(client, assignment.urn)
+    const decision = decideByUrn(assignment.urn, school && inEnglandOrWales(school.laCode) ? school : null, 'manual')
+    if (decision.status === 'unmatched') {
+      // The officer has found the setting; if only its Key Adults are missing, administrators must act.
+      if (decision.reason === 'no-key-adult') alert = { kind: 'no-key-adult', urn: assignment.urn, laCode: school?.laCode ?? null }
+      const detail: Record<string, string> = {
+        'unknown-urn': `URN ${assignment.urn} is not in the directory of settings in England and Wales`,
+        'setting-closed': `URN ${assignment.urn} is a closed setting`,
+        'no-key-adult': `URN ${assignment.urn} has no named Key Adult on record; an administrator has been alerted`,
+      }
+      return { result: { kind: 'refused', reason: decision.reason, detail: detail[decision.reason] ?? decision.reason }, placed: null }
+    }
+    const placed = await placeChild(client, child, school!, force, 'manual', now)
+    await client.query('UPDATE children SET match_confidence = 1 WHERE id = $1', [child.id])
+    return { result: { kind: 'placed', status: 'matched', urn: school!.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed }
+  })
+  if (result.placed) {
+    services.metrics.matches.inc({ status: result.result.kind === 'placed' ? result.result.status : 'matched', how: 'manual' })
+    services.logger.info({ childId: target.childId, notificationId: result.placed.notificationId, method: 'manual' }, 'child placed by an officer')
+    await scheduleTimers(services, result.placed)
+    await clearResolvedDirectoryAlerts(services.db, now)
+  }
+  if (alert) await alertAdministrators(services, alert)
+  return result.result
 }

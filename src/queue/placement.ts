@@ -28,6 +28,9 @@ export async function placeChild(
   method: 'urn' | 'name-postcode' | 'pupil-roll' | 'manual',
   now: Date,
   reason: string | null = null,
+  // 'no-setting': the "setting" is the child's LA children's services (see la-contacts-store);
+  // the child has no URN of its own.
+  status: 'matched' | 'no-setting' = 'matched',
 ): Promise<Placed> {
   const calendar = await loadSchoolCalendar(client, school, londonDateOf(child.policeAwareAt))
   const plan = planDelivery(calendar, child.policeAwareAt)
@@ -38,9 +41,10 @@ export async function placeChild(
     force.escalationLeadMinutes,
   )
   await client.query(
-    `UPDATE children SET match_status = 'matched', match_urn = $2, match_method = $3, matched_at = $4, match_reason = $5
+    `UPDATE children SET match_status = $6, match_urn = CASE WHEN $6 = 'no-setting' THEN NULL ELSE $2 END,
+            match_method = $3, matched_at = $4, match_reason = $5
       WHERE id = $1`,
-    [child.id, school.urn, method, now, reason],
+    [child.id, school.urn, method, now, reason, status],
   )
   const notificationId = await createNotification(client, {
     childId: child.id,

@@ -1,0 +1,146 @@
+// The review queue: children the service could not place, for their force's officers to settle.
+// GET /v1/incidents?match=unmatched lists them, oldest first, with the reason and the settings
+// the service considered; PUT .../children/{childId}/school places one — at a setting, or with
+// the child's LA children's services when the child has none — after which notification
+// proceeds as normal. The wait shows in the timestamps: received, held, matched.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { MatchCandidate } from '../../domain/matching.js'
+import { assignSetting } from '../../queue/match-worker.js'
+import type { Services } from '../../services.js'
+import { auditRequest } from '../audit.js'
+import { caller } from '../auth.js'
+import { HttpProblem, notFound } from '../problem.js'
+
+interface HeldRow {
+  incident_id: string
+  reference: string
+  force_code: string
+  police_aware_at: Date
+  received_at: Date
+  child_id: string
+  given_name: string | null
+  family_name: string | null
+  date_of_birth: string | null
+  present: boolean
+  given_school_urn: string | null
+  given_school_name: string | null
+  given_school_postcode: string | null
+  match_urn: string | null
+  match_reason: string | null
+  match_confidence: number | null
+  match_candidates: MatchCandidate[] | null
+  held_at: Date | null
+}
+
+const assignmentSchema = z
+  .strictObject({
+    urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits').optional(),
+    noSetting: z
+      .strictObject({ laCode: z.string().regex(/^[0-9]{3}$/, 'must be the 3-digit DfE code of the child’s local authority') })
+      .optional(),
+  })
+  .refine((b) => (b.urn === undefined) !== (b.noSetting === undefined), {
+    message: 'give either urn (the child’s setting) or noSetting.laCode (no setting: the LA’s children’s services are told)',
+  })
+
+export const reviewRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { db, clock } = services
+
+    app.get(
+      '/v1/incidents',
+      {
+        config: { roles: ['police', 'admin'] },
+        schema: {
+          tags: ['incidents'],
+          summary: 'The review queue: children the service could not place, oldest first, with the settings it considered',
+          querystring: z.strictObject({
+            match: z.enum(['unmatched'], { message: "must be 'unmatched'" }),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          }),
+        },
+      },
+      async (request) => {
+        const p = caller(request)
+        const { rows } = await db.query<HeldRow>(
+          `SELECT i.id AS incident_id, i.reference, i.force_code, i.police_aware_at, i.received_at,
+                  c.id AS child_id, c.given_name, c.family_name, c.date_of_birth, c.present,
+                  c.given_school_urn, c.given_school_name, c.given_school_postcode,
+                  c.match_urn, c.match_reason, c.match_confidence, c.match_candidates, c.held_at
+             FROM children c JOIN incidents i ON i.id = c.incident_id
+            WHERE c.match_status = 'unmatched' AND ($1::text IS NULL OR i.force_code = $1)
+            ORDER BY c.held_at NULLS FIRST, i.received_at, c.position
+            LIMIT $2`,
+          [p.role === 'police' ? p.forceCode : null, request.query.limit],
+        )
+        await auditRequest(db, request, 'review.list', 'force', p.forceCode ?? null, 'review queue of unmatched children', { children: rows.length })
+        const now = clock.now().getTime()
+        return {
+          match: 'unmatched',
+          items: rows.map((r) => ({
+            incidentId: r.incident_id,
+            reference: r.reference,
+            force: r.force_code,
+            policeAwareAt: r.police_aware_at,
+            receivedAt: r.received_at,
+            heldAt: r.held_at,
+            waitingSeconds: Math.max(0, Math.round((now - r.received_at.getTime()) / 1000)),
+            child: { id: r.child_id, givenName: r.given_name, familyName: r.family_name, dateOfBirth: r.date_of_birth, present: r.present },
+            given: { urn: r.given_school_urn, name: r.given_school_name, postcode: r.given_school_postcode },
+            match: { status: 'unmatched', urn: r.match_urn, reason: r.match_reason, confidence: r.match_confidence },
+            candidates: r.match_candidates ?? [],
+          })),
+        }
+      },
+    )
+
+    app.put(
+      '/v1/incidents/:id/children/:childId/school',
+      {
+        config: { roles: ['police', 'admin'] },
+        schema: {
+          tags: ['incidents'],
+          summary: 'Place a held child: at a setting (urn), or with its LA’s children’s services (noSetting)',
+          params: z.object({ id: z.uuid(), childId: z.uuid() }),
+          body: assignmentSchema,
+        },
+      },
+      async (request) => {
+        const p = caller(request)
+        const { id, childId } = request.params
+        const body = request.body
+        const assignment = body.urn !== undefined ? { urn: body.urn } : { noSetting: body.noSetting! }
+        const result = await assignSetting(services, { incidentId: id, childId, forceCode: p.role === 'police' ? p.forceCode : null }, assignment)
+        if (result.kind === 'not-found') throw notFound('child')
+        if (result.kind === 'already') {
+          throw new HttpProblem(409, 'Conflict', `the child is already ${result.status === 'no-setting' ? 'placed with children’s services' : 'matched'}; its notification stands`, {
+            type: '/problems/already-placed',
+            matchStatus: result.status,
+          })
+        }
+        if (result.kind === 'refused') {
+          throw new HttpProblem(422, 'Request breaks a rule', result.detail, {
+            type: '/problems/setting-refused',
+            reason: result.reason,
+            errors: [{ path: body.urn !== undefined ? '/urn' : '/noSetting/laCode', message: result.detail }],
+          })
+        }
+        await auditRequest(db, request, 'child.assign', 'child', childId, 'officer placed a held child', {
+          incidentId: id, status: result.status, urn: result.urn,
+        })
+        return {
+          incidentId: id,
+          childId,
+          match: {
+            status: result.status,
+            urn: result.status === 'no-setting' ? null : result.urn,
+            method: 'manual',
+            matchedAt: result.matchedAt,
+          },
+          notification: { id: result.notificationId, status: 'scheduled', dueBy: result.dueBy },
+        }
+      },
+    )
+  }
