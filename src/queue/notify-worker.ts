@@ -14,9 +14,10 @@ import {
   markSent,
   recordEvent,
   releaseClaim,
+  type ClaimedNotification,
   type SendContext,
 } from '../store/notifications-store.js'
-import { bestEffort } from './queues.js'
+import { bestEffort, NOTIFY_ATTEMPTS, notifyRetryDelayMs } from './queues.js'
 
 export async function processNotify(
   services: Services,
@@ -28,7 +29,7 @@ export async function processNotify(
   if (!claim) return 'skipped' // sent already, acknowledged, not yet due, or another worker has it
   const ctx = (await loadSendContext(db, notificationId))!
   const { to, cc } = firstRecipients(ctx.contacts, ctx.copyDeputies)
-  if (to.length === 0) return fail(services, ctx, 'no Key Adult on record for the setting')
+  if (to.length === 0) return fail(services, ctx, claim, 'no Key Adult on record for the setting')
   try {
     const result = await sendNotificationMail(services, ctx, 'notification', to, cc)
     await recordSent(services, ctx, [...to, ...cc], result.response, result.rejected)
@@ -38,13 +39,23 @@ export async function processNotify(
     if (isPermanentSmtpFailure(err)) {
       metrics.smtpFailures.inc({ kind: 'permanent' })
       logger.warn({ notificationId, error: why }, 'SMTP refused the Key Adult address; trying the deputies')
-      return rerouteToDeputies(services, ctx, to, why)
+      return rerouteToDeputies(services, ctx, claim, to, why)
     }
     metrics.smtpFailures.inc({ kind: 'temporary' })
-    if (opts.finalAttempt) return fail(services, ctx, `gave up after ${claim.attempts} attempts: ${why}`)
+    // Postgres counts the attempts: a Redis restart resets BullMQ's count, not ours.
+    if (opts.finalAttempt || claim.attempts >= NOTIFY_ATTEMPTS) return fail(services, ctx, claim, `gave up after ${claim.attempts} attempts: ${why}`)
     logger.warn({ notificationId, attempt: claim.attempts, error: why }, 'SMTP send failed; will retry')
-    await releaseClaim(db, notificationId, why)
+    await giveBack(services, ctx.id, claim, why)
     throw err
+  }
+}
+
+/** Hands the claim back with the time the next attempt is due (the queue's own backoff). */
+async function giveBack(services: Services, id: string, claim: ClaimedNotification, why: string): Promise<void> {
+  const now = services.clock.now()
+  const retryAt = new Date(now.getTime() + notifyRetryDelayMs(services.config.NOTIFY_BACKOFF_MS, claim.attempts))
+  if (!(await releaseClaim(services.db, id, claim, why, now, retryAt))) {
+    services.logger.warn({ notificationId: id, attempt: claim.attempts }, 'our claim had passed to another worker; leaving it to them')
   }
 }
 
@@ -60,11 +71,11 @@ async function recordSent(services: Services, ctx: SendContext, recipients: stri
   logger.info({ notificationId: ctx.id, urn: ctx.urn, dueBy: ctx.dueBy }, 'notification sent')
 }
 
-async function rerouteToDeputies(services: Services, ctx: SendContext, refused: string[], why: string) {
+async function rerouteToDeputies(services: Services, ctx: SendContext, claim: ClaimedNotification, refused: string[], why: string) {
   const deputies = ctx.contacts.filter((c) => c.role === 'deputy' && !refused.includes(c.email)).map((c) => c.email)
   const now = services.clock.now()
   await recordEvent(services.db, ctx.id, 'dsl-refused', now, refused, why)
-  if (deputies.length === 0) return fail(services, ctx, `SMTP refused the Key Adult address and there is no deputy: ${why}`)
+  if (deputies.length === 0) return fail(services, ctx, claim, `SMTP refused the Key Adult address and there is no deputy: ${why}`)
   try {
     const result = await sendNotificationMail(services, ctx, 'deputies', deputies)
     const at = services.clock.now()
@@ -78,15 +89,15 @@ async function rerouteToDeputies(services: Services, ctx: SendContext, refused: 
     await recordSent(services, ctx, deputies, result.response, result.rejected)
     return 'rerouted'
   } catch (err) {
-    if (isPermanentSmtpFailure(err)) return fail(services, ctx, `SMTP refused the deputies too: ${describeSmtpError(err)}`)
-    await releaseClaim(services.db, ctx.id, describeSmtpError(err))
+    if (isPermanentSmtpFailure(err)) return fail(services, ctx, claim, `SMTP refused the deputies too: ${describeSmtpError(err)}`)
+    await giveBack(services, ctx.id, claim, describeSmtpError(err))
     throw err
   }
 }
 
-async function fail(services: Services, ctx: SendContext, reason: string): Promise<'failed'> {
+async function fail(services: Services, ctx: SendContext, claim: ClaimedNotification, reason: string): Promise<'failed'> {
   const { db, clock, logger, metrics, queues } = services
-  if (await markFailed(db, ctx.id, clock.now(), reason)) {
+  if (await markFailed(db, ctx.id, claim, clock.now(), reason)) {
     metrics.notifications.inc({ status: 'failed' })
     logger.error({ notificationId: ctx.id, urn: ctx.urn, reason }, 'notification failed; alerting the force desk')
     await bestEffort(() => queues.addEscalation(ctx.id, 'desk', 0))

@@ -31,6 +31,11 @@ export const jobId = {
 /** Temporary SMTP failures are retried with exponential backoff: 5 s, 10 s, 20 s ... about 40 min in all. */
 export const NOTIFY_ATTEMPTS = 10
 
+/** The wait after failed attempt n (1-based) before the next: BullMQ's exponential backoff. */
+export function notifyRetryDelayMs(backoffMs: number, attempt: number): number {
+  return Math.round(2 ** (Math.max(1, attempt) - 1) * backoffMs)
+}
+
 export function redisConnection(url: string, purpose: 'producer' | 'worker'): Redis {
   const opts: RedisOptions =
     purpose === 'worker'

@@ -2,6 +2,7 @@
 // and may not be: children never enqueued for matching (Redis was down at intake), notifications
 // due but not queued, claims left by a worker that died mid-send, and escalation or reminder
 // timers that are due (BullMQ delayed jobs can be late or lost after a Redis restart or flush).
+// A send waiting out its retry backoff (retry_at) is left to the queue until that time has come.
 // Job ids make re-adding harmless; the workers' own checks make a duplicate job a no-op.
 import type { Services } from '../services.js'
 import { withTransaction } from '../store/db.js'
@@ -44,7 +45,8 @@ export async function sweep(services: Services): Promise<SweepReport> {
     const due = await client.query<{ id: string }>(
       `SELECT id FROM notifications
         WHERE sent_at IS NULL AND (
-              (status = 'scheduled' AND send_after <= $1 AND (enqueued_at IS NULL OR enqueued_at < $2))
+              (status = 'scheduled' AND send_after <= $1 AND (retry_at IS NULL OR retry_at <= $1)
+               AND (enqueued_at IS NULL OR enqueued_at < $2))
            OR (status = 'sending' AND claimed_at < $2))
         LIMIT ${BATCH}`,
       [now, stale],

@@ -78,7 +78,7 @@ export async function claimForSend(
   const { rows } = await db.query<ClaimedNotification>(
     `UPDATE notifications SET status = 'sending', claimed_at = $2, attempts = attempts + 1
       WHERE id = $1 AND sent_at IS NULL
-        AND ((status = 'scheduled' AND send_after <= $2)
+        AND ((status = 'scheduled' AND send_after <= $2 AND (retry_at IS NULL OR retry_at <= $2))
           OR (status = 'sending' AND claimed_at < $2::timestamptz - make_interval(secs => $3::float / 1000)))
       RETURNING id, message_id AS "messageId", attempts`,
     [id, now, claimTimeoutMs],
@@ -86,6 +86,11 @@ export async function claimForSend(
   return rows[0] ?? null
 }
 
+/**
+ * Records the SMTP server's acceptance. Not fenced by the claim: the e-mail has gone, whoever
+ * holds the claim now, and the first acceptance recorded is the one that counts. A notification
+ * another worker had just marked failed (its lease had passed to us) was sent after all.
+ */
 export async function markSent(
   db: Queryable,
   id: string,
@@ -97,30 +102,45 @@ export async function markSent(
   const { rowCount } = await db.query(
     `UPDATE notifications
         SET sent_at = $2,
-            status = CASE WHEN status <> 'sending' THEN status
+            status = CASE WHEN status NOT IN ('sending', 'scheduled', 'failed') THEN status
                           WHEN deputies_notified_at IS NOT NULL OR desk_alerted_at IS NOT NULL THEN 'escalated'
                           ELSE 'sent' END,
-            recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL
+            recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL, retry_at = NULL
       WHERE id = $1 AND sent_at IS NULL`,
     [id, at, recipients, smtpResponse.slice(0, 500)],
   )
   if (rowCount === 1) await recordEvent(db, id, 'sent', at, recipients, smtpResponse.slice(0, 500))
 }
 
-/** Gives a claim back after a temporary failure so a retry can take it. */
-export async function releaseClaim(db: Queryable, id: string, error: string): Promise<void> {
-  await db.query(
-    `UPDATE notifications SET status = 'scheduled', claimed_at = NULL, last_error = $2
-      WHERE id = $1 AND status = 'sending'`,
-    [id, error.slice(0, 500)],
+/**
+ * Gives our claim back after a temporary failure, so that a retry may take it from `retryAt`.
+ * Fenced by the claim's attempt number: a worker whose lease has passed to another (it was slow,
+ * not dead) must not hand back the other's live claim, or a third worker could send as well.
+ * `at` is recorded as the time the queue was last given the work, so the sweeper leaves the
+ * queue's own backoff alone unless the retry is overdue.
+ */
+export async function releaseClaim(
+  db: Queryable,
+  id: string,
+  claim: { attempts: number },
+  error: string,
+  at: Date,
+  retryAt: Date,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE notifications SET status = 'scheduled', claimed_at = NULL, last_error = $3, retry_at = $4, enqueued_at = $5
+      WHERE id = $1 AND status = 'sending' AND attempts = $2 AND sent_at IS NULL`,
+    [id, claim.attempts, error.slice(0, 500), retryAt, at],
   )
+  return rowCount === 1
 }
 
-export async function markFailed(db: Queryable, id: string, at: Date, reason: string): Promise<boolean> {
+/** Fails a notification we hold the claim for (fenced like releaseClaim). */
+export async function markFailed(db: Queryable, id: string, claim: { attempts: number }, at: Date, reason: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE notifications SET status = 'failed', failed_at = $2, last_error = $3, claimed_at = NULL
-      WHERE id = $1 AND status IN ('scheduled', 'sending') AND sent_at IS NULL`,
-    [id, at, reason.slice(0, 500)],
+    `UPDATE notifications SET status = 'failed', failed_at = $2, last_error = $3, claimed_at = NULL, retry_at = NULL
+      WHERE id = $1 AND status = 'sending' AND attempts = $4 AND sent_at IS NULL`,
+    [id, at, reason.slice(0, 500), claim.attempts],
   )
   if (rowCount === 1) await recordEvent(db, id, 'failed', at, null, reason.slice(0, 500))
   return rowCount === 1
