@@ -16,7 +16,9 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded-p
 import { migrate } from './store/migrate.js'
 import { importDirectory } from './store/schools-store.js'
 import { parseRollCsv, replaceRoll, unknownRollUrns, validateRoll } from './store/pupil-roll-store.js'
-import { putChildrensServices } from './store/la-contacts-store.js'
+import { isKnownLa, putChildrensServices } from './store/la-contacts-store.js'
+import { rematchHeldChildren } from './store/incidents-store.js'
+import { londonDateOf } from './domain/london-time.js'
 import { isGenericRoleAddress } from './domain/contacts.js'
 import { audit, verifyAuditChain } from './store/audit-store.js'
 import { purgeExpiredPersonalData } from './store/retention-store.js'
@@ -120,9 +122,10 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
     const { values, positionals } = parseArgs({ args: rest, options: { la: { type: 'string' } }, allowPositionals: true })
     const file = positionals[0]
     if (!values.la || !/^[0-9]{3}$/.test(values.la)) throw new UsageError('pupils import needs --la <3-digit LA code>')
+    if (!isKnownLa(values.la)) throw new UsageError(`${values.la} is not a local authority of England or Wales`)
     if (!file) throw new UsageError('pupils import needs a CSV file')
     const parsed = parseRollCsv(await readFile(file, 'utf8'))
-    const checked = validateRoll(parsed.rows, new Date().toISOString().slice(0, 10), parsed.lineOf)
+    const checked = validateRoll(parsed.rows, londonDateOf(new Date()), parsed.lineOf)
     const errors = [...parsed.errors, ...checked.errors]
     if (errors.length > 0) throw new Error(`${basename(file)}: nothing imported:\n${errors.slice(0, 20).map((e) => `  ${e.path} ${e.message}`).join('\n')}`)
     const r = await replaceRoll(db, values.la, checked.rows, new Date(), basename(file))
@@ -137,6 +140,7 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
       options: { la: { type: 'string' }, name: { type: 'string' }, lead: { type: 'string', multiple: true }, deputy: { type: 'string', multiple: true } },
     })
     if (!values.la || !/^[0-9]{3}$/.test(values.la)) throw new UsageError('la-contacts set needs --la <3-digit LA code>')
+    if (!isKnownLa(values.la)) throw new UsageError(`${values.la} is not a local authority of England or Wales`)
     const person = (role: 'lead' | 'deputy') => (v: string) => {
       const m = /^\s*(.+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(v)
       if (!m) throw new UsageError(`--${role} must be "Full Name <address@example.org>"`)
@@ -147,7 +151,9 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
     if (!contacts.some((c) => c.role === 'lead')) throw new UsageError('la-contacts set needs at least one --lead "Name <email>"')
     const { created } = await putChildrensServices(db, values.la, { name: values.name ?? null, contacts }, new Date())
     await audit(db, { actor: 'cli', action: created ? 'la-contact.create' : 'la-contact.replace', subjectType: 'la', subjectId: values.la, reason: 'directory maintenance', detail: { contacts: contacts.length } })
-    out(`${created ? 'created' : 'replaced'} LA ${values.la}'s children's services contact (${contacts.length} named people)`)
+    // Children held for want of this contact are matched again by the workers' next sweep.
+    const rematch = await rematchHeldChildren(db, { reasons: ['no-la-contact'] })
+    out(`${created ? 'created' : 'replaced'} LA ${values.la}'s children's services contact (${contacts.length} named people)${rematch.length ? `; ${rematch.length} held children will be matched again` : ''}`)
     return
   }
   if (command === 'audit' && sub === 'verify') {

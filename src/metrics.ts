@@ -74,9 +74,15 @@ export class Metrics {
     labelNames: ['force'] as const,
     registers: [this.registry],
   })
+  readonly childrenHeld = new Gauge({
+    name: 'encompass_children_held',
+    help: 'Children waiting in the review queue (not placed with a setting), by force',
+    labelNames: ['force'] as const,
+    registers: [this.registry],
+  })
   readonly alerts = new Counter({
     name: 'encompass_alerts_total',
-    help: 'Operational alerts raised (feed quiet, delivery overdue)',
+    help: 'Operational alerts raised (feed quiet, delivery overdue, children held, directory)',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   })

@@ -4,21 +4,16 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { londonDateOf } from './london-time.js'
+import { NO_CONTROLS, NO_CONTROLS_BUT_LINES, plainText } from './text.js'
 
 // Accept any RFC 3339 offset; everything is stored and returned as UTC instants.
 const instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp with offset, e.g. 2026-11-20T22:14:00Z' })
-// PostgreSQL text cannot hold U+0000, and no name or reference has any control character in it;
-// a summary may keep its line breaks and tabs.
-const NO_CONTROLS = /^[^\u0000-\u001f\u007f]*$/
-const NO_CONTROLS_BUT_LINES = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
-  .regex(NO_CONTROLS, 'must not contain control characters')
+const name = plainText(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
 
 export const schoolRefSchema = z
   .strictObject({
     urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits').optional(),
-    name: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters')
-      .regex(NO_CONTROLS, 'must not contain control characters').optional(),
+    name: plainText(z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters')).optional(),
     postcode: z
       .string()
       .trim()

@@ -30,6 +30,8 @@ export type UnmatchedReason =
   | 'name-postcode-low-confidence'
   | 'name-postcode-ambiguous'
   | 'pupil-roll-ambiguous'
+  | 'pupil-roll-low-confidence'
+  | 'urn-disagrees'
   | 'no-la-contact'
 
 /** Reasons that are the directory's fault, not the police record's: administrators are alerted. */

@@ -77,8 +77,16 @@ export function comparePupilNames(query: PersonName, roll: PersonName): { score:
   return { score: Math.round(best * 1000) / 1000, how: best === direct ? 'as-given' : best === swapped ? 'swapped' : 'reordered' }
 }
 
-/** A roll entry counts as this child at or above this agreement. */
+/** A roll entry is a candidate for this child at or above this agreement. */
 export const PUPIL_ACCEPT_SCORE = 0.75
+/**
+ * ... and places the child without a person only at or above this one: the same names up to case,
+ * accents, hyphens and apostrophes, one half of a double-barrelled family name, a middle name on
+ * one record, swapped or re-split names. A short form or a typing slip (Sam Smyth for Samuel
+ * Smith, born the same day in another LA) is shown to an officer instead: a wrong school told
+ * about a child is worse than a review.
+ */
+export const PUPIL_PLACE_SCORE = 0.9
 /** Another entry within this of the best, naming a different setting, makes it ambiguous. */
 export const PUPIL_MARGIN = 0.1
 
@@ -92,6 +100,7 @@ export type PupilRollDecision =
   | { kind: 'identified'; match: PupilMatch; matches: PupilMatch[] }
   | { kind: 'none' }
   | { kind: 'ambiguous'; matches: PupilMatch[] }
+  | { kind: 'uncertain'; matches: PupilMatch[] }
 
 /**
  * Decides from the roll entries that share the child's date of birth. Entries that agree on the
@@ -107,5 +116,6 @@ export function decidePupilRoll(child: PersonName, sameBirthday: RollEntry[]): P
   if (!best) return { kind: 'none' }
   const rivals = matches.filter((m) => m.urn !== best.urn && best.score - m.score < PUPIL_MARGIN)
   if (rivals.length > 0) return { kind: 'ambiguous', matches }
+  if (best.score < PUPIL_PLACE_SCORE) return { kind: 'uncertain', matches }
   return { kind: 'identified', match: best, matches }
 }

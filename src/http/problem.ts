@@ -49,9 +49,9 @@ export function sendProblem(
 
 export const notFound = (what: string) => new HttpProblem(404, 'Not Found', `${what} not found`)
 
-export function invalidInput(status: 400 | 422, errors: FieldError[]): HttpProblem {
+export function invalidInput(status: 400 | 422, errors: FieldError[], detail?: string): HttpProblem {
   const fields = errors.map((e) => e.path || '/').join(', ')
-  return new HttpProblem(status, status === 400 ? 'Invalid request' : 'Request breaks a rule', `invalid field(s): ${fields}`, {
+  return new HttpProblem(status, status === 400 ? 'Invalid request' : 'Request breaks a rule', detail ?? `invalid field(s): ${fields}`, {
     type: status === 400 ? '/problems/validation' : '/problems/rule',
     errors,
   })
@@ -92,6 +92,13 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         return sendProblem(reply, 400, 'request body is empty', { errors: [{ path: '', message: 'must be a JSON object' }] })
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return sendProblem(reply, 400, 'request body is not valid JSON', { errors: [{ path: '', message: 'must be valid JSON' }] })
+    }
+    // A PostgreSQL data exception (class 22: a character or date it cannot hold) can only come from
+    // a value in the request, and its transaction has rolled back: a client error, nothing stored.
+    // The route's own schema should have named the field; this is the net beneath it.
+    if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code) && err.statusCode === undefined) {
+      request.log.warn({ pgCode: err.code, route: request.routeOptions.url }, 'input reached PostgreSQL that it cannot store')
+      return sendProblem(reply, 400, 'the request holds a value that cannot be stored (a control character, or a date out of range)')
     }
     const status = err.statusCode ?? 500
     if (status === 429) return sendProblem(reply, 429, 'too many requests for this token; slow down and retry')

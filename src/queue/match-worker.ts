@@ -10,15 +10,16 @@
 import type { PoolClient } from 'pg'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
 import { decidePupilRoll } from '../domain/pupil-names.js'
-import type { ScoredCandidate } from '../domain/school-names.js'
+import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
 import type { Services } from '../services.js'
 import { withTransaction } from '../store/db.js'
-import { currentDirectoryIndex, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
+import { currentDirectoryIndex, currentDirectoryIndexIfBuilt, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
 import { getForce } from '../store/forces-store.js'
 import {
   clearResolvedDirectoryAlerts,
   getChildrensServices,
   isChildrensServicesUrn,
+  isKnownLa,
   raiseDirectoryAlert,
   type DirectoryAlertKind,
 } from '../store/la-contacts-store.js'
@@ -39,12 +40,14 @@ interface ChildRow {
   forceCode: string
   policeAwareAt: Date
   receivedAt: Date
+  purged: boolean
 }
 
 const CHILD_SELECT = `SELECT c.id, c.incident_id AS "incidentId", c.match_status AS "matchStatus", c.given_school_urn AS "givenUrn",
         c.given_school_name AS "givenSchoolName", c.given_school_postcode AS "givenSchoolPostcode",
         c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth::text AS "dateOfBirth",
-        i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt"
+        i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt",
+        c.purged_at IS NOT NULL AS purged
    FROM children c JOIN incidents i ON i.id = c.incident_id`
 
 /** What the strategies found. */
@@ -53,39 +56,84 @@ type Finding =
   | { kind: 'no-setting'; laCode: string; method: 'pupil-roll' | 'manual'; confidence: number }
   | { kind: 'none'; reason: UnmatchedReason; urn: string | null }
 
+type HeldAlert = { kind: DirectoryAlertKind; urn: string | null; laCode: string | null }
+
 interface Outcome {
   placed: Placed | null
-  alert: { kind: DirectoryAlertKind; urn: string | null; laCode: string | null } | null
+  /** A directory alert this hold raised (written in the same transaction); opened: a new one. */
+  alert: (HeldAlert & { opened: boolean }) | null
   log: Record<string, unknown>
 }
 
+/** Thrown inside a match transaction when the register index must be (re)built first. */
+class IndexNeeded extends Error {}
+
 export async function processMatch(services: Services, childId: string): Promise<void> {
   const now = services.clock.now()
-  // Built (or checked for freshness) outside the transaction: the first build reads the register.
-  const index = await currentDirectoryIndex(services.db)
-  const outcome = await withTransaction(services.db, async (client): Promise<Outcome | null> => {
-    const { rows } = await client.query<ChildRow>(`${CHILD_SELECT} WHERE c.id = $1 FOR UPDATE OF c`, [childId])
-    const child = rows[0]
-    if (!child || child.matchStatus !== 'pending') return null // done already, or by someone else
-    const candidates: MatchCandidate[] = []
-    const finding = await findSetting(client, index, child, candidates)
-    return settle(services, client, child, finding, candidates, now)
-  })
+  const attempt = () =>
+    withTransaction(services.db, async (client): Promise<Outcome | null> => {
+      const { rows } = await client.query<ChildRow>(`${CHILD_SELECT} WHERE c.id = $1 FOR UPDATE OF c`, [childId])
+      const child = rows[0]
+      if (!child || child.matchStatus !== 'pending') return null // done already, or by someone else
+      const candidates: MatchCandidate[] = []
+      // Only a name or postcode needs the register index, and its first build reads 51,000 rows
+      // on a connection of its own: never while this transaction holds one (a pool of waiting
+      // transactions would starve the build). Without it at hand, roll back, build, start again.
+      const index = async () => {
+        const current = await currentDirectoryIndexIfBuilt(services.db, client)
+        if (!current) throw new IndexNeeded()
+        return current
+      }
+      const finding = await findSetting(client, index, child, candidates)
+      return settle(services, client, child, finding, candidates, now)
+    })
+  let outcome: Outcome | null
+  try {
+    outcome = await attempt()
+  } catch (err) {
+    if (!(err instanceof IndexNeeded)) throw err
+    await currentDirectoryIndex(services.db)
+    outcome = await attempt()
+  }
   if (!outcome) return
   await afterCommit(services, childId, outcome)
 }
 
-async function findSetting(client: PoolClient, index: DirectoryIndex, child: ChildRow, candidates: MatchCandidate[]): Promise<Finding> {
+async function findSetting(
+  client: PoolClient,
+  index: () => Promise<DirectoryIndex>,
+  child: ChildRow,
+  candidates: MatchCandidate[],
+): Promise<Finding> {
   let found: Finding | null = null
   let reason: UnmatchedReason = 'no-school-given'
   let reasonUrn: string | null = null
+  const named = { name: child.givenSchoolName, postcode: child.givenSchoolPostcode }
+  const hasNameOrPostcode = Boolean(child.givenSchoolName || child.givenSchoolPostcode)
 
-  // 1. The URN given, when the directory holds it (any LA in England or Wales).
+  // 1. The URN given, when the directory holds it (any LA in England or Wales) and agrees with
+  //    any name or postcode typed beside it: a slipped digit lands on another real school, which
+  //    must not be told about this child.
   if (child.givenUrn) {
     const school = isChildrensServicesUrn(child.givenUrn) ? null : await getSchool(client, child.givenUrn)
     if (school && inEnglandOrWales(school.laCode)) {
-      candidates.push(candidateOf(school, 1, 'urn'))
-      found = { kind: 'setting', urn: school.urn, method: 'urn', confidence: 1 }
+      if (!hasNameOrPostcode) {
+        candidates.push(candidateOf(school, 1, 'urn'))
+        found = { kind: 'setting', urn: school.urn, method: 'urn', confidence: 1 }
+      } else {
+        const idx = await index()
+        const a = idx.agreement(school, named)
+        candidates.push(candidateOf(school, a.score, 'urn'))
+        const disagrees = child.givenSchoolName ? a.nameScore < MIN_NAME_SCORE : a.location === 'conflict'
+        if (!disagrees) {
+          found = { kind: 'setting', urn: school.urn, method: 'urn', confidence: 1 }
+        } else {
+          // Show the officer what the name and postcode point to as well; decide nothing.
+          const d = idx.decide(named)
+          candidates.push(...d.candidates.filter((c) => c.urn !== school.urn).map(scoredCandidateOf))
+          return { kind: 'none', reason: 'urn-disagrees', urn: school.urn }
+        }
+      }
     } else {
       reason = 'unknown-urn'
       reasonUrn = child.givenUrn
@@ -93,8 +141,8 @@ async function findSetting(client: PoolClient, index: DirectoryIndex, child: Chi
   }
 
   // 2. A name and/or postcode, over the whole register, open and closed.
-  if (!found && (child.givenSchoolName || child.givenSchoolPostcode)) {
-    const d = index.decide({ name: child.givenSchoolName, postcode: child.givenSchoolPostcode })
+  if (!found && hasNameOrPostcode) {
+    const d = (await index()).decide(named)
     candidates.push(...d.candidates.map((c) => scoredCandidateOf(c)))
     if (d.kind === 'identified') found = { kind: 'setting', urn: d.candidate.urn, method: 'name-postcode', confidence: d.candidate.score }
     else if (reason !== 'unknown-urn' || d.reason !== 'name-postcode-not-found') reason = d.reason
@@ -120,6 +168,8 @@ async function findSetting(client: PoolClient, index: DirectoryIndex, child: Chi
       if (!found || roll.kind === 'no-setting' || (roll.kind === 'setting' && (await isOpen(client, roll.urn)))) found = roll
     } else if (r.kind === 'ambiguous' && !found) {
       reason = 'pupil-roll-ambiguous'
+    } else if (r.kind === 'uncertain' && !found) {
+      reason = 'pupil-roll-low-confidence'
     }
   }
   return found ?? { kind: 'none', reason, urn: reasonUrn }
@@ -166,7 +216,7 @@ async function settle(
     const cs = await getChildrensServices(client, finding.laCode)
     if (!cs || cs.contacts.length === 0) {
       const out = await hold(client, child, 'no-la-contact', null, finding.confidence, candidates, now)
-      return { ...out, alert: { kind: 'no-la-contact', urn: null, laCode: finding.laCode } }
+      return { ...out, alert: await raise(client, { kind: 'no-la-contact', urn: null, laCode: finding.laCode }, now) }
     }
     const placed = await placeChild(client, child, { urn: cs.urn, laCode: finding.laCode, dayStartsAt: null }, force, finding.method, now,
       `la-childrens-services:${finding.laCode}`, 'no-setting')
@@ -180,7 +230,7 @@ async function settle(
   if (decision.status === 'unmatched') {
     const out = await hold(client, child, decision.reason, finding.urn, finding.confidence, candidates, now)
     return DIRECTORY_REASONS.includes(decision.reason)
-      ? { ...out, alert: { kind: decision.reason as DirectoryAlertKind, urn: finding.urn, laCode: school?.laCode ?? null } }
+      ? { ...out, alert: await raise(client, { kind: decision.reason as DirectoryAlertKind, urn: finding.urn, laCode: school?.laCode ?? null }, now) }
       : out
   }
   const placed = await placeChild(client, child, school!, force, finding.method, now)
@@ -207,6 +257,11 @@ async function hold(
   return { placed: null, alert: null, log: { status: 'unmatched', reason, urn, confidence, candidates: candidates.length } }
 }
 
+/** The directory alert, in the transaction that holds the child: a crash after commit cannot lose it. */
+async function raise(client: PoolClient, alert: HeldAlert, now: Date): Promise<HeldAlert & { opened: boolean }> {
+  return { ...alert, opened: await raiseDirectoryAlert(client, alert, now) }
+}
+
 async function recordEvidence(client: PoolClient, childId: string, confidence: number, candidates: MatchCandidate[]): Promise<void> {
   await client.query('UPDATE children SET match_confidence = $2, match_candidates = $3 WHERE id = $1', [childId, confidence, JSON.stringify(candidates)])
 }
@@ -221,16 +276,15 @@ async function afterCommit(services: Services, childId: string, outcome: Outcome
   }
   metrics.matches.inc({ status: 'unmatched', how: String(outcome.log.reason) })
   logger.info({ childId, ...outcome.log }, 'child held for review: no setting to notify')
-  if (outcome.alert) await alertAdministrators(services, outcome.alert)
+  if (outcome.alert) announceAlert(services, outcome.alert)
 }
 
-async function alertAdministrators(services: Services, alert: { kind: DirectoryAlertKind; urn: string | null; laCode: string | null }): Promise<void> {
-  const now = services.clock.now()
-  const opened = await raiseDirectoryAlert(services.db, alert, now)
-  if (opened) {
-    services.metrics.alerts.inc({ kind: alert.kind })
-    services.logger.error({ ...alert }, 'ALERT: the directory is holding a child back; an administrator must fix the setting or its Key Adults')
-  }
+/** Log line and metric for a directory alert a transaction has just opened. */
+function announceAlert(services: Services, alert: HeldAlert & { opened: boolean }): void {
+  if (!alert.opened) return
+  const { opened: _, ...subject } = alert
+  services.metrics.alerts.inc({ kind: alert.kind })
+  services.logger.error({ ...subject }, 'ALERT: the directory is holding a child back; an administrator must fix the setting or its Key Adults')
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,58 +296,27 @@ export type AssignResult =
   | { kind: 'placed'; status: 'matched' | 'no-setting'; urn: string; notificationId: string; dueBy: Date; matchedAt: Date }
   | { kind: 'not-found' }
   | { kind: 'already'; status: string }
-  | { kind: 'refused'; reason: UnmatchedReason; detail: string }
+  | { kind: 'purged' }
+  | { kind: 'refused'; reason: UnmatchedReason | 'unknown-la'; detail: string }
 
 /**
  * Places a child where a person says. `forceCode` limits it to that force's incidents (police);
  * null for an administrator. A setting that is closed or has no named Key Adult is refused and
  * the child stays held, unchanged; a missing Key Adult (or children's services contact) alerts
- * administrators.
+ * administrators. `record` runs in the same transaction once the outcome is known (the audit
+ * entry), so a placement is never left without its record, nor a record without its placement.
  */
 export async function assignSetting(
   services: Services,
   target: { incidentId: string; childId: string; forceCode: string | null },
   assignment: Assignment,
+  record: (client: PoolClient, result: AssignResult) => Promise<void> = async () => {},
 ): Promise<AssignResult> {
   const now = services.clock.now()
-  let alert: Outcome['alert'] = null
-  const result = await withTransaction(services.db, async (client): Promise<{ result: AssignResult; placed: Placed | null }> => {
-    const { rows } = await client.query<ChildRow>(`${CHILD_SELECT} WHERE c.id = $1 AND c.incident_id = $2 FOR UPDATE OF c`, [
-      target.childId,
-      target.incidentId,
-    ])
-    const child = rows[0]
-    if (!child || (target.forceCode !== null && child.forceCode !== target.forceCode)) return { result: { kind: 'not-found' }, placed: null }
-    if (child.matchStatus === 'matched' || child.matchStatus === 'no-setting') return { result: { kind: 'already', status: child.matchStatus }, placed: null }
-    const force = (await getForce(client, child.forceCode))!
-
-    if ('noSetting' in assignment) {
-      const { laCode } = assignment.noSetting
-      const cs = await getChildrensServices(client, laCode)
-      if (!cs || cs.contacts.length === 0) {
-        alert = { kind: 'no-la-contact', urn: null, laCode }
-        return { result: { kind: 'refused', reason: 'no-la-contact', detail: `LA ${laCode} has no children's services contact on record; an administrator has been alerted` }, placed: null }
-      }
-      const placed = await placeChild(client, child, { urn: cs.urn, laCode, dayStartsAt: null }, force, 'manual', now, `la-childrens-services:${laCode}`, 'no-setting')
-      await client.query('UPDATE children SET match_confidence = 1 WHERE id = $1', [child.id])
-      return { result: { kind: 'placed', status: 'no-setting', urn: cs.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed }
-    }
-
-    const school = isChildrensServicesUrn(assignment.urn) ? null : await getSchool(client, assignment.urn)
-    const decision = decideByUrn(assignment.urn, school && inEnglandOrWales(school.laCode) ? school : null, 'manual')
-    if (decision.status === 'unmatched') {
-      // The officer has found the setting; if only its Key Adults are missing, administrators must act.
-      if (decision.reason === 'no-key-adult') alert = { kind: 'no-key-adult', urn: assignment.urn, laCode: school?.laCode ?? null }
-      const detail: Record<string, string> = {
-        'unknown-urn': `URN ${assignment.urn} is not in the directory of settings in England and Wales`,
-        'setting-closed': `URN ${assignment.urn} is a closed setting`,
-        'no-key-adult': `URN ${assignment.urn} has no named Key Adult on record; an administrator has been alerted`,
-      }
-      return { result: { kind: 'refused', reason: decision.reason, detail: detail[decision.reason] ?? decision.reason }, placed: null }
-    }
-    const placed = await placeChild(client, child, school!, force, 'manual', now)
-    await client.query('UPDATE children SET match_confidence = 1 WHERE id = $1', [child.id])
-    return { result: { kind: 'placed', status: 'matched', urn: school!.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed }
+  const result = await withTransaction(services.db, async (client) => {
+    const r = await decideAssignment(client, target, assignment, now)
+    if (r.result.kind !== 'not-found') await record(client, r.result)
+    return r
   })
   if (result.placed) {
     services.metrics.matches.inc({ status: result.result.kind === 'placed' ? result.result.status : 'matched', how: 'manual' })
@@ -301,6 +324,57 @@ export async function assignSetting(
     await scheduleTimers(services, result.placed)
     await clearResolvedDirectoryAlerts(services.db, now)
   }
-  if (alert) await alertAdministrators(services, alert)
+  if (result.alert) announceAlert(services, result.alert)
   return result.result
+}
+
+async function decideAssignment(
+  client: PoolClient,
+  target: { incidentId: string; childId: string; forceCode: string | null },
+  assignment: Assignment,
+  now: Date,
+): Promise<{ result: AssignResult; placed: Placed | null; alert: Outcome['alert'] }> {
+  const none = { placed: null, alert: null }
+  const { rows } = await client.query<ChildRow>(`${CHILD_SELECT} WHERE c.id = $1 AND c.incident_id = $2 FOR UPDATE OF c`, [
+    target.childId,
+    target.incidentId,
+  ])
+  const child = rows[0]
+  if (!child || (target.forceCode !== null && child.forceCode !== target.forceCode)) return { result: { kind: 'not-found' }, ...none }
+  if (child.matchStatus === 'matched' || child.matchStatus === 'no-setting') return { result: { kind: 'already', status: child.matchStatus }, ...none }
+  // Past retention the child's name and date of birth are gone: nothing a Key Adult could act on.
+  if (child.purged) return { result: { kind: 'purged' }, ...none }
+  const force = (await getForce(client, child.forceCode))!
+
+  if ('noSetting' in assignment) {
+    const { laCode } = assignment.noSetting
+    if (!isKnownLa(laCode)) {
+      return { result: { kind: 'refused', reason: 'unknown-la', detail: `${laCode} is not a local authority of England or Wales` }, ...none }
+    }
+    const cs = await getChildrensServices(client, laCode)
+    if (!cs || cs.contacts.length === 0) {
+      const alert = await raise(client, { kind: 'no-la-contact', urn: null, laCode }, now)
+      const detail = `LA ${laCode} has no children's services contact on record; an administrator has been alerted`
+      return { result: { kind: 'refused', reason: 'no-la-contact', detail }, placed: null, alert }
+    }
+    const placed = await placeChild(client, child, { urn: cs.urn, laCode, dayStartsAt: null }, force, 'manual', now, `la-childrens-services:${laCode}`, 'no-setting')
+    await client.query('UPDATE children SET match_confidence = 1 WHERE id = $1', [child.id])
+    return { result: { kind: 'placed', status: 'no-setting', urn: cs.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed, alert: null }
+  }
+
+  const school = isChildrensServicesUrn(assignment.urn) ? null : await getSchool(client, assignment.urn)
+  const decision = decideByUrn(assignment.urn, school && inEnglandOrWales(school.laCode) ? school : null, 'manual')
+  if (decision.status === 'unmatched') {
+    // The officer has found the setting; if only its Key Adults are missing, administrators must act.
+    const alert = decision.reason === 'no-key-adult' ? await raise(client, { kind: 'no-key-adult', urn: assignment.urn, laCode: school?.laCode ?? null }, now) : null
+    const detail: Record<string, string> = {
+      'unknown-urn': `URN ${assignment.urn} is not in the directory of settings in England and Wales`,
+      'setting-closed': `URN ${assignment.urn} is a closed setting`,
+      'no-key-adult': `URN ${assignment.urn} has no named Key Adult on record; an administrator has been alerted`,
+    }
+    return { result: { kind: 'refused', reason: decision.reason, detail: detail[decision.reason] ?? decision.reason }, placed: null, alert }
+  }
+  const placed = await placeChild(client, child, school!, force, 'manual', now)
+  await client.query('UPDATE children SET match_confidence = 1 WHERE id = $1', [child.id])
+  return { result: { kind: 'placed', status: 'matched', urn: school!.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed, alert: null }
 }

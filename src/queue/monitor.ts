@@ -1,11 +1,20 @@
 // Never suspend silently (domain rule 11). For each force: has its feed gone quiet for longer than
-// its quiet period, and are any notifications past their deadline without having been sent?
+// its quiet period, are any notifications past their deadline without having been sent, and have
+// children waited in its review queue (no setting found) for longer than HELD_ALERT_MINUTES?
 // Each condition raises one alert per episode — an error log line, a metric, and an e-mail to the
 // force's Encompass desk — and clears itself when the condition ends.
 import type { Services } from '../services.js'
 import { withTransaction } from '../store/db.js'
 
 const MONITOR_LOCK = 7_316_642_004
+/** A child held this long for review (no setting found, nobody has placed it yet) alerts the desk. */
+export const HELD_ALERT_MINUTES = 15
+type AlertKind = 'feed-quiet' | 'delivery-overdue' | 'children-held'
+const SUBJECTS: Record<AlertKind, string> = {
+  'feed-quiet': 'incident feed has gone quiet',
+  'delivery-overdue': 'notifications overdue',
+  'children-held': 'children waiting for a setting in the review queue',
+}
 
 interface ForceState {
   code: string
@@ -13,6 +22,9 @@ interface ForceState {
   quiet_period_minutes: number
   last_received: Date | null
   overdue: number
+  held: number
+  held_long: number
+  held_alert_open: boolean
 }
 
 export interface MonitorReport {
@@ -31,19 +43,32 @@ export async function checkFeeds(services: Services): Promise<MonitorReport> {
       `SELECT f.code, f.desk_email, f.quiet_period_minutes,
               (SELECT max(received_at) FROM incidents i WHERE i.force_code = f.code) AS last_received,
               (SELECT count(*) FROM notifications n
-                WHERE n.force_code = f.code AND n.sent_at IS NULL AND n.status <> 'failed' AND n.due_by < $1)::int AS overdue
+                WHERE n.force_code = f.code AND n.sent_at IS NULL AND n.status <> 'failed' AND n.due_by < $1)::int AS overdue,
+              (SELECT count(*) FROM children c JOIN incidents i ON i.id = c.incident_id
+                WHERE i.force_code = f.code AND c.match_status = 'unmatched' AND c.purged_at IS NULL)::int AS held,
+              (SELECT count(*) FROM children c JOIN incidents i ON i.id = c.incident_id
+                WHERE i.force_code = f.code AND c.match_status = 'unmatched' AND c.purged_at IS NULL
+                  AND c.held_at <= $1::timestamptz - make_interval(mins => $2))::int AS held_long,
+              EXISTS (SELECT 1 FROM alerts a WHERE a.force_code = f.code AND a.kind = 'children-held' AND a.cleared_at IS NULL) AS held_alert_open
          FROM forces f`,
-      [now],
+      [now, HELD_ALERT_MINUTES],
     )
-    const transitions: { force: ForceState; kind: 'feed-quiet' | 'delivery-overdue'; raise: boolean; detail: string }[] = []
+    const transitions: { force: ForceState; kind: AlertKind; raise: boolean; detail: string }[] = []
     for (const f of rows) {
       const quietFor = f.last_received ? (now.getTime() - f.last_received.getTime()) / 1000 : 0
       metrics.feedQuietSeconds.set({ force: f.code }, Math.max(0, quietFor))
       metrics.overdueUnsent.set({ force: f.code }, f.overdue)
+      metrics.childrenHeld.set({ force: f.code }, f.held)
       const quiet = f.last_received !== null && quietFor > f.quiet_period_minutes * 60
       const conditions = [
         { kind: 'feed-quiet' as const, on: quiet, detail: `no incident received for ${Math.round(quietFor / 60)} minutes (quiet period ${f.quiet_period_minutes})` },
         { kind: 'delivery-overdue' as const, on: f.overdue > 0, detail: `${f.overdue} notification(s) past their deadline and not sent` },
+        // Raised while any child has waited long; cleared when the queue is empty again.
+        {
+          kind: 'children-held' as const,
+          on: f.held_long > 0 || (f.held > 0 && f.held_alert_open),
+          detail: `${f.held} child(ren) waiting in the review queue with no setting found; their schools have not been told. Place them at /v1/incidents?match=unmatched`,
+        },
       ]
       for (const c of conditions) {
         if (c.on) {
@@ -80,7 +105,7 @@ export async function checkFeeds(services: Services): Promise<MonitorReport> {
           messageId: `<alert-${tr.kind}-${tr.force.code}-${now.getTime()}@encompass-notify>`,
           from: config.MAIL_FROM,
           to: [tr.force.desk_email],
-          subject: `Operation Encompass ALERT (${tr.force.code}): ${tr.kind === 'feed-quiet' ? 'incident feed has gone quiet' : 'notifications overdue'}`,
+          subject: `Operation Encompass ALERT (${tr.force.code}): ${SUBJECTS[tr.kind]}`,
           text: `${tr.detail}.\n\nPlease check the force's incident feed and the notification service. Schools may not be being told.\n${config.PUBLIC_BASE_URL}/readyz`,
           html: `<p>${tr.detail}.</p><p>Please check the force's incident feed and the notification service. Schools may not be being told.</p>`,
         })

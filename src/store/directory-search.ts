@@ -254,6 +254,17 @@ export class DirectoryIndex {
       .sort((a, b) => b.score - a.score)
   }
 
+  /**
+   * How well one establishment agrees with a name and/or postcode typed beside its URN, scored as
+   * the search would score it: a URN with a slipped digit lands on another real school.
+   */
+  agreement(entry: RegisterEntry, query: NamePostcodeQuery): ScoredCandidate {
+    const key = query.name ? schoolNameKey(query.name) : ''
+    const postcode = parsePostcode(query.postcode)
+    const districtLas = postcode ? (this.lasByDistrict.get(postcode.district) ?? new Set<string>()) : new Set<string>()
+    return scoreCandidate({ tokens: key === '' ? [] : key.split(' ').slice(0, MAX_QUERY_WORDS), postcode }, entry, districtLas)
+  }
+
   decide(query: NamePostcodeQuery): NamePostcodeDecision {
     return decideNamePostcode(this.search(query), Boolean(query.name && schoolNameKey(query.name) !== ''))
   }
@@ -311,6 +322,17 @@ export async function currentDirectoryIndex(db: Db): Promise<DirectoryIndex> {
     },
   )
   return s.loading
+}
+
+/**
+ * This process's index if it is still current, checked on the caller's connection (a match
+ * transaction); null when it must be (re)built first with currentDirectoryIndex, which needs a
+ * connection of its own and so must not be awaited while a transaction holds one.
+ */
+export async function currentDirectoryIndexIfBuilt(db: Db, client: Queryable): Promise<DirectoryIndex | null> {
+  const index = cache.get(db)?.index
+  if (!index) return null
+  return (await directoryVersion(client)) === index.version ? index : null
 }
 
 /** Scored candidates for a name and/or postcode over the current register, best first. */

@@ -66,6 +66,25 @@ async function acceptedBody(db: Queryable, id: string, reference: string): Promi
   return { id, reference, status: 'accepted', children: rows.map((r) => ({ id: r.id })) }
 }
 
+/**
+ * Puts children that the directory held back (no named Key Adult, a closed setting, no children's
+ * services contact) back to be matched, once an administrator has fixed what held them: the match
+ * worker decides afresh. Their held_at stays, so the wait still shows. Returns their ids.
+ */
+export async function rematchHeldChildren(
+  db: Queryable,
+  held: { reasons: ('no-key-adult' | 'setting-closed' | 'no-la-contact')[]; urn?: string },
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE children SET match_status = 'pending', match_enqueued_at = NULL
+      WHERE match_status = 'unmatched' AND purged_at IS NULL AND match_reason = ANY($1::text[])
+        AND ($2::text IS NULL OR match_urn = $2)
+      RETURNING id`,
+    [held.reasons, held.urn ?? null],
+  )
+  return rows.map((r) => r.id)
+}
+
 export async function markMatchEnqueued(db: Queryable, childIds: string[], at: Date): Promise<void> {
   await db.query('UPDATE children SET match_enqueued_at = $2 WHERE id = ANY($1::uuid[])', [childIds, at])
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { parseCsv } from '../domain/gias-csv.js'
 import { dataDir } from '../paths.js'
 import { withTransaction, type Db, type Queryable } from './db.js'
+import { inEnglandOrWales } from './directory-search.js'
 
 export const LA_SOURCE = 'la-childrens-services'
 
@@ -33,6 +34,11 @@ export function laNameOf(laCode: string): string | null {
     for (const { fields } of rows.slice(1)) if (fields[0] && fields[1]) laNames.set(fields[1].trim(), fields[0].trim())
   }
   return laNames.get(laCode) ?? null
+}
+
+/** An LA of England or Wales that GIAS knows (the table shipped in data/la-codes.csv). */
+export function isKnownLa(laCode: string): boolean {
+  return laNameOf(laCode) !== null && inEnglandOrWales(laCode)
 }
 
 export interface LaContact {

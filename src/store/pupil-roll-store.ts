@@ -3,9 +3,11 @@
 // replaces the LA's whole roll in one transaction; a rejected file stores nothing. The roll is
 // personal data: it is read by date of birth only, and never logged or put on a queue.
 import type { FieldError } from '../domain/incident.js'
-import { parseCsv } from '../domain/gias-csv.js'
+import { GiasCsvError, parseCsv } from '../domain/gias-csv.js'
 import type { RollEntry } from '../domain/pupil-names.js'
+import { NO_CONTROLS } from '../domain/text.js'
 import { withTransaction, type Db, type Queryable } from './db.js'
+import { isChildrensServicesUrn } from './la-contacts-store.js'
 
 export interface RollRow {
   givenName: string
@@ -24,6 +26,8 @@ export interface RollRowInput {
 }
 
 const MAX_NAME = 100
+/** A pupil roll holds children and young people: nobody born more than 25 years ago. */
+const MAX_AGE_YEARS = 25
 /** Spellings of "no setting" an LA's export may use in the URN column. */
 const NO_SETTING = new Set(['', 'none', 'ehe', 'home', 'home educated', 'elective home education', 'no setting'])
 
@@ -62,18 +66,26 @@ export function validateRoll(
         return ''
       }
       if (v.trim().length > MAX_NAME) err(field, `must be at most ${MAX_NAME} characters`)
+      if (!NO_CONTROLS.test(v)) err(field, 'must not contain control characters')
       return v.trim()
     }
     const givenName = name(r.givenName, 'givenName')
     const familyName = name(r.familyName, 'familyName')
     const dob = typeof r.dateOfBirth === 'string' ? parseRollDate(r.dateOfBirth) : null
+    const earliest = `${Number(today.slice(0, 4)) - MAX_AGE_YEARS}${today.slice(4)}`
     if (dob === null) err('dateOfBirth', 'must be a date YYYY-MM-DD or DD/MM/YYYY')
     else if (dob > today) err('dateOfBirth', 'must not be in the future')
+    else if (dob < earliest) err('dateOfBirth', `must be a pupil's date of birth (not before ${earliest})`)
     let urn: string | null = null
-    if (r.urn !== undefined && r.urn !== null) {
+    // The URN must be given for every pupil, blank only for a child with no setting: a roll whose
+    // URN column went missing would otherwise send every child's notification to children's services.
+    if (r.urn === undefined) err('urn', 'must be given: the setting’s URN, or null / empty for a child with no setting')
+    else if (r.urn !== null) {
       const u = typeof r.urn === 'number' ? String(r.urn) : typeof r.urn === 'string' ? r.urn.trim() : null
       if (u === null || (!NO_SETTING.has(u.toLowerCase()) && !/^[0-9]{5,8}$/.test(u))) {
         err('urn', "must be a DfE URN of 5 to 8 digits, or empty for a child with no setting")
+      } else if (isChildrensServicesUrn(u)) {
+        err('urn', "is in the range reserved for LA children's services; leave it empty for a child with no setting")
       } else if (!NO_SETTING.has(u.toLowerCase())) {
         urn = u
       }
@@ -87,17 +99,23 @@ const HEADERS: Record<keyof RollRow, string[]> = {
   givenName: ['given_name', 'givenname', 'given name', 'forename', 'first_name', 'first name', 'firstname', 'legal forename'],
   familyName: ['family_name', 'familyname', 'family name', 'surname', 'last_name', 'last name', 'lastname', 'legal surname'],
   dateOfBirth: ['date_of_birth', 'dateofbirth', 'date of birth', 'dob', 'birth_date'],
-  urn: ['urn', 'school_urn', 'school urn', 'setting urn'],
+  urn: ['urn', 'school_urn', 'school urn', 'setting urn', 'establishment urn', 'establishment_urn', 'school_establishment_urn', 'urn of school', 'current urn', 'setting_urn'],
 }
 
 /** A roll as CSV (header row naming the columns, as LA systems export them) -> rows to validate. */
 export function parseRollCsv(text: string): { rows: RollRowInput[]; lineOf: (i: number) => number | null; errors: FieldError[] } {
-  const records = parseCsv(text, 'pupil roll')
+  let records: ReturnType<typeof parseCsv>
+  try {
+    records = parseCsv(text, 'pupil roll')
+  } catch (err) {
+    if (!(err instanceof GiasCsvError)) throw err
+    return { rows: [], lineOf: () => null, errors: [{ path: '', message: err.line ? `line ${err.line}: ${err.message}` : err.message }] }
+  }
   const header = (records[0]?.fields ?? []).map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase())
   const col = Object.fromEntries(
     (Object.keys(HEADERS) as (keyof RollRow)[]).map((k) => [k, header.findIndex((h) => HEADERS[k].includes(h))]),
   ) as Record<keyof RollRow, number>
-  const missing = (['givenName', 'familyName', 'dateOfBirth'] as const).filter((k) => col[k] < 0)
+  const missing = (['givenName', 'familyName', 'dateOfBirth', 'urn'] as const).filter((k) => col[k] < 0)
   if (missing.length > 0) {
     return {
       rows: [],
@@ -112,7 +130,7 @@ export function parseRollCsv(text: string): { rows: RollRowInput[]; lineOf: (i: 
       givenName: at(fields, col.givenName),
       familyName: at(fields, col.familyName),
       dateOfBirth: at(fields, col.dateOfBirth),
-      urn: at(fields, col.urn),
+      urn: at(fields, col.urn), // a row too short to have the cell: "must be given"
     })),
     lineOf: (i) => data[i]?.line ?? null,
     errors: [],

@@ -77,29 +77,34 @@ export async function getContacts(db: Queryable, urn: string): Promise<Contact[]
 const IMPORT_BATCH = 1000
 
 /**
- * Loads register rows in batches. A column the file's format lacks arrives as undefined and keeps
- * the stored value, so several GIAS files can be layered (the full register, then postcodes).
+ * Loads register rows in batches, all in one transaction: the match workers see the register
+ * before or after an import, never half of it, and rebuild their indexes once, not once a batch.
+ * A column the file's format lacks arrives as undefined and keeps the stored value, so several
+ * GIAS files can be layered (the full register, then postcodes). A file that fails part-way
+ * changes nothing.
  */
 export async function importDirectory(
   db: Db,
   records: AsyncIterable<DirectoryRecord>,
   onProgress?: (count: number) => void,
 ): Promise<{ count: number }> {
-  let batch: DirectoryRecord[] = []
-  let count = 0
-  const flush = async () => {
-    if (batch.length === 0) return
-    await upsertBatch(db, batch)
-    count += batch.length
-    batch = []
-    onProgress?.(count)
-  }
-  for await (const r of records) {
-    batch.push(r)
-    if (batch.length >= IMPORT_BATCH) await flush()
-  }
-  await flush()
-  return { count }
+  return withTransaction(db, async (client) => {
+    let batch: DirectoryRecord[] = []
+    let count = 0
+    const flush = async () => {
+      if (batch.length === 0) return
+      await upsertBatch(client, batch)
+      count += batch.length
+      batch = []
+      onProgress?.(count)
+    }
+    for await (const r of records) {
+      batch.push(r)
+      if (batch.length >= IMPORT_BATCH) await flush()
+    }
+    await flush()
+    return { count }
+  })
 }
 
 async function upsertBatch(db: Queryable, batch: DirectoryRecord[]): Promise<void> {

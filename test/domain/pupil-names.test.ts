@@ -44,6 +44,21 @@ t.test('the roll decides only when one setting is clearly meant', async (t) => {
     'two plausible pupils at different settings wait for a person',
   )
   t.match(decidePupilRoll(child, [entry('Zoe', "O'Brien", null)]), { kind: 'identified', match: { urn: null } }, 'known to the LA with no setting')
+  t.match(
+    decidePupilRoll({ givenName: 'Amy', familyName: 'Smith' }, [entry('Amy', 'Smith-Jones', '111540', '908')]),
+    { kind: 'identified', match: { urn: '111540' } },
+    'one half of a double-barrelled name still places the child',
+  )
+  t.match(
+    decidePupilRoll({ givenName: 'Sam', familyName: 'Smyth' }, [entry('Samuel', 'Smith', '111540', '908')]),
+    { kind: 'uncertain', matches: [{ urn: '111540' }] },
+    'a short form and a slip together: shown to an officer, not sent on',
+  )
+  t.match(
+    decidePupilRoll({ givenName: 'Jayden', familyName: 'Brown' }, [entry('Jaden', 'Brown', '111540')]),
+    { kind: 'uncertain' },
+    'a slip alone is not enough either',
+  )
 })
 
 t.test('a roll file: UK date formats, the LA’s column names, and every problem named', async (t) => {
@@ -58,4 +73,23 @@ t.test('a roll file: UK date formats, the LA’s column names, and every problem
   t.same(errors.map((e) => e.path), ['/2/dateOfBirth', '/2/urn'])
   t.match(errors[0]!.message, /^line 4:/, 'the file line is named')
   t.match(parseRollCsv('name,dob\nA,2015-01-01\n').errors[0]!.message, /given_name/)
+})
+
+t.test('a roll that would misplace children is refused whole', async (t) => {
+  const noUrnColumn = parseRollCsv('Forename,Surname,DOB,Establishment Number\nZoe,Brown,2016-05-04,111540\n')
+  t.ok(noUrnColumn.errors.some((e) => /urn/.test(e.message)), 'a file without a URN column: every child would look home educated')
+  t.same(parseRollCsv('Forename,Surname,DOB,Establishment URN\nZoe,Brown,2016-05-04,111540\n').errors, [], 'a column LA systems call "Establishment URN" is the URN')
+  const broken = parseRollCsv('Forename,Surname,DOB,URN\n"Zoe,Brown,2016-05-04,111540\n')
+  t.equal(broken.errors.length, 1, 'broken CSV quoting is named, not a crash')
+  const { errors } = validateRoll(
+    [
+      { givenName: 'A\u0000my', familyName: 'Brown', dateOfBirth: '2016-05-04', urn: '111540' },
+      { givenName: 'Amy', familyName: 'Brown', dateOfBirth: '0001-01-01', urn: '111540' },
+      { givenName: 'Amy', familyName: 'Brown', dateOfBirth: '2016-05-04' },
+      { givenName: 'Amy', familyName: 'Brown', dateOfBirth: '2016-05-04', urn: '99000808' },
+      { givenName: 'Amy', familyName: 'Brown', dateOfBirth: '2016-05-04', urn: null },
+    ],
+    '2026-11-20',
+  )
+  t.same(errors.map((e) => e.path), ['/0/givenName', '/1/dateOfBirth', '/2/urn', '/3/urn'], 'control characters, an impossible pupil, a missing URN, a reserved URN; null is no setting')
 })

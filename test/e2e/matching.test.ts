@@ -129,12 +129,75 @@ t.test('a closed school is never sent to: the child is held and administrators a
   t.match(h.logs.text, /ALERT: the directory is holding a child back/)
 })
 
-t.test('a setting without a named Key Adult is never sent to either', async (t) => {
+t.test('a setting without a named Key Adult is never sent to either, and goes out once an administrator names one', async (t) => {
   const incident = await submit({ school: { name: 'Harrow Gate Academy', postcode: 'TS19 8DE' } })
   const view = await settled(incident.id, ['unmatched'])
   t.has(view.children[0].match, { status: 'unmatched', urn: '141301', reason: 'no-key-adult' })
   const alerts = (await h.app.inject({ method: 'GET', url: '/v1/directory/alerts', headers: json(admin) })).json()
   t.ok(alerts.items.some((a: { kind: string; urn: string }) => a.kind === 'no-key-adult' && a.urn === '141301'))
+  const dsl = await keyAdults(t, '141301')
+  const placed = await settled(incident.id, ['matched'])
+  t.has(placed.children[0].match, { status: 'matched', urn: '141301', method: 'name-postcode' }, 'matched again by the worker, no officer needed')
+  t.equal(placed.children[0].notification.status, 'sent')
+  t.ok(await mailTo(dsl))
+  const after = (await h.app.inject({ method: 'GET', url: '/v1/directory/alerts', headers: json(admin) })).json()
+  t.notOk(after.items.some((a: { kind: string; urn: string }) => a.kind === 'no-key-adult' && a.urn === '141301'), 'and the alert has cleared')
+})
+
+t.test('a URN that contradicts the school name typed beside it is held, never sent to the wrong school', async (t) => {
+  await keyAdults(t, '146449') // St Mary's Church of England Primary School, TS21 1DL
+  const incident = await submit({ school: { urn: '146449', name: 'Harrow Gate Academy', postcode: 'TS19 8DE' } })
+  const view = await settled(incident.id, ['unmatched'])
+  t.has(view.children[0].match, { status: 'unmatched', urn: '146449', reason: 'urn-disagrees' })
+  t.equal(view.children[0].notification, null)
+  const queue = (await h.app.inject({ method: 'GET', url: '/v1/incidents?match=unmatched', headers: json(police) })).json()
+  const held = queue.items.find((i: { incidentId: string }) => i.incidentId === incident.id)
+  t.ok(held.candidates.some((c: { urn: string }) => c.urn === '141301'), 'the school the name points to is offered to the officer')
+  const agrees = await submit({ school: { urn: '146449', name: "St Marys C of E Primary", postcode: 'TS21' } })
+  t.has((await settled(agrees.id, ['matched'])).children[0].match, { status: 'matched', urn: '146449', method: 'urn' }, 'a name that agrees, however abbreviated, is fine')
+})
+
+t.test('a pupil-roll entry that only nearly agrees is offered to an officer, not sent on', async (t) => {
+  const csv = 'Forename,Surname,DOB,URN\nSamuel,Smith,2013-03-03,146449\n'
+  const up = await h.app.inject({ method: 'POST', url: '/v1/pupil-rolls/805', headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' }, payload: csv })
+  t.equal(up.statusCode, 200)
+  const incident = await submit({ givenName: 'Sam', familyName: 'Smyth', dateOfBirth: '2013-03-03', school: undefined })
+  const view = await settled(incident.id, ['unmatched'])
+  t.has(view.children[0].match, { status: 'unmatched', reason: 'pupil-roll-low-confidence' })
+  const queue = (await h.app.inject({ method: 'GET', url: '/v1/incidents?match=unmatched', headers: json(police) })).json()
+  const held = queue.items.find((i: { incidentId: string }) => i.incidentId === incident.id)
+  t.match(held.candidates, [{ urn: '146449', method: 'pupil-roll' }])
+})
+
+t.test('directory input that could misplace a child is refused with the field named', async (t) => {
+  const csv = (body: string) => h.app.inject({ method: 'POST', url: '/v1/pupil-rolls/808', headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' }, payload: body })
+  const noUrn = await csv('Forename,Surname,DOB,School\nAmy,Example,2016-05-04,146449\n')
+  t.equal(noUrn.statusCode, 422, 'a roll without a URN column would make every child look home educated')
+  t.match(noUrn.json().errors[0].message, /urn/)
+  const broken = await csv('Forename,Surname,DOB,URN\n"Amy,Example,2016-05-04,146449\n')
+  t.equal(broken.statusCode, 422, 'broken CSV quoting is a 422, not a 500')
+  const notObject = await h.app.inject({ method: 'POST', url: '/v1/pupil-rolls/808', headers: json(admin), payload: [5] })
+  t.equal(notObject.statusCode, 400)
+  t.equal(notObject.json().errors[0].path, '/0')
+  const { rows } = await db.query("SELECT count(*)::int AS n FROM pupil_roll WHERE la_code = '808'")
+  t.equal(rows[0].n, 2, 'the earlier roll stands')
+  const nul = await h.app.inject({
+    method: 'PUT', url: '/v1/local-authorities/805/childrens-services', headers: json(admin),
+    payload: { contacts: [{ role: 'lead', name: 'Pat\u0000Hale', email: 'pat.hale@hartlepool.example.org' }] },
+  })
+  t.equal(nul.statusCode, 400)
+  t.equal(nul.json().errors[0].path, '/contacts/0/name')
+  const noLead = await h.app.inject({
+    method: 'PUT', url: '/v1/local-authorities/805/childrens-services', headers: json(admin),
+    payload: { contacts: [{ role: 'deputy', name: 'Pat Hale', email: 'pat.hale@hartlepool.example.org' }] },
+  })
+  t.equal(noLead.statusCode, 422, 'children’s services need a named lead')
+  const reserved = await h.app.inject({ method: 'PUT', url: '/v1/schools/99000808', headers: json(admin), payload: aSchool() })
+  t.equal(reserved.statusCode, 422, 'the children’s services URN range is not a school')
+  for (const email of ['office+oe@school.example.org', 'info.stmarys@school.example.org']) {
+    const res = await h.app.inject({ method: 'PUT', url: '/v1/schools/146449', headers: json(admin), payload: aSchool({ contacts: [{ role: 'dsl', name: 'A Person', email }] }) })
+    t.equal(res.statusCode, 422, `${email} is a role inbox`)
+  }
 })
 
 t.test('pupil roll uploads: admin only, every bad row named, a rejected upload stores nothing', async (t) => {

@@ -1,11 +1,12 @@
-// Never suspend silently: a force whose feed goes quiet beyond its quiet period, or whose
-// notifications pass their deadline unsent, raises one alert per episode — log, metric and an
-// e-mail to the force desk — and clears when the condition ends.
+// Never suspend silently: a force whose feed goes quiet beyond its quiet period, whose
+// notifications pass their deadline unsent, or whose children wait in the review queue, raises
+// one alert per episode — log, metric and an e-mail to the force desk — and clears when the
+// condition ends.
 import t from 'tap'
 import { ManualClock } from '../../src/domain/clock.js'
-import { checkFeeds } from '../../src/queue/monitor.js'
+import { checkFeeds, HELD_ALERT_MINUTES } from '../../src/queue/monitor.js'
 import { processMatch } from '../../src/queue/match-worker.js'
-import { aSchool, anIncident, createHarness } from '../helpers/harness.js'
+import { aSchool, anIncident, createHarness, eventually } from '../helpers/harness.js'
 
 const clock = new ManualClock(new Date('2026-11-20T22:20:00Z'))
 const h = await createHarness({ clock, workers: false })
@@ -58,4 +59,29 @@ t.test('notifications past their deadline and unsent raise a delivery alert', as
   t.match(metrics, /encompass_notifications_overdue_unsent\{force="cleveland"\} [1-9]/)
   await h.services.db.query(`UPDATE notifications SET sent_at = $1, status = 'sent'`, [clock.now()])
   t.ok((await checkFeeds(h.services)).cleared.some((a) => a.kind === 'delivery-overdue'), 'cleared once sent')
+})
+
+t.test('children waiting in the review queue for longer than the alert period tell the desk, once, until the queue is empty', async (t) => {
+  const res = await h.app.inject({
+    method: 'POST', url: '/v1/incidents', headers: json(police),
+    payload: anIncident({ policeAwareAt: '2026-11-23T08:00:00Z', occurredAt: undefined }, { school: { urn: '999999' } }),
+  })
+  const childId = res.json().children[0].id
+  await processMatch(h.services, childId) // unknown URN: held for review
+  t.notOk((await checkFeeds(h.services)).raised.some((a) => a.kind === 'children-held'), 'just held: the officer has a moment')
+  clock.advance((HELD_ALERT_MINUTES + 1) * 60_000)
+  const r = await checkFeeds(h.services)
+  t.ok(r.raised.some((a) => a.kind === 'children-held'))
+  const mail = await eventually(async () => deskMails().find((m) => /review queue/.test(m.parsed.subject ?? '')))
+  t.match(mail.parsed.text, /1 child\(ren\) waiting in the review queue/)
+  t.notMatch(mail.parsed.text, /Amy|Example|2016-05-04/, 'no child is named in the alert')
+  const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(metrics, /encompass_children_held\{force="cleveland"\} 1/)
+  clock.advance(60_000)
+  t.notOk((await checkFeeds(h.services)).raised.some((a) => a.kind === 'children-held'), 'one alert per episode')
+  const assigned = await h.app.inject({
+    method: 'PUT', url: `/v1/incidents/${res.json().id}/children/${childId}/school`, headers: json(police), payload: { urn: '111234' },
+  })
+  t.equal(assigned.statusCode, 200)
+  t.ok((await checkFeeds(h.services)).cleared.some((a) => a.kind === 'children-held'), 'cleared once the queue is empty')
 })

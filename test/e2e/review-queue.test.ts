@@ -123,6 +123,26 @@ t.test('a child with no setting is placed with the LA’s children’s services,
   t.has((await view(id)).children[0].match, { status: 'no-setting', urn: null, method: 'manual', reason: 'la-childrens-services:808' })
 })
 
+t.test('an LA that does not exist is refused at once, and raises no alert nobody could clear', async (t) => {
+  const { id, childId } = await held({ givenName: 'Robin', familyName: 'Hay', dateOfBirth: '2013-04-04', school: undefined })
+  const before = (await h.app.inject({ method: 'GET', url: '/v1/directory/alerts', headers: json(admin) })).json().items.length
+  const res = await assign(id, childId, { noSetting: { laCode: '999' } })
+  t.equal(res.statusCode, 422)
+  t.has(res.json(), { reason: 'unknown-la', errors: [{ path: '/noSetting/laCode' }] })
+  t.equal((await h.app.inject({ method: 'GET', url: '/v1/directory/alerts', headers: json(admin) })).json().items.length, before)
+  const audit = (await h.app.inject({ method: 'GET', url: `/v1/audit?subjectId=${childId}`, headers: json(admin) })).json()
+  t.ok(audit.items.some((a: { action: string }) => a.action === 'child.assign-refused'), 'the refusal is in the audit trail')
+})
+
+t.test('a held child past retention leaves the queue and can no longer be placed', async (t) => {
+  const { id, childId } = await held({ givenName: 'Kit', familyName: 'Lowe', dateOfBirth: '2012-02-02', school: undefined })
+  await db.query('UPDATE children SET given_name = NULL, family_name = NULL, date_of_birth = NULL, purged_at = $2 WHERE id = $1', [childId, clock.now()])
+  t.notOk((await queue()).items.some((i: { child: { id: string } }) => i.child.id === childId), 'not in the queue')
+  const res = await assign(id, childId, { urn: '150640' })
+  t.equal(res.statusCode, 409)
+  t.has(res.json(), { type: '/problems/purged' })
+})
+
 t.test('an administrator may assign for any force', async (t) => {
   const { id, childId } = await held({ school: { name: 'Oakfield School', postcode: 'NE9' } })
   await h.app.inject({

@@ -4,37 +4,37 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isGenericRoleAddress } from '../../domain/contacts.js'
+import { plainText } from '../../domain/text.js'
 import { londonDateOf } from '../../domain/london-time.js'
 import type { Services } from '../../services.js'
-import { inEnglandOrWales } from '../../store/directory-search.js'
 import {
   clearResolvedDirectoryAlerts,
   getChildrensServices,
-  laNameOf,
+  isKnownLa,
   listDirectoryAlerts,
   putChildrensServices,
 } from '../../store/la-contacts-store.js'
 import { parseRollCsv, replaceRoll, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
+import { markMatchEnqueued, rematchHeldChildren } from '../../store/incidents-store.js'
+import { bestEffort } from '../../queue/queues.js'
 import { auditRequest } from '../audit.js'
 import { invalidInput, notFound } from '../problem.js'
 
 /** A large LA's roll (a quarter of a million pupils) as CSV is about 12 MB. */
 const ROLL_BODY_LIMIT = 64 * 1024 * 1024
 const ROLL_FIELDS = new Set(['givenName', 'familyName', 'dateOfBirth', 'urn'])
+/** A problem+json body lists this many of a roll's problems; the detail gives the total. */
+const MAX_ERRORS = 100
 
 const laParam = z.object({ laCode: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit DfE LA code') })
 
 const contactSchema = z.strictObject({
   role: z.enum(['lead', 'deputy'], { message: "must be 'lead' or 'deputy'" }),
-  name: z.string().trim().min(2, 'must name the person').max(200),
+  name: plainText(z.string().trim().min(2, 'must name the person').max(200)),
   email: z.email({ message: 'must be an e-mail address' }).max(254),
   phone: z.string().trim().max(40).regex(/^[0-9 +()-]*$/, 'must be a telephone number').optional().nullable(),
 })
 
-/** An LA of England or Wales that GIAS knows (the table shipped in data/la-codes.csv). */
-function knownLa(laCode: string): boolean {
-  return laNameOf(laCode) !== null && inEnglandOrWales(laCode)
-}
 
 export const directoryRoutes =
   (services: Services): FastifyPluginAsyncZod =>
@@ -53,12 +53,12 @@ export const directoryRoutes =
           tags: ['directory'],
           summary: 'Replace an LA’s pupil roll: a JSON array of { givenName, familyName, dateOfBirth, urn } or a CSV (text/csv) with those columns; a blank URN is a child with no setting',
           params: laParam,
-          body: z.union([z.array(z.record(z.string(), z.unknown())), z.string()]),
+          body: z.union([z.array(z.unknown()), z.string()]),
         },
       },
       async (request) => {
         const { laCode } = request.params
-        if (!knownLa(laCode)) throw notFound('local authority')
+        if (!isKnownLa(laCode)) throw notFound('local authority')
         const today = londonDateOf(clock.now())
         let input: RollRowInput[]
         let lineOf: (i: number) => number | null = () => null
@@ -69,12 +69,15 @@ export const directoryRoutes =
           input = parsed.rows
           lineOf = parsed.lineOf
         } else {
-          const unknown = body.flatMap((r, i) => Object.keys(r).filter((k) => !ROLL_FIELDS.has(k)).map((k) => ({ path: `/${i}/${k}`, message: 'unknown field' })))
-          if (unknown.length > 0) throw invalidInput(400, unknown.slice(0, 100))
+          const shape = body.flatMap((r, i) => {
+            if (r === null || typeof r !== 'object' || Array.isArray(r)) return [{ path: `/${i}`, message: 'must be an object { givenName, familyName, dateOfBirth, urn }' }]
+            return Object.keys(r).filter((k) => !ROLL_FIELDS.has(k)).map((k) => ({ path: `/${i}/${k}`, message: 'unknown field' }))
+          })
+          if (shape.length > 0) throw invalidInput(400, shape.slice(0, MAX_ERRORS))
           input = body as RollRowInput[]
         }
         const { rows, errors } = validateRoll(input, today, lineOf)
-        if (errors.length > 0) throw invalidInput(422, errors.slice(0, 100))
+        if (errors.length > 0) throw invalidInput(422, errors.slice(0, MAX_ERRORS), `${errors.length} problem(s) in the roll${errors.length > MAX_ERRORS ? `; the first ${MAX_ERRORS} are listed` : ''}; nothing was imported`)
         const importedAt = clock.now()
         const r = await replaceRoll(db, laCode, rows, importedAt, typeof body === 'string' ? 'csv' : 'json')
         const unknownUrns = await unknownRollUrns(db, laCode)
@@ -93,23 +96,30 @@ export const directoryRoutes =
           summary: 'Create or replace an LA’s children’s services contact, told instead of a school when a child has no setting',
           params: laParam,
           body: z.strictObject({
-            name: z.string().trim().min(2).max(200).optional().nullable(),
+            name: plainText(z.string().trim().min(2).max(200)).optional().nullable(),
             contacts: z.array(contactSchema).min(1, 'must name at least one person').max(20),
           }),
         },
       },
       async (request, reply) => {
         const { laCode } = request.params
-        if (!knownLa(laCode)) throw notFound('local authority')
+        if (!isKnownLa(laCode)) throw notFound('local authority')
         const generic = request.body.contacts.flatMap((c, i) =>
           isGenericRoleAddress(c.email) ? [{ path: `/contacts/${i}/email`, message: 'must be a named person’s address, not a generic role inbox' }] : [],
         )
         if (generic.length > 0) throw invalidInput(422, generic)
+        if (!request.body.contacts.some((c) => c.role === 'lead')) {
+          throw invalidInput(422, [{ path: '/contacts', message: 'must name a lead (role "lead"), as well as any deputies' }])
+        }
         const { created } = await putChildrensServices(db, laCode, request.body, clock.now())
         await clearResolvedDirectoryAlerts(db, clock.now())
         await auditRequest(db, request, created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance', {
           contacts: request.body.contacts.length,
         })
+        // Children held for want of a children's services contact go back to be matched (those of
+        // other LAs are held again, at once).
+        const rematch = await rematchHeldChildren(db, { reasons: ['no-la-contact'] })
+        if (rematch.length > 0 && (await bestEffort(() => services.queues.addMatch(rematch)))) await markMatchEnqueued(db, rematch, clock.now())
         return reply.code(created ? 201 : 200).send(await getChildrensServices(db, laCode))
       },
     )

@@ -2,6 +2,7 @@
 // deputies are copied, the delivery window, the escalation lead time and the Encompass desk.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { plainText } from '../../domain/text.js'
 import type { Services } from '../../services.js'
 import { getForce, putForce } from '../../store/forces-store.js'
 import { auditRequest } from '../audit.js'
@@ -12,7 +13,7 @@ const codeParam = z.object({ code: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must b
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a local time HH:MM')
 
 export const forceSettingsSchema = z.strictObject({
-  name: z.string().trim().min(2).max(200).nullable().default(null),
+  name: plainText(z.string().trim().min(2).max(200)).nullable().default(null),
   ageMin: z.number().int().min(0).max(17).default(0),
   ageMax: z.number().int().min(0).max(17).default(17),
   contentProfile: z.enum(['minimal', 'full']).default('minimal'),

@@ -6,7 +6,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { MatchCandidate } from '../../domain/matching.js'
-import { assignSetting } from '../../queue/match-worker.js'
+import type { PoolClient } from 'pg'
+import { assignSetting, type AssignResult } from '../../queue/match-worker.js'
 import type { Services } from '../../services.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
@@ -70,12 +71,16 @@ export const reviewRoutes =
                   c.given_school_urn, c.given_school_name, c.given_school_postcode,
                   c.match_urn, c.match_reason, c.match_confidence, c.match_candidates, c.held_at
              FROM children c JOIN incidents i ON i.id = c.incident_id
-            WHERE c.match_status = 'unmatched' AND ($1::text IS NULL OR i.force_code = $1)
+            WHERE c.match_status = 'unmatched' AND c.purged_at IS NULL AND ($1::text IS NULL OR i.force_code = $1)
             ORDER BY c.held_at NULLS FIRST, i.received_at, c.position
             LIMIT $2`,
           [p.role === 'police' ? p.forceCode : null, request.query.limit],
         )
-        await auditRequest(db, request, 'review.list', 'force', p.forceCode ?? null, 'review queue of unmatched children', { children: rows.length })
+        // Who saw which children's details: the ids (never the details) of every child listed.
+        await auditRequest(db, request, 'review.list', 'force', p.forceCode ?? null, 'review queue of unmatched children', {
+          children: rows.length,
+          childIds: rows.map((r) => r.child_id),
+        })
         const now = clock.now().getTime()
         return {
           match: 'unmatched',
@@ -112,8 +117,21 @@ export const reviewRoutes =
         const { id, childId } = request.params
         const body = request.body
         const assignment = body.urn !== undefined ? { urn: body.urn } : { noSetting: body.noSetting! }
-        const result = await assignSetting(services, { incidentId: id, childId, forceCode: p.role === 'police' ? p.forceCode : null }, assignment)
+        // The audit entry is written in the placement's own transaction, refusals included.
+        const record = (client: PoolClient, r: AssignResult) =>
+          r.kind === 'placed'
+            ? auditRequest(client, request, 'child.assign', 'child', childId, 'officer placed a held child', { incidentId: id, status: r.status, urn: r.urn })
+            : auditRequest(client, request, 'child.assign-refused', 'child', childId, 'officer tried to place a held child', {
+                incidentId: id, outcome: r.kind, ...(r.kind === 'refused' ? { reason: r.reason } : {}),
+                ...(body.urn !== undefined ? { urn: body.urn } : { laCode: body.noSetting!.laCode }),
+              })
+        const result = await assignSetting(services, { incidentId: id, childId, forceCode: p.role === 'police' ? p.forceCode : null }, assignment, record)
         if (result.kind === 'not-found') throw notFound('child')
+        if (result.kind === 'purged') {
+          throw new HttpProblem(409, 'Conflict', 'the child’s details were removed at the end of the retention period; it can no longer be placed', {
+            type: '/problems/purged',
+          })
+        }
         if (result.kind === 'already') {
           throw new HttpProblem(409, 'Conflict', `the child is already ${result.status === 'no-setting' ? 'placed with children’s services' : 'matched'}; its notification stands`, {
             type: '/problems/already-placed',
@@ -127,9 +145,6 @@ export const reviewRoutes =
             errors: [{ path: body.urn !== undefined ? '/urn' : '/noSetting/laCode', message: result.detail }],
           })
         }
-        await auditRequest(db, request, 'child.assign', 'child', childId, 'officer placed a held child', {
-          incidentId: id, status: result.status, urn: result.urn,
-        })
         return {
           incidentId: id,
           childId,

@@ -3,11 +3,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isGenericRoleAddress } from '../../domain/contacts.js'
+import { plainText } from '../../domain/text.js'
 import { londonDateOf } from '../../domain/london-time.js'
 import { computeDueBy } from '../../domain/school-calendar.js'
 import type { Services } from '../../services.js'
 import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
 import { getSchool, putSchool } from '../../store/schools-store.js'
+import { markMatchEnqueued, rematchHeldChildren } from '../../store/incidents-store.js'
+import { isChildrensServicesUrn } from '../../store/la-contacts-store.js'
+import { bestEffort } from '../../queue/queues.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
@@ -17,13 +21,13 @@ const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a loca
 
 const contactSchema = z.strictObject({
   role: z.enum(['dsl', 'deputy'], { message: "must be 'dsl' or 'deputy'" }),
-  name: z.string().trim().min(2, 'must name the person').max(200),
+  name: plainText(z.string().trim().min(2, 'must name the person').max(200)),
   email: z.email({ message: 'must be an e-mail address' }).max(254),
   phone: z.string().trim().max(40).regex(/^[0-9 +()-]*$/, 'must be a telephone number').optional().nullable(),
 })
 
 export const schoolPutSchema = z.strictObject({
-  name: z.string().trim().min(2).max(200),
+  name: plainText(z.string().trim().min(2).max(200)),
   laCode: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit DfE LA code').optional().nullable(),
   dayStartsAt: hhmm.optional().nullable(),
   contacts: z.array(contactSchema).max(20),
@@ -48,10 +52,16 @@ export const schoolRoutes =
             : [],
         )
         if (generic.length > 0) throw invalidInput(422, generic)
+        if (isChildrensServicesUrn(request.params.urn)) {
+          throw invalidInput(422, [{ path: '/params/urn', message: "is reserved for LA children's services: use PUT /v1/local-authorities/{laCode}/childrens-services" }])
+        }
         const { created } = await putSchool(db, request.params.urn, body)
         await auditRequest(db, request, created ? 'school.create' : 'school.replace', 'school', request.params.urn,
           'directory maintenance', { contacts: body.contacts.length, dayStartsAt: body.dayStartsAt ?? null })
-        request.log.info({ urn: request.params.urn, contacts: body.contacts.length, created }, 'school saved')
+        // Children held for want of a named Key Adult here go back to be matched.
+        const rematch = body.contacts.length > 0 ? await rematchHeldChildren(db, { reasons: ['no-key-adult'], urn: request.params.urn }) : []
+        if (rematch.length > 0 && (await bestEffort(() => services.queues.addMatch(rematch)))) await markMatchEnqueued(db, rematch, services.clock.now())
+        request.log.info({ urn: request.params.urn, contacts: body.contacts.length, created, rematched: rematch.length }, 'school saved')
         const school = await getSchool(db, request.params.urn)
         return reply.code(created ? 201 : 200).send(school)
       },
@@ -98,7 +108,7 @@ export const schoolRoutes =
           tags: ['schools'],
           summary: 'A setting’s own closure (INSET day) or opening on one date, overriding its LA calendar',
           params: urnParam.extend({ date: z.iso.date() }),
-          body: z.strictObject({ open: z.boolean(), label: z.string().trim().min(1).max(200) }),
+          body: z.strictObject({ open: z.boolean(), label: plainText(z.string().trim().min(1).max(200)) }),
         },
       },
       async (request, reply) => {
