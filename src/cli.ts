@@ -159,8 +159,7 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
   if (command === 'audit' && sub === 'verify') {
     const r = await verifyAuditChain(db)
     if (r.brokenAt !== null) throw new Error(`audit chain BROKEN after checking ${r.rows} rows: ${r.problem}`)
-    const last = await db.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1')
-    out(`audit chain intact: ${r.rows} rows; last hash ${last.rows[0]?.hash ?? 'none'} (keep it elsewhere to detect removal of the newest rows)`)
+    out(`audit chain intact: ${r.rows} rows; last hash ${r.lastHash ?? 'none'} (keep it elsewhere to detect removal of the newest rows)`)
     return
   }
   if (command === 'seed' && sub === 'demo') {

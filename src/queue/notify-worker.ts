@@ -66,8 +66,7 @@ async function recordSent(services: Services, ctx: SendContext, recipients: stri
   if (rejected.length > 0) await recordEvent(db, ctx.id, 'recipients-rejected', at, rejected, response)
   metrics.notifications.inc({ status: 'sent' })
   metrics.policeToSent.observe((at.getTime() - ctx.policeAwareAt.getTime()) / 1000)
-  const { rows } = await db.query<{ received_at: Date }>('SELECT received_at FROM notifications WHERE id = $1', [ctx.id])
-  if (rows[0]) metrics.receivedToSent.observe((at.getTime() - rows[0].received_at.getTime()) / 1000)
+  metrics.receivedToSent.observe((at.getTime() - ctx.receivedAt.getTime()) / 1000)
   logger.info({ notificationId: ctx.id, urn: ctx.urn, dueBy: ctx.dueBy }, 'notification sent')
 }
 

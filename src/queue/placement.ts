@@ -9,7 +9,7 @@ import { planDelivery } from '../domain/school-calendar.js'
 import type { Services } from '../services.js'
 import { loadSchoolCalendar } from '../store/calendar-store.js'
 import type { Force } from '../store/forces-store.js'
-import { createNotification } from '../store/notifications-store.js'
+import { createNotification, unmarkEnqueued } from '../store/notifications-store.js'
 import { bestEffort } from './queues.js'
 
 export interface Placed {
@@ -76,10 +76,9 @@ export async function placeChild(
 export async function scheduleTimers(services: Services, p: Placed): Promise<void> {
   const now = services.clock.now().getTime()
   const { queues } = services
-  const ok = await bestEffort(() => queues.addNotify(p.notificationId, p.sendAfter.getTime() - now))
-  if (ok) {
-    await services.db.query('UPDATE notifications SET enqueued_at = $2 WHERE id = $1', [p.notificationId, new Date(now)])
-  }
+  // A new notification has no job yet: a plain add (no look-up first, as the sweeper's re-adds need).
+  const ok = await bestEffort(() => queues.addNotify(p.notificationId, p.sendAfter.getTime() - now, { fresh: true }))
+  if (!ok) await unmarkEnqueued(services.db, p.notificationId)
   const deputiesAt = p.dueBy.getTime() - p.escalationLeadMinutes * 60_000
   await bestEffort(() => queues.addEscalation(p.notificationId, 'deputies', deputiesAt - now))
   await bestEffort(() => queues.addEscalation(p.notificationId, 'desk', p.dueBy.getTime() - now))

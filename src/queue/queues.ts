@@ -81,12 +81,11 @@ export class Queues {
     )
   }
 
-  async addNotify(notificationId: string, delayMs = 0): Promise<void> {
-    await addOrPromote(this.notify, 'notify', { notificationId }, {
-      ...this.retrying,
-      jobId: jobId.notify(notificationId),
-      delay: Math.max(0, delayMs),
-    })
+  /** `fresh`: the notification was created just now, so no job can exist to promote or replace. */
+  async addNotify(notificationId: string, delayMs = 0, opts: { fresh?: boolean } = {}): Promise<void> {
+    const jobOpts = { ...this.retrying, jobId: jobId.notify(notificationId), delay: Math.max(0, delayMs) }
+    if (opts.fresh) await this.notify.add('notify', { notificationId }, jobOpts)
+    else await addOrPromote(this.notify, 'notify', { notificationId }, jobOpts)
   }
 
   async addEscalation(notificationId: string, step: EscalationStep, delayMs: number): Promise<void> {

@@ -5,6 +5,7 @@
 // A send waiting out its retry backoff (retry_at) is left to the queue until that time has come.
 // Job ids make re-adding harmless; the workers' own checks make a duplicate job a no-op.
 import type { Services } from '../services.js'
+import { sealAuditLog } from '../store/audit-store.js'
 import { withTransaction } from '../store/db.js'
 import type { EscalationStep } from './queues.js'
 
@@ -17,6 +18,8 @@ export interface SweepReport {
   deputies: number
   desk: number
   reminder: number
+  /** Audit rows chained this round. */
+  sealed: number
   locked: boolean
 }
 
@@ -24,8 +27,8 @@ export async function sweep(services: Services): Promise<SweepReport> {
   const { db, clock, queues, config, metrics } = services
   const now = clock.now()
   const stale = new Date(now.getTime() - config.CLAIM_TIMEOUT_MS)
-  return withTransaction(db, async (client) => {
-    const report: SweepReport = { match: 0, notify: 0, deputies: 0, desk: 0, reminder: 0, locked: false }
+  const report = await withTransaction(db, async (client) => {
+    const report: SweepReport = { match: 0, notify: 0, deputies: 0, desk: 0, reminder: 0, sealed: 0, locked: false }
     // One sweeper at a time across all worker processes; the others skip this round.
     const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SWEEP_LOCK])
     if (!lock[0]!.ok) return { ...report, locked: true }
@@ -79,4 +82,8 @@ export async function sweep(services: Services): Promise<SweepReport> {
     }
     return report
   })
+  // The audit rows written since the last round join the hash chain (in a transaction of its own:
+  // the re-queued work above is committed first).
+  if (!report.locked) report.sealed = await sealAuditLog(db)
+  return report
 }

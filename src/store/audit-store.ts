@@ -56,17 +56,30 @@ export async function listAudit(
   return rows
 }
 
-/** Recomputes every row's hash and link. Returns the number of rows checked and the first broken id, if any. */
-export async function verifyAuditChain(db: Queryable): Promise<{ rows: number; brokenAt: number | null; problem: string | null }> {
-  const { rows } = await db.query<{ id: number; ok_hash: boolean; ok_link: boolean }>(
-    `SELECT id,
+/**
+ * Chains the rows written since the last seal into the hash chain (migrations/011): the sweeper
+ * does it each round, so a row is sealed within SWEEP_INTERVAL_MS of its transaction's commit.
+ */
+export async function sealAuditLog(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT seal_audit_log() AS n')
+  return rows[0]!.n
+}
+
+/**
+ * Seals what is waiting, then recomputes every sealed row's hash and link in chain order. Returns
+ * the number of rows checked and the first broken row's id, if any.
+ */
+export async function verifyAuditChain(db: Queryable): Promise<{ rows: number; brokenAt: number | null; problem: string | null; lastHash: string | null }> {
+  await sealAuditLog(db)
+  const { rows } = await db.query<{ id: number; ok_hash: boolean; ok_link: boolean; hash: string }>(
+    `SELECT id, hash,
             hash = audit_row_hash(prev_hash, a) AS ok_hash,
-            prev_hash = COALESCE(lag(hash) OVER (ORDER BY id), 'genesis') AS ok_link
-       FROM audit_log a ORDER BY id`,
+            prev_hash = COALESCE(lag(hash) OVER (ORDER BY seq), 'genesis') AS ok_link
+       FROM audit_log a WHERE seq IS NOT NULL ORDER BY seq`,
   )
   for (const r of rows) {
-    if (!r.ok_hash) return { rows: rows.length, brokenAt: r.id, problem: `row ${r.id} does not match its hash (edited)` }
-    if (!r.ok_link) return { rows: rows.length, brokenAt: r.id, problem: `row ${r.id} does not follow the row before it (a row was removed or inserted)` }
+    if (!r.ok_hash) return { rows: rows.length, brokenAt: r.id, problem: `row ${r.id} does not match its hash (edited)`, lastHash: null }
+    if (!r.ok_link) return { rows: rows.length, brokenAt: r.id, problem: `row ${r.id} does not follow the row before it (a row was removed or inserted)`, lastHash: null }
   }
-  return { rows: rows.length, brokenAt: null, problem: null }
+  return { rows: rows.length, brokenAt: null, problem: null, lastHash: rows.at(-1)?.hash ?? null }
 }

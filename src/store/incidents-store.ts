@@ -2,7 +2,7 @@
 // (match_status = 'pending') are written in one transaction; the queue only learns ids afterwards,
 // and the sweeper re-reads pending children if that never happened.
 import type { IncidentInput } from '../domain/incident.js'
-import { withTransaction, type Db, type Queryable } from './db.js'
+import type { Db, Queryable } from './db.js'
 
 export interface AcceptedIncident {
   id: string
@@ -16,6 +16,13 @@ export type SubmitOutcome =
   | { kind: 'replayed'; incident: AcceptedIncident }
   | { kind: 'conflict'; existingId: string }
 
+/**
+ * Writes an incident and its children in one statement (so one round trip, and atomic: nothing
+ * half-written). Each child is marked as handed to the match queue at `receivedAt`, optimistically:
+ * the caller enqueues right after and clears the mark if Redis could not take the ids
+ * (unmarkMatchEnqueued), so the sweeper picks them up on its next round; a process that dies in
+ * between leaves children the sweeper re-queues once the mark is CLAIM_TIMEOUT_MS old.
+ */
 export async function submitIncident(
   db: Db,
   forceCode: string,
@@ -23,39 +30,43 @@ export async function submitIncident(
   hash: string,
   receivedAt: Date,
 ): Promise<SubmitOutcome> {
-  return withTransaction(db, async (client) => {
-    const inserted = await client.query<{ id: string }>(
-      `INSERT INTO incidents (force_code, reference, content_hash, police_aware_at, occurred_at, incident_type,
+  const c = input.children
+  const { rows } = await db.query<{ incident_id: string | null; child_ids: string[] }>(
+    `WITH incident AS (
+       INSERT INTO incidents (force_code, reference, content_hash, police_aware_at, occurred_at, incident_type,
                               risk_level, summary, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (force_code, reference) DO NOTHING
-       RETURNING id`,
-      [forceCode, input.reference, hash, input.policeAwareAt, input.occurredAt ?? null, input.incidentType,
-        input.riskLevel ?? null, input.summary ?? null, receivedAt],
-    )
-    const created = inserted.rows[0]
-    if (!created) {
-      const { rows } = await client.query<{ id: string; content_hash: string }>(
-        'SELECT id, content_hash FROM incidents WHERE force_code = $1 AND reference = $2',
-        [forceCode, input.reference],
-      )
-      const existing = rows[0]!
-      if (existing.content_hash !== hash) return { kind: 'conflict', existingId: existing.id }
-      return { kind: 'replayed', incident: await acceptedBody(client, existing.id, input.reference) }
-    }
-    const c = input.children
-    await client.query(
-      `INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present,
-                             given_school_urn, given_school_name, given_school_postcode)
-       SELECT $1, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode
-         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::text[])
-              AS u(pos, given, family, dob, present, urn, sname, postcode)`,
-      [created.id, c.map((_, i) => i), c.map((x) => x.givenName), c.map((x) => x.familyName),
-        c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.school?.urn ?? null),
-        c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null)],
-    )
-    return { kind: 'created', incident: await acceptedBody(client, created.id, input.reference) }
-  })
+       RETURNING id
+     ), kids AS (
+       INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present,
+                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at)
+       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9
+         FROM incident,
+              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[])
+                AS u(pos, given, family, dob, present, urn, sname, postcode)
+       RETURNING id, position
+     )
+     SELECT (SELECT id FROM incident) AS incident_id,
+            COALESCE((SELECT array_agg(id ORDER BY position) FROM kids), '{}') AS child_ids`,
+    [forceCode, input.reference, hash, input.policeAwareAt, input.occurredAt ?? null, input.incidentType,
+      input.riskLevel ?? null, input.summary ?? null, receivedAt,
+      c.map((_, i) => i), c.map((x) => x.givenName), c.map((x) => x.familyName),
+      c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.school?.urn ?? null),
+      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null)],
+  )
+  const created = rows[0]!
+  if (created.incident_id !== null) {
+    return { kind: 'created', incident: { id: created.incident_id, reference: input.reference, status: 'accepted', children: created.child_ids.map((id) => ({ id })) } }
+  }
+  // The reference is taken: the same incident again, or a different one under its reference.
+  const existing = await db.query<{ id: string; content_hash: string }>(
+    'SELECT id, content_hash FROM incidents WHERE force_code = $1 AND reference = $2',
+    [forceCode, input.reference],
+  )
+  const row = existing.rows[0]!
+  if (row.content_hash !== hash) return { kind: 'conflict', existingId: row.id }
+  return { kind: 'replayed', incident: await acceptedBody(db, row.id, input.reference) }
 }
 
 async function acceptedBody(db: Queryable, id: string, reference: string): Promise<AcceptedIncident> {
@@ -87,6 +98,11 @@ export async function rematchHeldChildren(
 
 export async function markMatchEnqueued(db: Queryable, childIds: string[], at: Date): Promise<void> {
   await db.query('UPDATE children SET match_enqueued_at = $2 WHERE id = ANY($1::uuid[])', [childIds, at])
+}
+
+/** Redis did not take these children's ids: the sweeper's next round enqueues them. */
+export async function unmarkMatchEnqueued(db: Queryable, childIds: string[]): Promise<void> {
+  await db.query('UPDATE children SET match_enqueued_at = NULL WHERE id = ANY($1::uuid[])', [childIds])
 }
 
 export interface IncidentView {

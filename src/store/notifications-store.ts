@@ -22,12 +22,16 @@ export interface NewNotification {
   reminderDueAt: Date | null
 }
 
+/**
+ * Creates a notification, marked as handed to the notify queue at its matchedAt, optimistically:
+ * scheduleTimers enqueues right after commit and clears the mark if Redis could not take it.
+ */
 export async function createNotification(db: Queryable, n: NewNotification): Promise<string> {
   const id = randomUUID()
   await db.query(
     `INSERT INTO notifications (id, child_id, incident_id, force_code, urn, la_code, police_aware_at, received_at,
-       matched_at, due_by, school_day, send_after, message_id, reminder_due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+       matched_at, due_by, school_day, send_after, message_id, reminder_due_at, enqueued_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $9)`,
     [id, n.childId, n.incidentId, n.forceCode, n.urn, n.laCode, n.policeAwareAt, n.receivedAt, n.matchedAt,
       n.dueBy, n.schoolDay, n.sendAfter, `<${id}@encompass-notify>`, n.reminderDueAt],
   )
@@ -150,6 +154,11 @@ export async function markEnqueued(db: Queryable, ids: string[], at: Date): Prom
   if (ids.length > 0) await db.query('UPDATE notifications SET enqueued_at = $2 WHERE id = ANY($1::uuid[])', [ids, at])
 }
 
+/** Redis did not take the send: the sweeper enqueues it on its next round. */
+export async function unmarkEnqueued(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE notifications SET enqueued_at = NULL WHERE id = $1', [id])
+}
+
 /** Everything an e-mail needs, read at send time so the queue never carries it. */
 export interface SendContext {
   id: string
@@ -160,6 +169,7 @@ export interface SendContext {
   dueBy: Date
   schoolDay: string
   policeAwareAt: Date
+  receivedAt: Date
   reference: string
   incidentType: string
   occurredAt: Date | null
@@ -178,7 +188,7 @@ export interface SendContext {
 export async function loadSendContext(db: Queryable, id: string): Promise<SendContext | null> {
   const { rows } = await db.query<Omit<SendContext, 'contacts'>>(
     `SELECT n.id, n.message_id AS "messageId", n.status, n.urn, s.name AS "schoolName", n.due_by AS "dueBy",
-            n.school_day AS "schoolDay", n.police_aware_at AS "policeAwareAt", i.reference,
+            n.school_day AS "schoolDay", n.police_aware_at AS "policeAwareAt", n.received_at AS "receivedAt", i.reference,
             i.incident_type AS "incidentType", i.occurred_at AS "occurredAt", i.summary,
             c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth AS "dateOfBirth",
             c.present, n.force_code AS "forceCode", f.content_profile AS "contentProfile",

@@ -3,7 +3,8 @@
 // timing facts stay.
 import t from 'tap'
 import { runCli } from '../../src/cli.js'
-import { verifyAuditChain } from '../../src/store/audit-store.js'
+import { audit, verifyAuditChain } from '../../src/store/audit-store.js'
+import { sweep } from '../../src/queue/sweeper.js'
 import { purgeExpiredPersonalData } from '../../src/store/retention-store.js'
 import { createToken } from '../../src/store/tokens-store.js'
 import { aSchool, anIncident, createHarness, eventually } from '../helpers/harness.js'
@@ -97,6 +98,20 @@ t.test('the audit trail refuses updates and deletes, and a tampered row is detec
   } finally {
     client2.release()
   }
+})
+
+t.test('a new audit row waits for the sweeper to seal it into the chain; until then it cannot be changed either', async (t) => {
+  await audit(h.services.db, { actor: 'system', action: 'test.unsealed', subjectType: 'test', reason: 'sealing' })
+  const { rows } = await h.services.db.query("SELECT id, seq, hash FROM audit_log WHERE action = 'test.unsealed'")
+  t.match(rows[0], { seq: null, hash: null }, 'written without taking the chain lock')
+  await t.rejects(h.services.db.query("UPDATE audit_log SET reason = 'edited before sealing' WHERE action = 'test.unsealed'"), /append-only/)
+  await t.rejects(h.services.db.query("UPDATE audit_log SET seq = 999999, hash = 'x', prev_hash = 'y', reason = 'sneaked in' WHERE action = 'test.unsealed'"), /append-only/, 'sealing may not change content')
+  const report = await sweep(h.services)
+  t.ok(report.sealed >= 1, 'the sweeper sealed it')
+  const sealed = await h.services.db.query("SELECT seq, hash FROM audit_log WHERE action = 'test.unsealed'")
+  t.ok(sealed.rows[0].seq > 0 && sealed.rows[0].hash)
+  await t.rejects(h.services.db.query("UPDATE audit_log SET seq = NULL, hash = NULL WHERE action = 'test.unsealed'"), /append-only/, 'nor be unsealed')
+  t.equal((await verifyAuditChain(h.services.db)).brokenAt, null)
 })
 
 t.test('a revoked token and an expired token are refused', async (t) => {

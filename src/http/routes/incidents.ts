@@ -8,7 +8,7 @@ import { checkIncidentRules, contentHash, incidentSchema } from '../../domain/in
 import { bestEffort } from '../../queue/queues.js'
 import type { Services } from '../../services.js'
 import { getForce } from '../../store/forces-store.js'
-import { getIncidentView, markMatchEnqueued, submitIncident } from '../../store/incidents-store.js'
+import { getIncidentView, submitIncident, unmarkMatchEnqueued } from '../../store/incidents-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
@@ -57,7 +57,7 @@ export const incidentRoutes =
         metrics.incidentsReceived.inc({ outcome: 'accepted' })
         const childIds = incident.children.map((c) => c.id)
         // Postgres has it all now. If Redis is away the sweeper enqueues these children later.
-        if (await bestEffort(() => services.queues.addMatch(childIds))) await markMatchEnqueued(db, childIds, now)
+        if (!(await bestEffort(() => services.queues.addMatch(childIds)))) await unmarkMatchEnqueued(db, childIds)
         request.log.info({ incidentId: incident.id, force: forceCode, children: childIds.length }, 'incident accepted')
         return reply.code(202).send(incident)
       },
