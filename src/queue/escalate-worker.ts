@@ -15,6 +15,9 @@ interface StepState {
   desk_step_at: Date | null
   reminder_due_at: Date | null
   reminder_sent_at: Date | null
+  sent_at: Date | null
+  send_after: Date
+  recipients: string[] | null
 }
 
 export async function processEscalation(services: Services, notificationId: string, step: EscalationStep): Promise<string> {
@@ -22,7 +25,7 @@ export async function processEscalation(services: Services, notificationId: stri
   const now = clock.now()
   const { rows } = await db.query<StepState>(
     `SELECT n.status, n.acknowledged_at, n.due_by, f.escalation_lead_minutes AS lead, n.deputies_step_at,
-            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at
+            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at, n.sent_at, n.send_after, n.recipients
        FROM notifications n JOIN forces f ON f.code = n.force_code WHERE n.id = $1`,
     [notificationId],
   )
@@ -45,6 +48,14 @@ export async function processEscalation(services: Services, notificationId: stri
     if (n.status === 'failed') return done('deputies', 'notification failed; the force desk handles it')
     const deputies = ctx.contacts.filter((c) => c.role === 'deputy').map((c) => c.email)
     if (deputies.length === 0) return done('deputies', 'no deputy on record')
+    // A late report: the first e-mail, copied to the deputies, is going out now or went out less
+    // than the lead time ago. A second e-mail to them seconds later would read as a duplicate; the
+    // desk step stands. (While the first is still on its way the step waits for the next sweep.)
+    if (!n.sent_at && ctx.copyDeputies && ['scheduled', 'sending'].includes(n.status) && n.send_after <= now) return 'first-email-pending'
+    const copiedAgo = n.sent_at ? now.getTime() - n.sent_at.getTime() : null
+    if (copiedAgo !== null && copiedAgo < n.lead * 60_000 && deputies.every((d) => (n.recipients ?? []).includes(d))) {
+      return done('deputies', `the deputies were copied on the first e-mail ${Math.round(copiedAgo / 60_000)} minute(s) ago`)
+    }
     await sendNotificationMail(services, ctx, 'deputies', deputies)
     return done('deputies', `not acknowledged ${n.lead} minutes before the start of the school day`, deputies)
   }

@@ -118,6 +118,31 @@ t.test('acknowledged in time: no escalation at all', async (t) => {
   t.equal(after.status, 'acknowledged')
 })
 
+t.test('a late report to a force that copies deputies: one e-mail each, no second one to the deputies seconds later', async (t) => {
+  await h.services.db.query("UPDATE forces SET copy_deputies = true WHERE code = 'cleveland'")
+  t.teardown(() => h.services.db.query("UPDATE forces SET copy_deputies = false WHERE code = 'cleveland'"))
+  clock.set(new Date('2026-11-30T08:05:00Z')) // Monday, 25 minutes before the start
+  const deputyBefore = mailsTo('sam.deputy@example.org').length
+  const res = await h.app.inject({
+    method: 'POST', url: '/v1/incidents', headers: json(police),
+    payload: anIncident({ policeAwareAt: '2026-11-30T07:50:00Z', occurredAt: undefined }),
+  })
+  const n = await eventually(async () => {
+    const x = await notificationOf(res.json().id)
+    return x?.status === 'sent' ? x : null
+  })
+  t.equal(n.dueBy, '2026-11-30T08:30:00.000Z', 'due this morning')
+  // The deputies step came due at once; it waits for the first e-mail, and the sweeper brings it back.
+  const events = await eventually(async () => {
+    await sweep(h.services)
+    const { rows } = await h.services.db.query('SELECT kind, detail FROM notification_events WHERE notification_id = $1 ORDER BY id', [n.id])
+    return rows.some((r) => r.kind.startsWith('deputies')) ? rows : null
+  })
+  t.match(events.find((r: { kind: string }) => r.kind.startsWith('deputies')), { kind: 'deputies-skipped', detail: /copied on the first e-mail/ })
+  await settle()
+  t.equal(mailsTo('sam.deputy@example.org').length, deputyBefore + 1, 'the deputy had the first e-mail, and only that')
+})
+
 t.test('a dsl of another school cannot see or acknowledge it (404)', async (t) => {
   clock.set(new Date('2026-11-26T19:00:00Z'))
   const res = await h.app.inject({
