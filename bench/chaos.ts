@@ -1,18 +1,25 @@
 // `npm run chaos`: a few thousand incidents through real API and worker processes while worker
 // processes are SIGKILLed at random, Redis is restarted twice and flushed once, and the SMTP server
-// is stopped for a minute; then Postgres is checked against what the SMTP server received (see
-// bench/lib/chaos-runner.ts for the definitions). Exit status 0 when nothing was lost, no child
-// was notified twice under different Message-IDs, and every duplicate is explained by a retried
-// claim; 1 otherwise.
+// is stopped for a minute; then what the API acknowledged, Postgres and what the SMTP server
+// received are compared (see bench/lib/chaos-runner.ts for the definitions). Exit status 0 when
+// the run passes: nothing lost, nothing accepted but unrecorded, no e-mail under two Message-IDs,
+// every duplicate explained by a kill or the SMTP stop right after an unrecorded acceptance, every
+// child matched, no failure other than giving up after the configured retries, every incident
+// acknowledged, every process stopping cleanly; 1 otherwise (2 when interrupted).
 //
 // Redis: by default a private redis-server on a free loopback port, so the restarts and the
 // FLUSHALL touch nobody else's keys. `--shared-redis` uses REDIS_URL (default 127.0.0.1:6379)
 // instead: no restarts there, and the flush deletes this run's prefix only.
 //
+// SIGINT/SIGTERM (Ctrl-C): the run is aborted and cleaned up — service processes killed, scratch
+// database dropped, the run's Redis prefix deleted, the private redis-server stopped — then exit 2.
+// A second signal, 2 s or more after the first, exits at once (the service processes are still
+// killed by the exit hook in bench/lib/procs.ts).
+//
 // Options: --incidents N (3000), --rate N per second (50), --workers N (3), --apis N (1),
 // --kills N (10), --smtp-down-seconds N (60), --seed N, --shared-redis.
 import { parseArgs } from 'node:util'
-import { explained, formatReport, runChaos } from './lib/chaos-runner.js'
+import { formatReport, runChaos, verdict } from './lib/chaos-runner.js'
 import { REDIS_URL } from './lib/fixture.js'
 import { PrivateRedis } from './lib/private-redis.js'
 
@@ -35,14 +42,44 @@ const submitMs = (incidents / rate) * 1000
 const smtpDownMs = Number(opt['smtp-down-seconds']) * 1000
 const log = (s: string) => process.stderr.write(`[chaos] ${s}\n`)
 
+const abort = new AbortController()
 const server = opt['shared-redis'] ? undefined : new PrivateRedis()
-if (server) {
-  await server.start()
-  log(`private redis-server on port ${server.port}`)
+let run: Promise<unknown> = Promise.resolve()
+let interrupted = 0
+const onSignal = (signal: NodeJS.Signals) => {
+  // Under `npm run` / tsx a Ctrl-C arrives twice (from the terminal and relayed by tsx): only a
+  // signal well after the first one means "exit now".
+  if (interrupted) {
+    if (Date.now() - interrupted < 2_000) return
+    log(`${signal} again: exiting now`)
+    process.exit(2)
+  }
+  interrupted = Date.now()
+  log(`${signal}: aborting the run and cleaning up (a second signal in 2 s or more exits at once)`)
+  abort.abort()
+  const force = setTimeout(() => {
+    log('cleanup took too long; exiting')
+    process.exit(2)
+  }, 30_000)
+  void run
+    .catch(() => {})
+    .then(() => server?.stop())
+    .catch(() => {})
+    .finally(() => {
+      clearTimeout(force)
+      process.exit(2)
+    })
 }
+process.on('SIGINT', onSignal)
+process.on('SIGTERM', onSignal)
+
 let code = 1
 try {
-  const report = await runChaos({
+  if (server) {
+    await server.start()
+    log(`private redis-server on port ${server.port}`)
+  }
+  const running = runChaos({
     incidents,
     rate,
     workers: Number(opt.workers),
@@ -58,13 +95,16 @@ try {
     env: { SWEEP_INTERVAL_MS: '1000', CLAIM_TIMEOUT_MS: '10000', NOTIFY_BACKOFF_MS: '1000' },
     ...(opt.seed ? { seed: Number(opt.seed) } : {}),
     log,
+    signal: abort.signal,
   })
+  run = running
+  const report = await running
   console.log(formatReport(report))
-  const unexplained = report.duplicates.filter((d) => !explained(d))
-  code = report.lost === 0 && report.doubles === 0 && report.rejected === 0 && unexplained.length === 0 ? 0 : 1
+  code = verdict(report).length === 0 ? 0 : 1
 } catch (err) {
-  console.error(`chaos run failed: ${(err as Error).stack ?? err}`)
+  if (!interrupted) console.error(`chaos run failed: ${(err as Error).stack ?? err}`)
 } finally {
-  await server?.stop()
+  if (!interrupted) await server?.stop()
 }
-process.exit(code)
+// When interrupted, the signal handler exits once the cleanup is done.
+if (!interrupted) process.exit(code)

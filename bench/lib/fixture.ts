@@ -19,7 +19,16 @@ export interface ScratchDatabase {
   drop(): Promise<void>
 }
 
-export async function createScratchDatabase(purpose: string, poolSize = 10): Promise<ScratchDatabase> {
+/**
+ * Creates and migrates a scratch database. `onCreated` gets its drop() as soon as the database
+ * exists, before migrating, so a caller can register the cleanup before anything else can fail
+ * (or a signal arrive); a failing migration drops it here as well before rethrowing.
+ */
+export async function createScratchDatabase(
+  purpose: string,
+  poolSize = 10,
+  onCreated?: (drop: () => Promise<void>) => void,
+): Promise<ScratchDatabase> {
   const name = `enc_${purpose}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL })
   await admin.connect()
@@ -31,15 +40,9 @@ export async function createScratchDatabase(purpose: string, poolSize = 10): Pro
   const url = new URL(ADMIN_DATABASE_URL)
   url.pathname = `/${name}`
   const db = createPool(url.toString(), { max: poolSize })
-  await migrate(db)
-  let dropped = false
-  return {
-    name,
-    url: url.toString(),
-    db,
-    async drop() {
-      if (dropped) return
-      dropped = true
+  let dropping: Promise<void> | undefined
+  const drop = () =>
+    (dropping ??= (async () => {
       await db.end().catch(() => {})
       const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL })
       await c.connect()
@@ -48,8 +51,15 @@ export async function createScratchDatabase(purpose: string, poolSize = 10): Pro
       } finally {
         await c.end()
       }
-    },
+    })())
+  onCreated?.(drop)
+  try {
+    await migrate(db)
+  } catch (err) {
+    await drop().catch(() => {})
+    throw err
   }
+  return { name, url: url.toString(), db, drop }
 }
 
 export const FORCE = 'cleveland'

@@ -1,13 +1,15 @@
 // A Redis server of our own on a free loopback port, so a chaos run can shut it down, restart it
 // and flush it without touching anyone else's keys on the shared 127.0.0.1:6379. Started the way
-// CI starts Redis (no persistence: a restart loses everything, like a flush).
+// CI starts Redis (no persistence: a restart loses everything, like a flush). If this process
+// exits without stop(), the server is SIGKILLed by procs.ts's exit hook and its directory removed.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
-import { freePort, sleep } from './procs.js'
+import { freePort, killOnExit, sleep } from './procs.js'
 
 const run = promisify(execFile)
 
@@ -22,12 +24,18 @@ export class PrivateRedis {
 
   async start(): Promise<void> {
     if (!this.port) this.port = await freePort()
-    if (!this.dir) this.dir = await mkdtemp(join(tmpdir(), 'enc-chaos-redis-'))
+    if (!this.dir) {
+      const dir = await mkdtemp(join(tmpdir(), 'enc-chaos-redis-'))
+      this.dir = dir
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    }
     this.proc = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--logfile', ''],
-      { stdio: 'ignore' },
+      // Its own process group, killed if we exit without stop() (see procs.ts).
+      { stdio: 'ignore', detached: true },
     )
+    killOnExit(this.proc)
     const deadline = Date.now() + 10_000
     for (;;) {
       const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })

@@ -2,7 +2,13 @@
 // `node --import tsx src/main.ts api|worker|all` with a clean environment (no tap or coverage
 // hooks inherited), its output kept in a small ring for diagnostics, and helpers to wait until an
 // API answers /readyz or until worker processes have registered with BullMQ.
+//
+// Leftovers: each service process is started in a process group of its own, and when this process
+// exits for any reason that runs 'exit' handlers (normal end, process.exit() from a signal handler,
+// an uncaught exception) every group still alive is SIGKILLed. Only a SIGKILL of this process
+// itself escapes that; the caller's cleanups (and their SIGINT/SIGTERM handlers) do the rest.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdir, readFile, readlink } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Queue } from 'bullmq'
@@ -35,12 +41,45 @@ export function serviceEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env }
 }
 
+/** Child process groups still alive, killed on exit. */
+const liveGroups = new Set<ChildProcess>()
+let exitHookInstalled = false
+
+/** Kills `child`'s whole process group now (it must have been spawned detached), or the child alone. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal)
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Registers a detached child whose process group must not outlive this process. */
+export function killOnExit(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true
+    process.on('exit', () => {
+      for (const c of liveGroups) killGroup(c)
+    })
+  }
+  liveGroups.add(child)
+  child.once('exit', () => liveGroups.delete(child))
+}
+
 export function spawnService(mode: Mode, env: Record<string, string>, name: string = mode, nodeArgs: string[] = []): ServiceProcess {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', mode], {
     cwd: ROOT,
     env: serviceEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only us (our handlers stop it), and
+    // the exit hook can kill the group with whatever it started.
+    detached: true,
   })
+  killOnExit(child)
   const ring: string[] = []
   const keep = (chunk: Buffer) => {
     ring.push(...chunk.toString('utf8').split('\n').filter(Boolean))
@@ -124,6 +163,53 @@ export async function waitWorkers(redisUrl: string, prefix: string, n: number, t
     await q.close()
     connection.disconnect()
   }
+}
+
+/**
+ * The pids, among `pids`, of processes with a connection registered in Redis as a BullMQ worker of
+ * the prefix's `queue` (CLIENT LIST names them): the client's address is matched with the sockets
+ * each process holds (/proc/<pid>/fd and /proc/net/tcp*, Linux). A process still booting, or one
+ * whose connection is down, is not in the set.
+ */
+export async function registeredWorkerPids(redisUrl: string, prefix: string, pids: number[], queue = 'notify'): Promise<Set<number>> {
+  const out = new Set<number>()
+  if (pids.length === 0) return out
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: true })
+  connection.on('error', () => {})
+  const q = new Queue(queue, { connection, prefix })
+  q.on('error', () => {})
+  let ports: Set<number>
+  try {
+    const clients = await q.getWorkers()
+    ports = new Set(clients.map((c) => Number(/:(\d+)$/.exec(String(c.addr ?? ''))?.[1])).filter((p) => p > 0))
+  } finally {
+    await q.close().catch(() => {})
+    connection.disconnect()
+  }
+  if (ports.size === 0) return out
+  // Socket inodes of the local ports that Redis sees as BullMQ workers.
+  const inodes = new Set<string>()
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '')
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/)
+      if (f.length < 10) continue
+      const port = parseInt(f[1]!.split(':')[1] ?? '', 16)
+      if (ports.has(port)) inodes.add(f[9]!)
+    }
+  }
+  for (const pid of pids) {
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])
+    for (const fd of fds) {
+      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')
+      const m = /^socket:\[(\d+)\]$/.exec(link)
+      if (m && inodes.has(m[1]!)) {
+        out.add(pid)
+        break
+      }
+    }
+  }
+  return out
 }
 
 /** Deletes every Redis key under a BullMQ prefix. */

@@ -1,6 +1,8 @@
 // A fast SMTP sink for benchmarks, chaos runs and multi-process tests: a real SMTP server
 // (nodemailer's smtp-server) that accepts every message, reads only its headers and records the
-// Message-ID, the X-Encompass-Kind header and the time of acceptance. `onAccept` runs (and is
+// Message-ID, the X-Encompass-Kind and X-Encompass-Notification headers (which e-mail of which
+// notification: src/mail/send-notification.ts sets both on every notification, deputies, desk and
+// reminder e-mail) and the time of acceptance. `onAccept` runs (and is
 // awaited) before the server answers 250, so whoever listens has the record before the sender can
 // see the acceptance: a sink that dies just after never "loses" a message it acknowledged.
 // stop() closes the listener and every open connection at once (421), like an SMTP server going
@@ -9,7 +11,10 @@ import { SMTPServer } from 'smtp-server'
 
 export interface Accepted {
   messageId: string
+  /** X-Encompass-Kind: notification, deputies, desk, reminder; 'other' without it (e.g. force alerts). */
   kind: string
+  /** X-Encompass-Notification: the notification's id, or null when the header is absent. */
+  notification: string | null
   at: number
 }
 
@@ -44,7 +49,8 @@ export class SmtpSink {
           const unfolded = head.replace(/\r\n[ \t]+/g, ' ')
           const messageId = /^Message-ID:\s*(<[^>\r\n]*>)/im.exec(unfolded)?.[1] ?? '(none)'
           const kind = /^X-Encompass-Kind:\s*(\S+)/im.exec(unfolded)?.[1] ?? 'other'
-          const a: Accepted = { messageId, kind, at: Date.now() }
+          const notification = /^X-Encompass-Notification:\s*(\S+)/im.exec(unfolded)?.[1] ?? null
+          const a: Accepted = { messageId, kind, notification, at: Date.now() }
           Promise.resolve(this.onAccept?.(a))
             .then(() => {
               this.accepted.push(a)
