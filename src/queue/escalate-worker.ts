@@ -1,9 +1,12 @@
 // Escalation timers (domain rule 10) and the holiday reminder (rule 7). Each step checks the
 // truth in Postgres against the clock, so a timer that fires early, twice, or after the Key Adult
-// acknowledged does nothing; a timer lost in Redis is found again by the sweeper.
+// acknowledged does nothing; a timer lost in Redis is found again by the sweeper. A step that
+// sends first claims it (escalation_claims), so two jobs for one step never both send; a send
+// that fails gives the claim back for the retry.
 import { sendNotificationMail } from '../mail/send-notification.js'
 import type { Services } from '../services.js'
-import { loadSendContext, recordEvent } from '../store/notifications-store.js'
+import { withTransaction, type Queryable } from '../store/db.js'
+import { claimStep, loadSendContext, recordEvent, releaseStep } from '../store/notifications-store.js'
 import type { EscalationStep } from './queues.js'
 
 interface StepState {
@@ -21,23 +24,32 @@ interface StepState {
 }
 
 export async function processEscalation(services: Services, notificationId: string, step: EscalationStep): Promise<string> {
-  const { db, clock, logger, metrics } = services
+  const { db, clock, logger, metrics, config } = services
   const now = clock.now()
-  const { rows } = await db.query<StepState>(
-    `SELECT n.status, n.acknowledged_at, n.due_by, f.escalation_lead_minutes AS lead, n.deputies_step_at,
-            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at, n.sent_at, n.send_after, n.recipients
-       FROM notifications n JOIN forces f ON f.code = n.force_code WHERE n.id = $1`,
-    [notificationId],
-  )
-  const n = rows[0]
+  const n = await stepState(db, notificationId)
   if (!n) return 'missing'
   const ctx = (await loadSendContext(db, notificationId))!
+
+  /** Sends this step's e-mail under a claim; false when another job holds the step or has done it. */
+  async function claimed(kind: 'deputies' | 'desk' | 'reminder', to: string[]): Promise<boolean> {
+    const claim = await claimStep(db, notificationId, step, now, config.CLAIM_TIMEOUT_MS)
+    if (claim === null) return false
+    const fresh = (await stepState(db, notificationId))!
+    if (stepDone(fresh, step)) return false // done by the job that held the claim before us
+    try {
+      await sendNotificationMail(services, ctx, kind, to)
+    } catch (err) {
+      await releaseStep(db, notificationId, step, claim)
+      throw err
+    }
+    return true
+  }
 
   if (step === 'reminder') {
     if (n.reminder_sent_at || !n.reminder_due_at || n.reminder_due_at > now || n.status === 'failed') return 'not-due'
     const to = ctx.contacts.map((c) => c.email)
     if (to.length === 0) return done('reminder', 'no Key Adult on record')
-    await sendNotificationMail(services, ctx, 'reminder', to)
+    if (!(await claimed('reminder', to))) return 'claimed-elsewhere'
     return done('reminder', 'first pupil day back', to)
   }
 
@@ -56,7 +68,7 @@ export async function processEscalation(services: Services, notificationId: stri
     if (copiedAgo !== null && copiedAgo < n.lead * 60_000 && deputies.every((d) => (n.recipients ?? []).includes(d))) {
       return done('deputies', `the deputies were copied on the first e-mail ${Math.round(copiedAgo / 60_000)} minute(s) ago`)
     }
-    await sendNotificationMail(services, ctx, 'deputies', deputies)
+    if (!(await claimed('deputies', deputies))) return 'claimed-elsewhere'
     return done('deputies', `not acknowledged ${n.lead} minutes before the start of the school day`, deputies)
   }
 
@@ -68,7 +80,7 @@ export async function processEscalation(services: Services, notificationId: stri
     logger.error({ notificationId, force: ctx.forceCode }, 'force has no Encompass desk address: cannot alert')
     return done('desk', `${reason}; the force has no desk address on record`)
   }
-  await sendNotificationMail(services, ctx, 'desk', [ctx.deskEmail])
+  if (!(await claimed('desk', [ctx.deskEmail]))) return 'claimed-elsewhere'
   return done('desk', reason, [ctx.deskEmail])
 
   async function done(which: EscalationStep, reason: string, sentTo?: string[]): Promise<string> {
@@ -80,15 +92,31 @@ export async function processEscalation(services: Services, notificationId: stri
     }
     // A step that sent something to someone other than the DSL makes a sent notification 'escalated'.
     const escalates = sentTo && which !== 'reminder'
-    await db.query(
-      `UPDATE notifications SET ${sets[which]}
-         ${escalates ? ", status = CASE WHEN status = 'sent' THEN 'escalated' ELSE status END" : ''}
-        WHERE id = $1`,
-      [notificationId, at],
-    )
-    await recordEvent(db, notificationId, sentTo ? which : `${which}-skipped`, at, sentTo ?? null, reason)
+    await withTransaction(db, async (client) => {
+      await client.query(
+        `UPDATE notifications SET ${sets[which]}
+           ${escalates ? ", status = CASE WHEN status = 'sent' THEN 'escalated' ELSE status END" : ''}
+          WHERE id = $1`,
+        [notificationId, at],
+      )
+      await recordEvent(client, notificationId, sentTo ? which : `${which}-skipped`, at, sentTo ?? null, reason)
+    })
     if (sentTo && which !== 'reminder') metrics.escalations.inc({ step: which })
     logger.info({ notificationId, step: which, sent: Boolean(sentTo), reason }, 'escalation step')
     return sentTo ? 'sent' : 'skipped'
   }
+}
+
+async function stepState(db: Queryable, notificationId: string): Promise<StepState | null> {
+  const { rows } = await db.query<StepState>(
+    `SELECT n.status, n.acknowledged_at, n.due_by, f.escalation_lead_minutes AS lead, n.deputies_step_at,
+            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at, n.sent_at, n.send_after, n.recipients
+       FROM notifications n JOIN forces f ON f.code = n.force_code WHERE n.id = $1`,
+    [notificationId],
+  )
+  return rows[0] ?? null
+}
+
+function stepDone(n: StepState, step: EscalationStep): boolean {
+  return step === 'deputies' ? n.deputies_step_at !== null : step === 'desk' ? n.desk_step_at !== null : n.reminder_sent_at !== null
 }

@@ -37,3 +37,11 @@ export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => 
     client.release()
   }
 }
+
+/**
+ * Runs fn atomically: in a transaction of its own when given the pool, or inside the caller's
+ * transaction when given a client (which the caller has begun).
+ */
+export async function atomically<T>(db: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  return db instanceof pg.Pool ? withTransaction(db, fn) : fn(db)
+}

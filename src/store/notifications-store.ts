@@ -4,7 +4,7 @@
 // Message-ID.
 import { randomUUID } from 'node:crypto'
 import { audit } from './audit-store.js'
-import type { Queryable } from './db.js'
+import { atomically, type Queryable } from './db.js'
 import { publicStatus } from './incidents-store.js'
 
 export interface NewNotification {
@@ -39,7 +39,19 @@ export async function createNotification(db: Queryable, n: NewNotification): Pro
   return id
 }
 
+/** A step of a notification, in its event log and in the audit trail, together. */
 export async function recordEvent(
+  db: Queryable,
+  notificationId: string,
+  kind: string,
+  at: Date,
+  recipients: string[] | null,
+  detail: string | null,
+): Promise<void> {
+  await atomically(db, (q) => writeEvent(q, notificationId, kind, at, recipients, detail))
+}
+
+async function writeEvent(
   db: Queryable,
   notificationId: string,
   kind: string,
@@ -103,17 +115,19 @@ export async function markSent(
   smtpResponse: string,
 ): Promise<void> {
   // An acknowledgement may land while the e-mail is in flight: keep it, but still record the send.
-  const { rowCount } = await db.query(
-    `UPDATE notifications
-        SET sent_at = $2,
-            status = CASE WHEN status NOT IN ('sending', 'scheduled', 'failed') THEN status
-                          WHEN deputies_notified_at IS NOT NULL OR desk_alerted_at IS NOT NULL THEN 'escalated'
-                          ELSE 'sent' END,
-            recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL, retry_at = NULL
-      WHERE id = $1 AND sent_at IS NULL`,
-    [id, at, recipients, smtpResponse.slice(0, 500)],
-  )
-  if (rowCount === 1) await recordEvent(db, id, 'sent', at, recipients, smtpResponse.slice(0, 500))
+  await atomically(db, async (q) => {
+    const { rowCount } = await q.query(
+      `UPDATE notifications
+          SET sent_at = $2,
+              status = CASE WHEN status NOT IN ('sending', 'scheduled', 'failed') THEN status
+                            WHEN deputies_notified_at IS NOT NULL OR desk_alerted_at IS NOT NULL THEN 'escalated'
+                            ELSE 'sent' END,
+              recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL, retry_at = NULL
+        WHERE id = $1 AND sent_at IS NULL`,
+      [id, at, recipients, smtpResponse.slice(0, 500)],
+    )
+    if (rowCount === 1) await writeEvent(q, id, 'sent', at, recipients, smtpResponse.slice(0, 500))
+  })
 }
 
 /**
@@ -141,13 +155,15 @@ export async function releaseClaim(
 
 /** Fails a notification we hold the claim for (fenced like releaseClaim). */
 export async function markFailed(db: Queryable, id: string, claim: { attempts: number }, at: Date, reason: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE notifications SET status = 'failed', failed_at = $2, last_error = $3, claimed_at = NULL, retry_at = NULL
-      WHERE id = $1 AND status = 'sending' AND attempts = $4 AND sent_at IS NULL`,
-    [id, at, reason.slice(0, 500), claim.attempts],
-  )
-  if (rowCount === 1) await recordEvent(db, id, 'failed', at, null, reason.slice(0, 500))
-  return rowCount === 1
+  return atomically(db, async (q) => {
+    const { rowCount } = await q.query(
+      `UPDATE notifications SET status = 'failed', failed_at = $2, last_error = $3, claimed_at = NULL, retry_at = NULL
+        WHERE id = $1 AND status = 'sending' AND attempts = $4 AND sent_at IS NULL`,
+      [id, at, reason.slice(0, 500), claim.attempts],
+    )
+    if (rowCount === 1) await writeEvent(q, id, 'failed', at, null, reason.slice(0, 500))
+    return rowCount === 1
+  })
 }
 
 export async function markEnqueued(db: Queryable, ids: string[], at: Date): Promise<void> {
@@ -292,16 +308,17 @@ export async function acknowledge(
   at: Date,
   by: string,
 ): Promise<{ acknowledgedAt: Date; first: boolean } | { refused: string } | null> {
-  const { rows } = await db.query<{ acknowledgedAt: Date }>(
-    `UPDATE notifications SET acknowledged_at = $2, acknowledged_by = $3, status = 'acknowledged'
-      WHERE id = $1 AND acknowledged_at IS NULL AND status <> 'failed'
-      RETURNING acknowledged_at AS "acknowledgedAt"`,
-    [id, at, by],
-  )
-  if (rows[0]) {
-    await recordEvent(db, id, 'acknowledged', at, null, by)
-    return { acknowledgedAt: rows[0].acknowledgedAt, first: true }
-  }
+  const first = await atomically(db, async (q) => {
+    const { rows } = await q.query<{ acknowledgedAt: Date }>(
+      `UPDATE notifications SET acknowledged_at = $2, acknowledged_by = $3, status = 'acknowledged'
+        WHERE id = $1 AND acknowledged_at IS NULL AND status <> 'failed'
+        RETURNING acknowledged_at AS "acknowledgedAt"`,
+      [id, at, by],
+    )
+    if (rows[0]) await writeEvent(q, id, 'acknowledged', at, null, by)
+    return rows[0]
+  })
+  if (first) return { acknowledgedAt: first.acknowledgedAt, first: true }
   const existing = await db.query<{ acknowledgedAt: Date | null; status: string }>(
     'SELECT acknowledged_at AS "acknowledgedAt", status FROM notifications WHERE id = $1',
     [id],
@@ -310,4 +327,24 @@ export async function acknowledge(
   if (!row) return null
   if (row.acknowledgedAt) return { acknowledgedAt: row.acknowledgedAt, first: false }
   return { refused: `notification is ${row.status}` }
+}
+
+/**
+ * Takes the right to send an escalation step's e-mail: free, or held by a job whose claim went
+ * stale (its worker died). Returns the claim's attempt number, or null when another job holds it.
+ */
+export async function claimStep(db: Queryable, id: string, step: string, now: Date, claimTimeoutMs: number): Promise<number | null> {
+  const { rows } = await db.query<{ attempts: number }>(
+    `INSERT INTO escalation_claims AS e (notification_id, step, claimed_at, attempts) VALUES ($1, $2, $3, 1)
+     ON CONFLICT (notification_id, step) DO UPDATE SET claimed_at = $3, attempts = e.attempts + 1
+       WHERE e.claimed_at IS NULL OR e.claimed_at < $3::timestamptz - make_interval(secs => $4::float / 1000)
+     RETURNING attempts`,
+    [id, step, now, claimTimeoutMs],
+  )
+  return rows[0]?.attempts ?? null
+}
+
+/** Gives a step's claim back after its e-mail failed, so the retry may take it at once. */
+export async function releaseStep(db: Queryable, id: string, step: string, attempts: number): Promise<void> {
+  await db.query('UPDATE escalation_claims SET claimed_at = NULL WHERE notification_id = $1 AND step = $2 AND attempts = $3', [id, step, attempts])
 }

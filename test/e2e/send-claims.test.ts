@@ -3,6 +3,7 @@
 // round; and BullMQ's attempt count reset by a Redis flush while Postgres keeps counting.
 import t from 'tap'
 import { ManualClock } from '../../src/domain/clock.js'
+import { processEscalation } from '../../src/queue/escalate-worker.js'
 import { processMatch } from '../../src/queue/match-worker.js'
 import { processNotify } from '../../src/queue/notify-worker.js'
 import { NOTIFY_ATTEMPTS } from '../../src/queue/queues.js'
@@ -96,4 +97,20 @@ t.test('a temporary failure records when the retry is due, doubling each time', 
   clock.set((await row(id)).retry_at)
   t.equal(await processNotify(h.services, id), 'sent')
   t.match(await row(id), { status: 'sent', attempts: 3, retry_at: null })
+})
+
+t.test('two jobs for one escalation step send it once; a failed send gives the step back for the retry', async (t) => {
+  const id = await aNotification()
+  await processNotify(h.services, id)
+  clock.set(new Date('2026-11-23T08:31:00Z')) // past Monday's deadline, unacknowledged
+  const deskMails = () => h.smtp.messages.filter((m) => m.envelopeTo.includes('encompass.desk@police.example') && m.parsed.headers.get('x-encompass-notification') === id)
+  h.smtp.tempFail = 1
+  await t.rejects(processEscalation(h.services, id, 'desk'), 'the first try meets a 451')
+  const outcomes = await Promise.all([processEscalation(h.services, id, 'desk'), processEscalation(h.services, id, 'desk')])
+  t.same(outcomes.sort(), ['claimed-elsewhere', 'sent'], 'the step was free again, and only one job took it')
+  t.equal(deskMails().length, 1, 'the desk has one e-mail')
+  const { rows } = await h.services.db.query("SELECT kind FROM notification_events WHERE notification_id = $1 AND kind LIKE 'desk%'", [id])
+  t.same(rows.map((r) => r.kind), ['desk'])
+  t.equal(await processEscalation(h.services, id, 'desk'), 'done-already')
+  clock.set(new Date('2026-11-20T22:20:00Z'))
 })
