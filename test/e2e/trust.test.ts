@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli.js'
 import { audit, verifyAuditChain } from '../../src/store/audit-store.js'
 import { sweep } from '../../src/queue/sweeper.js'
 import { purgeExpiredPersonalData } from '../../src/store/retention-store.js'
-import { createToken } from '../../src/store/tokens-store.js'
+import { createToken, PRINCIPAL_CACHE_MS } from '../../src/store/tokens-store.js'
 import { aSchool, anIncident, createHarness, eventually } from '../helpers/harness.js'
 
 const h = await createHarness({ workers: true })
@@ -128,6 +128,16 @@ t.test('a revoked token and an expired token are refused', async (t) => {
   t.match(temp.secret, /^enc_[A-Za-z0-9_-]{43}$/, '256 random bits, base64url')
   const stored = await h.services.db.query('SELECT token_hash FROM api_tokens WHERE id = $1', [temp.id])
   t.notOk(stored.rows[0].token_hash.toString('utf8').includes(temp.secret.slice(4)), 'only a hash is stored')
+})
+
+t.test('a token revoked by another process stops working within PRINCIPAL_CACHE_MS', async (t) => {
+  const temp = await createToken(h.services.db, { role: 'police', forceCode: 'cleveland' })
+  const get = () => h.app.inject({ method: 'GET', url: `/v1/incidents/${incidentId}`, headers: json(temp.secret) })
+  t.equal((await get()).statusCode, 200)
+  // Another process (the CLI on another machine) revokes it: this process still trusts it briefly.
+  await h.services.db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [temp.id])
+  await new Promise((r) => setTimeout(r, PRINCIPAL_CACHE_MS + 100))
+  t.equal((await get()).statusCode, 401, 'refused once the cached principal has lapsed')
 })
 
 t.test('retention purges names, dates of birth and summaries, and keeps timings and reports intact', async (t) => {

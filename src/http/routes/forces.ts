@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { plainText } from '../../domain/text.js'
 import type { Services } from '../../services.js'
 import { getForce, putForce } from '../../store/forces-store.js'
+import { forgetPrincipals } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
@@ -36,6 +37,7 @@ export const forceRoutes =
         const b = request.body
         if (b.ageMin > b.ageMax) throw invalidInput(422, [{ path: '/ageMin', message: 'must not be above ageMax' }])
         const force = await putForce(db, request.params.code, b)
+        forgetPrincipals() // police tokens carry their force's age band
         await auditRequest(db, request, 'force.put', 'force', force.code, 'force settings maintenance', { ...b, name: undefined })
         return force
       },

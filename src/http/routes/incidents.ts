@@ -7,7 +7,6 @@ import { z } from 'zod'
 import { checkIncidentRules, contentHash, incidentSchema } from '../../domain/incident.js'
 import { bestEffort } from '../../queue/queues.js'
 import type { Services } from '../../services.js'
-import { getForce } from '../../store/forces-store.js'
 import { getIncidentView, submitIncident, unmarkMatchEnqueued } from '../../store/incidents-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
@@ -31,9 +30,8 @@ export const incidentRoutes =
       async (request, reply) => {
         const principal = caller(request)
         const forceCode = principal.forceCode!
-        const force = (await getForce(db, forceCode))!
         const now = clock.now()
-        const errors = checkIncidentRules(request.body, force, now)
+        const errors = checkIncidentRules(request.body, principal.ageBand!, now)
         if (errors.length > 0) {
           metrics.incidentsReceived.inc({ outcome: 'rejected' })
           throw invalidInput(422, errors)
