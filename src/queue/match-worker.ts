@@ -218,9 +218,9 @@ async function settle(
       const out = await hold(client, child, 'no-la-contact', null, finding.confidence, candidates, now)
       return { ...out, alert: await raise(client, { kind: 'no-la-contact', urn: null, laCode: finding.laCode }, now) }
     }
-    const placed = await placeChild(client, child, { urn: cs.urn, laCode: finding.laCode, dayStartsAt: null }, force, finding.method, now,
-      `la-childrens-services:${finding.laCode}`, 'no-setting')
-    await recordEvidence(client, child.id, finding.confidence, candidates)
+    const placed = await placeChild(client, child, { urn: cs.urn, laCode: finding.laCode, dayStartsAt: null }, force, {
+      method: finding.method, now, confidence: finding.confidence, candidates, reason: `la-childrens-services:${finding.laCode}`, status: 'no-setting',
+    })
     services.metrics.matches.inc({ status: 'no-setting', how: finding.method })
     return { placed, alert: null, log: { status: 'no-setting', method: finding.method, laCode: finding.laCode, confidence: finding.confidence, notificationId: placed.notificationId } }
   }
@@ -233,8 +233,7 @@ async function settle(
       ? { ...out, alert: await raise(client, { kind: decision.reason as DirectoryAlertKind, urn: finding.urn, laCode: school?.laCode ?? null }, now) }
       : out
   }
-  const placed = await placeChild(client, child, school!, force, finding.method, now)
-  await recordEvidence(client, child.id, finding.confidence, candidates)
+  const placed = await placeChild(client, child, school!, force, { method: finding.method, now, confidence: finding.confidence, candidates })
   services.metrics.matches.inc({ status: 'matched', how: finding.method })
   return { placed, alert: null, log: { status: 'matched', method: finding.method, urn: finding.urn, confidence: finding.confidence, notificationId: placed.notificationId, dueBy: placed.dueBy } }
 }
@@ -262,9 +261,6 @@ async function raise(client: PoolClient, alert: HeldAlert, now: Date): Promise<H
   return { ...alert, opened: await raiseDirectoryAlert(client, alert, now) }
 }
 
-async function recordEvidence(client: PoolClient, childId: string, confidence: number, candidates: MatchCandidate[]): Promise<void> {
-  await client.query('UPDATE children SET match_confidence = $2, match_candidates = $3 WHERE id = $1', [childId, confidence, JSON.stringify(candidates)])
-}
 
 /** Timers on the queues, administrators told; logs carry ids, methods and scores, never names. */
 async function afterCommit(services: Services, childId: string, outcome: Outcome): Promise<void> {
@@ -357,8 +353,9 @@ async function decideAssignment(
       const detail = `LA ${laCode} has no children's services contact on record; an administrator has been alerted`
       return { result: { kind: 'refused', reason: 'no-la-contact', detail }, placed: null, alert }
     }
-    const placed = await placeChild(client, child, { urn: cs.urn, laCode, dayStartsAt: null }, force, 'manual', now, `la-childrens-services:${laCode}`, 'no-setting')
-    await client.query('UPDATE children SET match_confidence = 1 WHERE id = $1', [child.id])
+    const placed = await placeChild(client, child, { urn: cs.urn, laCode, dayStartsAt: null }, force, {
+      method: 'manual', now, confidence: 1, reason: `la-childrens-services:${laCode}`, status: 'no-setting',
+    })
     return { result: { kind: 'placed', status: 'no-setting', urn: cs.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed, alert: null }
   }
 
@@ -374,7 +371,6 @@ async function decideAssignment(
     }
     return { result: { kind: 'refused', reason: decision.reason, detail: detail[decision.reason] ?? decision.reason }, placed: null, alert }
   }
-  const placed = await placeChild(client, child, school!, force, 'manual', now)
-  await client.query('UPDATE children SET match_confidence = 1 WHERE id = $1', [child.id])
+  const placed = await placeChild(client, child, school!, force, { method: 'manual', now, confidence: 1 })
   return { result: { kind: 'placed', status: 'matched', urn: school!.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed, alert: null }
 }

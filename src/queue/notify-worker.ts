@@ -9,7 +9,6 @@ import { describeSmtpError, isPermanentSmtpFailure } from '../mail/transport.js'
 import type { Services } from '../services.js'
 import {
   claimForSend,
-  loadSendContext,
   markFailed,
   markSent,
   recordEvent,
@@ -27,7 +26,7 @@ export async function processNotify(
   const { db, clock, config, logger, metrics } = services
   const claim = await claimForSend(db, notificationId, clock.now(), config.CLAIM_TIMEOUT_MS)
   if (!claim) return 'skipped' // sent already, acknowledged, not yet due, or another worker has it
-  const ctx = (await loadSendContext(db, notificationId))!
+  const { ctx } = claim
   const { to, cc } = firstRecipients(ctx.contacts, ctx.copyDeputies)
   if (to.length === 0) return fail(services, ctx, claim, 'no Key Adult on record for the setting')
   try {

@@ -8,9 +8,11 @@ import { londonDateOf } from '../domain/london-time.js'
 import { planDelivery } from '../domain/school-calendar.js'
 import type { Services } from '../services.js'
 import { loadSchoolCalendar } from '../store/calendar-store.js'
+import type { MatchCandidate } from '../domain/matching.js'
 import type { Force } from '../store/forces-store.js'
 import { createNotification, unmarkEnqueued } from '../store/notifications-store.js'
-import { bestEffort } from './queues.js'
+import { processNotify } from './notify-worker.js'
+import { bestEffort, type EscalationStep } from './queues.js'
 
 export interface Placed {
   notificationId: string
@@ -20,17 +22,23 @@ export interface Placed {
   escalationLeadMinutes: number
 }
 
+export interface Placement {
+  method: 'urn' | 'name-postcode' | 'pupil-roll' | 'manual'
+  now: Date
+  /** How sure the match is (0..1), and the settings considered (register facts only). */
+  confidence: number
+  candidates?: MatchCandidate[]
+  reason?: string | null
+  /** 'no-setting': the "setting" is the child's LA children's services (see la-contacts-store); the child has no URN of its own. */
+  status?: 'matched' | 'no-setting'
+}
+
 export async function placeChild(
   client: PoolClient,
   child: { id: string; incidentId: string; policeAwareAt: Date; receivedAt: Date },
   school: { urn: string; laCode: string | null; dayStartsAt: string | null },
   force: Force,
-  method: 'urn' | 'name-postcode' | 'pupil-roll' | 'manual',
-  now: Date,
-  reason: string | null = null,
-  // 'no-setting': the "setting" is the child's LA children's services (see la-contacts-store);
-  // the child has no URN of its own.
-  status: 'matched' | 'no-setting' = 'matched',
+  { method, now, confidence, candidates, reason = null, status = 'matched' }: Placement,
 ): Promise<Placed> {
   const calendar = await loadSchoolCalendar(client, school, londonDateOf(child.policeAwareAt))
   const plan = planDelivery(calendar, child.policeAwareAt)
@@ -42,9 +50,10 @@ export async function placeChild(
   )
   await client.query(
     `UPDATE children SET match_status = $6, match_urn = CASE WHEN $6 = 'no-setting' THEN NULL ELSE $2 END,
-            match_method = $3, matched_at = $4, match_reason = $5
+            match_method = $3, matched_at = $4, match_reason = $5, match_confidence = $7,
+            match_candidates = COALESCE($8::jsonb, match_candidates)
       WHERE id = $1`,
-    [child.id, school.urn, method, now, reason, status],
+    [child.id, school.urn, method, now, reason, status, confidence, candidates ? JSON.stringify(candidates) : null],
   )
   const notificationId = await createNotification(client, {
     childId: child.id,
@@ -70,20 +79,37 @@ export async function placeChild(
 }
 
 /**
- * Puts a new notification's send and its escalation timers on the queues. Best effort: if Redis
- * is away the sweeper finds every one of them in Postgres when it is due.
+ * Sends a new notification or puts its send on the queue, and puts its escalation timers on the
+ * queue. A notification due now is sent by the job that placed the child (one queue hop fewer,
+ * under the same claim in Postgres as any send); a delayed send, and the retry of a send that
+ * failed, go through the notify queue. Best effort on the queues: if Redis is away the sweeper
+ * finds every one of them in Postgres when it is due.
  */
 export async function scheduleTimers(services: Services, p: Placed): Promise<void> {
+  const { queues, db } = services
   const now = services.clock.now().getTime()
-  const { queues } = services
-  // A new notification has no job yet: a plain add (no look-up first, as the sweeper's re-adds need).
-  const ok = await bestEffort(() => queues.addNotify(p.notificationId, p.sendAfter.getTime() - now, { fresh: true }))
-  if (!ok) await unmarkEnqueued(services.db, p.notificationId)
-  const deputiesAt = p.dueBy.getTime() - p.escalationLeadMinutes * 60_000
-  await bestEffort(() => queues.addEscalation(p.notificationId, 'deputies', deputiesAt - now))
-  await bestEffort(() => queues.addEscalation(p.notificationId, 'desk', p.dueBy.getTime() - now))
-  if (p.reminderDueAt) {
-    const at = p.reminderDueAt.getTime()
-    await bestEffort(() => queues.addEscalation(p.notificationId, 'reminder', at - now))
+  if (p.sendAfter.getTime() <= now) {
+    await sendNow(services, p.notificationId)
+  } else {
+    // A new notification has no job yet: a plain add (no look-up first, as the sweeper's re-adds need).
+    const ok = await bestEffort(() => queues.addNotify(p.notificationId, p.sendAfter.getTime() - now, { fresh: true }))
+    if (!ok) await unmarkEnqueued(db, p.notificationId)
+  }
+  const timers: { step: EscalationStep; delayMs: number }[] = [
+    { step: 'deputies', delayMs: p.dueBy.getTime() - p.escalationLeadMinutes * 60_000 - now },
+    { step: 'desk', delayMs: p.dueBy.getTime() - now },
+  ]
+  if (p.reminderDueAt) timers.push({ step: 'reminder', delayMs: p.reminderDueAt.getTime() - now })
+  await bestEffort(() => queues.addFreshEscalations(p.notificationId, timers))
+}
+
+async function sendNow(services: Services, notificationId: string): Promise<void> {
+  try {
+    await processNotify(services, notificationId)
+  } catch (err) {
+    // A temporary failure has given the claim back with its retry time: the notify queue retries.
+    services.logger.warn({ notificationId, err: (err as Error).message }, 'first send failed; the notify queue will retry')
+    const ok = await bestEffort(() => services.queues.addNotify(notificationId, services.config.NOTIFY_BACKOFF_MS, { fresh: true }))
+    if (!ok) await unmarkEnqueued(services.db, notificationId)
   }
 }

@@ -97,6 +97,17 @@ export class Queues {
     })
   }
 
+  /** A new notification's timers, in one round trip: none of their jobs can exist yet. */
+  async addFreshEscalations(notificationId: string, timers: { step: EscalationStep; delayMs: number }[]): Promise<void> {
+    await this.escalate.addBulk(
+      timers.map((t) => ({
+        name: 'escalate',
+        data: { notificationId, step: t.step },
+        opts: { ...this.retrying, attempts: 5, jobId: jobId.escalate(notificationId, t.step), delay: Math.max(0, t.delayMs) },
+      })),
+    )
+  }
+
   async depths(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {}
     for (const q of [this.match, this.notify, this.escalate]) {

@@ -1,6 +1,6 @@
 // Starts the BullMQ workers and the periodic sweeper for one process, and stops them gracefully:
 // close() lets in-flight jobs finish before resolving.
-import { Worker, type Job } from 'bullmq'
+import { DelayedError, Worker, type Job } from 'bullmq'
 import type { Services } from '../services.js'
 import { processEscalation } from './escalate-worker.js'
 import { processMatch } from './match-worker.js'
@@ -9,6 +9,7 @@ import { QUEUE, redisConnection, type EscalateJob, type MatchJob, type NotifyJob
 import { sweep } from './sweeper.js'
 import { checkFeeds } from './monitor.js'
 import { purgeExpiredPersonalData } from '../store/retention-store.js'
+import { pendingRetryAt } from '../store/notifications-store.js'
 
 export interface RunningWorkers {
   close(): Promise<void>
@@ -25,10 +26,21 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
     new Worker<MatchJob>(QUEUE.match, async (job) => processMatch(services, job.data.childId), common),
     new Worker<NotifyJob>(
       QUEUE.notify,
-      async (job: Job<NotifyJob>) =>
-        processNotify(services, job.data.notificationId, {
+      async (job: Job<NotifyJob>, token?: string) => {
+        const outcome = await processNotify(services, job.data.notificationId, {
           finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-        }),
+        })
+        // Postgres says when the retry is due (the first attempt may have been made outside this
+        // queue, or a Redis flush reset this job's backoff): wait until then, rather than finish.
+        if (outcome === 'skipped') {
+          const retryAt = await pendingRetryAt(services.db, job.data.notificationId, services.clock.now())
+          if (retryAt) {
+            await job.moveToDelayed(Date.now() + (retryAt.getTime() - services.clock.now().getTime()), token)
+            throw new DelayedError()
+          }
+        }
+        return outcome
+      },
       common,
     ),
     new Worker<EscalateJob>(QUEUE.escalate, async (job) => processEscalation(services, job.data.notificationId, job.data.step), common),

@@ -3,8 +3,7 @@
 // a worker that dies mid-send leaves a claim the sweeper can see and retry with the same
 // Message-ID.
 import { randomUUID } from 'node:crypto'
-import { audit } from './audit-store.js'
-import { atomically, type Queryable } from './db.js'
+import type { Queryable } from './db.js'
 import { publicStatus } from './incidents-store.js'
 
 export interface NewNotification {
@@ -29,14 +28,39 @@ export interface NewNotification {
 export async function createNotification(db: Queryable, n: NewNotification): Promise<string> {
   const id = randomUUID()
   await db.query(
-    `INSERT INTO notifications (id, child_id, incident_id, force_code, urn, la_code, police_aware_at, received_at,
-       matched_at, due_by, school_day, send_after, message_id, reminder_due_at, enqueued_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $9)`,
+    `WITH target AS (
+       INSERT INTO notifications (id, child_id, incident_id, force_code, urn, la_code, police_aware_at, received_at,
+         matched_at, due_by, school_day, send_after, message_id, reminder_due_at, enqueued_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $9)
+       RETURNING id
+     ), ${stepSql({ at: '$9', kind: '$15', recipients: '$16', detail: '$17' })}`,
     [id, n.childId, n.incidentId, n.forceCode, n.urn, n.laCode, n.policeAwareAt, n.receivedAt, n.matchedAt,
-      n.dueBy, n.schoolDay, n.sendAfter, `<${id}@encompass-notify>`, n.reminderDueAt],
+      n.dueBy, n.schoolDay, n.sendAfter, `<${id}@encompass-notify>`, n.reminderDueAt,
+      'scheduled', null, `due by ${n.dueBy.toISOString()}`],
   )
-  await recordEvent(db, id, 'scheduled', n.matchedAt, null, `due by ${n.dueBy.toISOString()}`)
   return id
+}
+
+/**
+ * The SQL that records a step for each notification a CTE named `target` yields (its `id`): the
+ * event, and the same step in the tamper-evident audit trail. One statement with the change it
+ * records, so the two are never apart. Parameters are SQL placeholders: at (timestamptz), kind,
+ * recipients (text[] or NULL), detail (text or NULL).
+ */
+function stepSql(p: { at: string; kind: string; recipients: string; detail: string }): string {
+  const kind = `${p.kind}::text`
+  const detail = `${p.detail}::text`
+  const recipients = `${p.recipients}::text[]`
+  return `event AS (
+       INSERT INTO notification_events (notification_id, kind, at, recipients, detail)
+       SELECT id, ${kind}, ${p.at}, ${recipients}, ${detail} FROM target
+     )
+     INSERT INTO audit_log (at, actor, action, subject_type, subject_id, reason, detail)
+     SELECT ${p.at}, CASE WHEN ${kind} = 'acknowledged' THEN coalesce(${detail}, 'unknown') ELSE 'system' END,
+            'notification.' || ${kind}, 'notification', id::text,
+            CASE WHEN ${kind} = 'acknowledged' THEN 'Key Adult acknowledged' ELSE ${detail} END,
+            CASE WHEN ${recipients} IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('recipients', cardinality(${recipients})) END
+       FROM target`
 }
 
 /** A step of a notification, in its event log and in the audit trail, together. */
@@ -48,31 +72,10 @@ export async function recordEvent(
   recipients: string[] | null,
   detail: string | null,
 ): Promise<void> {
-  await atomically(db, (q) => writeEvent(q, notificationId, kind, at, recipients, detail))
-}
-
-async function writeEvent(
-  db: Queryable,
-  notificationId: string,
-  kind: string,
-  at: Date,
-  recipients: string[] | null,
-  detail: string | null,
-): Promise<void> {
   await db.query(
-    'INSERT INTO notification_events (notification_id, kind, at, recipients, detail) VALUES ($1, $2, $3, $4, $5)',
-    [notificationId, kind, at, recipients, detail],
+    `WITH target AS (SELECT $1::uuid AS id), ${stepSql({ at: '$2::timestamptz', kind: '$3', recipients: '$4', detail: '$5' })}`,
+    [notificationId, at, kind, recipients, detail],
   )
-  // Every step of a notification is also in the tamper-evident audit trail.
-  await audit(db, {
-    at,
-    actor: kind === 'acknowledged' ? (detail ?? 'unknown') : 'system',
-    action: `notification.${kind}`,
-    subjectType: 'notification',
-    subjectId: notificationId,
-    reason: kind === 'acknowledged' ? 'Key Adult acknowledged' : detail,
-    detail: recipients ? { recipients: recipients.length } : {},
-  })
 }
 
 export interface ClaimedNotification {
@@ -83,23 +86,39 @@ export interface ClaimedNotification {
 
 /**
  * Takes the right to send: a scheduled notification whose time has come, or one whose previous
- * claim went stale (its worker died). Returns null when someone else has it or it is done.
+ * claim went stale (its worker died). Returns the claim with everything the e-mail needs, in one
+ * statement; null when someone else has it or it is done.
  */
 export async function claimForSend(
   db: Queryable,
   id: string,
   now: Date,
   claimTimeoutMs: number,
-): Promise<ClaimedNotification | null> {
-  const { rows } = await db.query<ClaimedNotification>(
-    `UPDATE notifications SET status = 'sending', claimed_at = $2, attempts = attempts + 1
-      WHERE id = $1 AND sent_at IS NULL
-        AND ((status = 'scheduled' AND send_after <= $2 AND (retry_at IS NULL OR retry_at <= $2))
-          OR (status = 'sending' AND claimed_at < $2::timestamptz - make_interval(secs => $3::float / 1000)))
-      RETURNING id, message_id AS "messageId", attempts`,
+): Promise<(ClaimedNotification & { ctx: SendContext }) | null> {
+  const { rows } = await db.query<SendContext & { attempts: number }>(
+    `WITH n AS (
+       UPDATE notifications SET status = 'sending', claimed_at = $2, attempts = attempts + 1
+        WHERE id = $1 AND sent_at IS NULL
+          AND ((status = 'scheduled' AND send_after <= $2 AND (retry_at IS NULL OR retry_at <= $2))
+            OR (status = 'sending' AND claimed_at < $2::timestamptz - make_interval(secs => $3::float / 1000)))
+        RETURNING *
+     )
+     ${sendContextSql('n')}`,
     [id, now, claimTimeoutMs],
   )
-  return rows[0] ?? null
+  const row = rows[0]
+  if (!row) return null
+  const { attempts, ...ctx } = row
+  return { id: row.id, messageId: row.messageId, attempts, ctx }
+}
+
+/** When a send that was turned away (claimForSend gave null) waits out a retry backoff: its retry time, else null. */
+export async function pendingRetryAt(db: Queryable, id: string, now: Date): Promise<Date | null> {
+  const { rows } = await db.query<{ retry_at: Date }>(
+    "SELECT retry_at FROM notifications WHERE id = $1 AND status = 'scheduled' AND sent_at IS NULL AND retry_at > $2",
+    [id, now],
+  )
+  return rows[0]?.retry_at ?? null
 }
 
 /**
@@ -115,19 +134,19 @@ export async function markSent(
   smtpResponse: string,
 ): Promise<void> {
   // An acknowledgement may land while the e-mail is in flight: keep it, but still record the send.
-  await atomically(db, async (q) => {
-    const { rowCount } = await q.query(
-      `UPDATE notifications
+  await db.query(
+    `WITH target AS (
+       UPDATE notifications
           SET sent_at = $2,
               status = CASE WHEN status NOT IN ('sending', 'scheduled', 'failed') THEN status
                             WHEN deputies_notified_at IS NOT NULL OR desk_alerted_at IS NOT NULL THEN 'escalated'
                             ELSE 'sent' END,
               recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL, retry_at = NULL
-        WHERE id = $1 AND sent_at IS NULL`,
-      [id, at, recipients, smtpResponse.slice(0, 500)],
-    )
-    if (rowCount === 1) await writeEvent(q, id, 'sent', at, recipients, smtpResponse.slice(0, 500))
-  })
+        WHERE id = $1 AND sent_at IS NULL
+        RETURNING id
+     ), ${stepSql({ at: '$2', kind: "'sent'", recipients: '$3', detail: '$4' })}`,
+    [id, at, recipients, smtpResponse.slice(0, 500)],
+  )
 }
 
 /**
@@ -155,15 +174,16 @@ export async function releaseClaim(
 
 /** Fails a notification we hold the claim for (fenced like releaseClaim). */
 export async function markFailed(db: Queryable, id: string, claim: { attempts: number }, at: Date, reason: string): Promise<boolean> {
-  return atomically(db, async (q) => {
-    const { rowCount } = await q.query(
-      `UPDATE notifications SET status = 'failed', failed_at = $2, last_error = $3, claimed_at = NULL, retry_at = NULL
-        WHERE id = $1 AND status = 'sending' AND attempts = $4 AND sent_at IS NULL`,
-      [id, at, reason.slice(0, 500), claim.attempts],
-    )
-    if (rowCount === 1) await writeEvent(q, id, 'failed', at, null, reason.slice(0, 500))
-    return rowCount === 1
-  })
+  const { rows } = await db.query<{ failed: boolean }>(
+    `WITH target AS (
+       UPDATE notifications SET status = 'failed', failed_at = $2, last_error = $3, claimed_at = NULL, retry_at = NULL
+        WHERE id = $1 AND status = 'sending' AND attempts = $4 AND sent_at IS NULL
+        RETURNING id
+     ), ${stepSql({ at: '$2', kind: "'failed'", recipients: 'NULL', detail: '$3' })}
+     RETURNING true AS failed`,
+    [id, at, reason.slice(0, 500), claim.attempts],
+  )
+  return rows.length === 1
 }
 
 export async function markEnqueued(db: Queryable, ids: string[], at: Date): Promise<void> {
@@ -201,29 +221,29 @@ export interface SendContext {
   contacts: { role: 'dsl' | 'deputy'; name: string; email: string }[]
 }
 
-export async function loadSendContext(db: Queryable, id: string): Promise<SendContext | null> {
-  const { rows } = await db.query<Omit<SendContext, 'contacts'>>(
-    `SELECT n.id, n.message_id AS "messageId", n.status, n.urn, s.name AS "schoolName", n.due_by AS "dueBy",
+/** The SELECT of a send context over `source` (notifications, or a CTE of its rows), one row each. */
+function sendContextSql(source: string): string {
+  return `SELECT n.id, n.message_id AS "messageId", n.status, n.urn, s.name AS "schoolName", n.due_by AS "dueBy",
             n.school_day AS "schoolDay", n.police_aware_at AS "policeAwareAt", n.received_at AS "receivedAt", i.reference,
             i.incident_type AS "incidentType", i.occurred_at AS "occurredAt", i.summary,
             c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth AS "dateOfBirth",
             c.present, n.force_code AS "forceCode", f.content_profile AS "contentProfile",
-            f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail"
-       FROM notifications n
+            f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail", n.attempts,
+            (SELECT coalesce(json_agg(json_build_object('role', k.role, 'name', k.name, 'email', k.email) ORDER BY k.position), '[]')
+               FROM school_contacts k WHERE k.urn = n.urn) AS contacts
+       FROM ${source} n
        JOIN children c ON c.id = n.child_id
        JOIN incidents i ON i.id = n.incident_id
        JOIN forces f ON f.code = n.force_code
-       JOIN schools s ON s.urn = n.urn
-      WHERE n.id = $1`,
-    [id],
-  )
+       JOIN schools s ON s.urn = n.urn`
+}
+
+export async function loadSendContext(db: Queryable, id: string): Promise<SendContext | null> {
+  const { rows } = await db.query<SendContext & { attempts: number }>(`${sendContextSql('notifications')} WHERE n.id = $1`, [id])
   const row = rows[0]
   if (!row) return null
-  const contacts = await db.query<SendContext['contacts'][number]>(
-    'SELECT role, name, email FROM school_contacts WHERE urn = $1 ORDER BY position',
-    [row.urn],
-  )
-  return { ...row, contacts: contacts.rows }
+  const { attempts: _attempts, ...ctx } = row
+  return ctx
 }
 
 export interface NotificationView {
@@ -308,17 +328,16 @@ export async function acknowledge(
   at: Date,
   by: string,
 ): Promise<{ acknowledgedAt: Date; first: boolean } | { refused: string } | null> {
-  const first = await atomically(db, async (q) => {
-    const { rows } = await q.query<{ acknowledgedAt: Date }>(
-      `UPDATE notifications SET acknowledged_at = $2, acknowledged_by = $3, status = 'acknowledged'
+  const { rows: first } = await db.query<{ acknowledgedAt: Date }>(
+    `WITH target AS (
+       UPDATE notifications SET acknowledged_at = $2, acknowledged_by = $3, status = 'acknowledged'
         WHERE id = $1 AND acknowledged_at IS NULL AND status <> 'failed'
-        RETURNING acknowledged_at AS "acknowledgedAt"`,
-      [id, at, by],
-    )
-    if (rows[0]) await writeEvent(q, id, 'acknowledged', at, null, by)
-    return rows[0]
-  })
-  if (first) return { acknowledgedAt: first.acknowledgedAt, first: true }
+        RETURNING id, acknowledged_at
+     ), ${stepSql({ at: '$2', kind: "'acknowledged'", recipients: 'NULL', detail: '$3' })}
+     RETURNING (SELECT acknowledged_at FROM target) AS "acknowledgedAt"`,
+    [id, at, by],
+  )
+  if (first[0]) return { acknowledgedAt: first[0].acknowledgedAt, first: true }
   const existing = await db.query<{ acknowledgedAt: Date | null; status: string }>(
     'SELECT acknowledged_at AS "acknowledgedAt", status FROM notifications WHERE id = $1',
     [id],

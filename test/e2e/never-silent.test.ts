@@ -47,9 +47,11 @@ t.test('a feed that goes quiet for longer than its quiet period raises one alert
 })
 
 t.test('notifications past their deadline and unsent raise a delivery alert', async (t) => {
-  // Matched, but no worker ever sends (as if delivery had stopped).
+  // Matched, but the mail server turns every send away (delivery has stopped).
+  h.smtp.tempFail = 1_000
   const { rows } = await h.services.db.query(`SELECT id FROM children WHERE match_status = 'pending'`)
   for (const r of rows) await processMatch(h.services, r.id)
+  h.smtp.tempFail = 0
   clock.set(new Date('2026-11-23T08:31:00Z')) // past Monday's 08:30 deadline
   const r = await checkFeeds(h.services)
   t.ok(r.raised.some((a) => a.kind === 'delivery-overdue'))

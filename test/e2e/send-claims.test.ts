@@ -18,16 +18,23 @@ const admin = await h.token('admin')
 const police = await h.token('police', 'cleveland')
 const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' })
 await h.app.inject({ method: 'PUT', url: '/v1/schools/111234', headers: json(admin), payload: aSchool() })
+// A delivery window holds Friday night's sends until Saturday 06:00, so a matched notification
+// waits, unsent, for each test to claim as it needs.
 await h.app.inject({
   method: 'PUT', url: '/v1/forces/cleveland', headers: json(admin),
-  payload: { name: 'Cleveland Police', deskEmail: 'encompass.desk@police.example' },
+  payload: { name: 'Cleveland Police', deskEmail: 'encompass.desk@police.example', deliveryNotBefore: '06:00', deliveryNotAfter: '21:00' },
 })
+const FRIDAY_NIGHT = new Date('2026-11-20T22:20:00Z')
+const SATURDAY_MORNING = new Date('2026-11-21T06:01:00Z')
 
-/** A matched notification, not yet sent, with no worker running. */
+/** A matched notification, not yet sent, with no worker running; the clock then stands where it may be sent. */
 async function aNotification(): Promise<string> {
+  clock.set(FRIDAY_NIGHT)
   const res = await h.app.inject({ method: 'POST', url: '/v1/incidents', headers: json(police), payload: anIncident() })
   await processMatch(h.services, res.json().children[0].id)
-  const { rows } = await h.services.db.query('SELECT id FROM notifications WHERE child_id = $1', [res.json().children[0].id])
+  const { rows } = await h.services.db.query('SELECT id, sent_at FROM notifications WHERE child_id = $1', [res.json().children[0].id])
+  if (rows[0].sent_at !== null) throw new Error('the delivery window should have held the send')
+  clock.set(SATURDAY_MORNING)
   return rows[0].id
 }
 const row = async (id: string) =>
@@ -112,5 +119,4 @@ t.test('two jobs for one escalation step send it once; a failed send gives the s
   const { rows } = await h.services.db.query("SELECT kind FROM notification_events WHERE notification_id = $1 AND kind LIKE 'desk%'", [id])
   t.same(rows.map((r) => r.kind), ['desk'])
   t.equal(await processEscalation(h.services, id, 'desk'), 'done-already')
-  clock.set(new Date('2026-11-20T22:20:00Z'))
 })
