@@ -14,7 +14,7 @@ import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
 import type { Services } from '../services.js'
 import { withTransaction } from '../store/db.js'
 import { currentDirectoryIndex, currentDirectoryIndexIfBuilt, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
-import { getForce } from '../store/forces-store.js'
+import { forceJson, type Force } from '../store/forces-store.js'
 import {
   clearResolvedDirectoryAlerts,
   getChildrensServices,
@@ -41,14 +41,26 @@ interface ChildRow {
   policeAwareAt: Date
   receivedAt: Date
   purged: boolean
+  force: Force
 }
 
 const CHILD_SELECT = `SELECT c.id, c.incident_id AS "incidentId", c.match_status AS "matchStatus", c.given_school_urn AS "givenUrn",
         c.given_school_name AS "givenSchoolName", c.given_school_postcode AS "givenSchoolPostcode",
         c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth::text AS "dateOfBirth",
         i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt",
-        c.purged_at IS NOT NULL AS purged
-   FROM children c JOIN incidents i ON i.id = c.incident_id`
+        c.purged_at IS NOT NULL AS purged, ${forceJson('f')} AS force
+   FROM children c JOIN incidents i ON i.id = c.incident_id JOIN forces f ON f.code = i.force_code`
+
+/** The settings a match looks at, each read once per match. */
+type SchoolLookup = (urn: string) => Promise<School | null>
+function schoolLookup(client: PoolClient): SchoolLookup {
+  const seen = new Map<string, Promise<School | null>>()
+  return (urn) => {
+    let s = seen.get(urn)
+    if (!s) seen.set(urn, (s = getSchool(client, urn)))
+    return s
+  }
+}
 
 /** What the strategies found. */
 type Finding =
@@ -84,8 +96,9 @@ export async function processMatch(services: Services, childId: string): Promise
         if (!current) throw new IndexNeeded()
         return current
       }
-      const finding = await findSetting(client, index, child, candidates)
-      return settle(services, client, child, finding, candidates, now)
+      const school = schoolLookup(client)
+      const finding = await findSetting(client, school, index, child, candidates)
+      return settle(services, client, school, child, finding, candidates, now)
     })
   let outcome: Outcome | null
   try {
@@ -101,6 +114,7 @@ export async function processMatch(services: Services, childId: string): Promise
 
 async function findSetting(
   client: PoolClient,
+  schoolOf: SchoolLookup,
   index: () => Promise<DirectoryIndex>,
   child: ChildRow,
   candidates: MatchCandidate[],
@@ -115,7 +129,7 @@ async function findSetting(
   //    any name or postcode typed beside it: a slipped digit lands on another real school, which
   //    must not be told about this child.
   if (child.givenUrn) {
-    const school = isChildrensServicesUrn(child.givenUrn) ? null : await getSchool(client, child.givenUrn)
+    const school = isChildrensServicesUrn(child.givenUrn) ? null : await schoolOf(child.givenUrn)
     if (school && inEnglandOrWales(school.laCode)) {
       if (!hasNameOrPostcode) {
         candidates.push(candidateOf(school, 1, 'urn'))
@@ -150,13 +164,14 @@ async function findSetting(
 
   // 3. The pupil roll: when nothing was found, or what was found has closed (the roll is the LA's
   //    current record of where the child is).
-  const closedFind = found?.kind === 'setting' && !(await isOpen(client, found.urn))
+  const isOpen = async (urn: string) => (await schoolOf(urn))?.open ?? false
+  const closedFind = found?.kind === 'setting' && !(await isOpen(found.urn))
   if ((!found || closedFind) && child.givenName && child.familyName && child.dateOfBirth) {
     const r = decidePupilRoll({ givenName: child.givenName, familyName: child.familyName }, await rollEntriesBornOn(client, child.dateOfBirth))
     if (r.kind !== 'none') {
       for (const m of r.matches) {
         if (m.urn === null || candidates.some((c) => c.urn === m.urn && c.method === 'pupil-roll')) continue
-        const s = await getSchool(client, m.urn)
+        const s = await schoolOf(m.urn)
         candidates.push(s ? candidateOf(s, m.score, 'pupil-roll') : { urn: m.urn, name: null, postcode: null, laCode: null, open: null, score: m.score, method: 'pupil-roll' })
       }
     }
@@ -165,7 +180,7 @@ async function findSetting(
         r.match.urn === null
           ? { kind: 'no-setting', laCode: r.match.laCode, method: 'pupil-roll', confidence: r.match.score }
           : { kind: 'setting', urn: r.match.urn, method: 'pupil-roll', confidence: r.match.score }
-      if (!found || roll.kind === 'no-setting' || (roll.kind === 'setting' && (await isOpen(client, roll.urn)))) found = roll
+      if (!found || roll.kind === 'no-setting' || (roll.kind === 'setting' && (await isOpen(roll.urn)))) found = roll
     } else if (r.kind === 'ambiguous' && !found) {
       reason = 'pupil-roll-ambiguous'
     } else if (r.kind === 'uncertain' && !found) {
@@ -175,10 +190,6 @@ async function findSetting(
   return found ?? { kind: 'none', reason, urn: reasonUrn }
 }
 
-async function isOpen(client: PoolClient, urn: string): Promise<boolean> {
-  const { rows } = await client.query<{ open: boolean }>('SELECT open FROM schools WHERE urn = $1', [urn])
-  return rows[0]?.open ?? false
-}
 
 const candidateOf = (s: School, score: number, method: MatchCandidate['method']): MatchCandidate => ({
   urn: s.urn,
@@ -204,12 +215,13 @@ const scoredCandidateOf = (c: ScoredCandidate): MatchCandidate => ({
 async function settle(
   services: Services,
   client: PoolClient,
+  schoolOf: SchoolLookup,
   child: ChildRow,
   finding: Finding,
   candidates: MatchCandidate[],
   now: Date,
 ): Promise<Outcome> {
-  const force = (await getForce(client, child.forceCode))!
+  const { force } = child
   if (finding.kind === 'none') return hold(client, child, finding.reason, finding.urn, null, candidates, now)
 
   if (finding.kind === 'no-setting') {
@@ -225,7 +237,7 @@ async function settle(
     return { placed, alert: null, log: { status: 'no-setting', method: finding.method, laCode: finding.laCode, confidence: finding.confidence, notificationId: placed.notificationId } }
   }
 
-  const school = await getSchool(client, finding.urn)
+  const school = await schoolOf(finding.urn)
   const decision = decideByUrn(finding.urn, school, finding.method)
   if (decision.status === 'unmatched') {
     const out = await hold(client, child, decision.reason, finding.urn, finding.confidence, candidates, now)
@@ -340,7 +352,7 @@ async function decideAssignment(
   if (child.matchStatus === 'matched' || child.matchStatus === 'no-setting') return { result: { kind: 'already', status: child.matchStatus }, ...none }
   // Past retention the child's name and date of birth are gone: nothing a Key Adult could act on.
   if (child.purged) return { result: { kind: 'purged' }, ...none }
-  const force = (await getForce(client, child.forceCode))!
+  const { force } = child
 
   if ('noSetting' in assignment) {
     const { laCode } = assignment.noSetting

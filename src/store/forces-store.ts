@@ -23,6 +23,13 @@ const COLUMNS = `code, name, age_min AS "ageMin", age_max AS "ageMax", content_p
   delivery_not_after AS "deliveryNotAfter",
   escalation_lead_minutes AS "escalationLeadMinutes", quiet_period_minutes AS "quietPeriodMinutes"`
 
+/** A force row as a JSON object of the Force shape, for queries that read a force beside other rows. */
+export const forceJson = (alias: string) => `json_build_object('code', ${alias}.code, 'name', ${alias}.name,
+  'ageMin', ${alias}.age_min, 'ageMax', ${alias}.age_max, 'contentProfile', ${alias}.content_profile,
+  'copyDeputies', ${alias}.copy_deputies, 'deskEmail', ${alias}.desk_email,
+  'deliveryNotBefore', ${alias}.delivery_not_before, 'deliveryNotAfter', ${alias}.delivery_not_after,
+  'escalationLeadMinutes', ${alias}.escalation_lead_minutes, 'quietPeriodMinutes', ${alias}.quiet_period_minutes)`
+
 export async function getForce(db: Queryable, code: string): Promise<Force | null> {
   const { rows } = await db.query<Force>(`SELECT ${COLUMNS} FROM forces WHERE code = $1`, [code])
   return rows[0] ?? null

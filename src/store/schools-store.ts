@@ -55,24 +55,17 @@ export async function putSchool(db: Db, urn: string, s: SchoolPut): Promise<{ cr
 }
 
 export async function getSchool(db: Queryable, urn: string): Promise<School | null> {
-  const { rows } = await db.query<Omit<School, 'contacts'>>(
-    `SELECT urn, name, la_code AS "laCode", la_name AS "laName", phase, type, status, open, postcode, town,
-            day_starts_at AS "dayStartsAt"
-       FROM schools WHERE urn = $1`,
+  const { rows } = await db.query<School>(
+    `SELECT s.urn, s.name, s.la_code AS "laCode", s.la_name AS "laName", s.phase, s.type, s.status, s.open, s.postcode, s.town,
+            s.day_starts_at AS "dayStartsAt",
+            (SELECT coalesce(json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone) ORDER BY c.position), '[]')
+               FROM school_contacts c WHERE c.urn = s.urn) AS contacts
+       FROM schools s WHERE s.urn = $1`,
     [urn],
   )
-  const school = rows[0]
-  if (!school) return null
-  return { ...school, contacts: await getContacts(db, urn) }
+  return rows[0] ?? null
 }
 
-export async function getContacts(db: Queryable, urn: string): Promise<Contact[]> {
-  const { rows } = await db.query<Contact>(
-    'SELECT role, name, email, phone FROM school_contacts WHERE urn = $1 ORDER BY position',
-    [urn],
-  )
-  return rows
-}
 
 const IMPORT_BATCH = 1000
 
