@@ -8,12 +8,14 @@
 // contact) administrators are alerted. An officer's assignment (assignSetting) places a child
 // the same way.
 import type { PoolClient } from 'pg'
+import { prepared, type Queryable } from '../store/db.js'
+import { holdChild } from '../store/incidents-store.js'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
 import { decidePupilRoll } from '../domain/pupil-names.js'
 import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
 import type { Services } from '../services.js'
 import { withTransaction } from '../store/db.js'
-import { currentDirectoryIndex, currentDirectoryIndexIfBuilt, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
+import { currentDirectoryIndex, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
 import { forceJson, type Force } from '../store/forces-store.js'
 import {
   clearResolvedDirectoryAlerts,
@@ -25,7 +27,7 @@ import {
 } from '../store/la-contacts-store.js'
 import { rollEntriesBornOn } from '../store/pupil-roll-store.js'
 import { getSchool, type School } from '../store/schools-store.js'
-import { placeChild, scheduleTimers, type Placed } from './placement.js'
+import { placeChild, scheduleTimers, type Placed, type Placement } from './placement.js'
 
 interface ChildRow {
   id: string
@@ -51,9 +53,11 @@ const CHILD_SELECT = `SELECT c.id, c.incident_id AS "incidentId", c.match_status
         c.purged_at IS NOT NULL AS purged, ${forceJson('f')} AS force
    FROM children c JOIN incidents i ON i.id = c.incident_id JOIN forces f ON f.code = i.force_code`
 
+const MATCH_CHILD = prepared('match-child', `${CHILD_SELECT} WHERE c.id = $1`)
+
 /** The settings a match looks at, each read once per match. */
 type SchoolLookup = (urn: string) => Promise<School | null>
-function schoolLookup(client: PoolClient): SchoolLookup {
+function schoolLookup(client: Queryable): SchoolLookup {
   const seen = new Map<string, Promise<School | null>>()
   return (urn) => {
     let s = seen.get(urn)
@@ -72,48 +76,30 @@ type HeldAlert = { kind: DirectoryAlertKind; urn: string | null; laCode: string 
 
 interface Outcome {
   placed: Placed | null
-  /** A directory alert this hold raised (written in the same transaction); opened: a new one. */
+  /** A directory alert this hold raised (written with the hold); opened: a new one. */
   alert: (HeldAlert & { opened: boolean }) | null
   log: Record<string, unknown>
 }
 
-/** Thrown inside a match transaction when the register index must be (re)built first. */
-class IndexNeeded extends Error {}
-
 export async function processMatch(services: Services, childId: string): Promise<void> {
+  const { db } = services
   const now = services.clock.now()
-  const attempt = () =>
-    withTransaction(services.db, async (client): Promise<Outcome | null> => {
-      const { rows } = await client.query<ChildRow>(`${CHILD_SELECT} WHERE c.id = $1 FOR UPDATE OF c`, [childId])
-      const child = rows[0]
-      if (!child || child.matchStatus !== 'pending') return null // done already, or by someone else
-      const candidates: MatchCandidate[] = []
-      // Only a name or postcode needs the register index, and its first build reads 51,000 rows
-      // on a connection of its own: never while this transaction holds one (a pool of waiting
-      // transactions would starve the build). Without it at hand, roll back, build, start again.
-      const index = async () => {
-        const current = await currentDirectoryIndexIfBuilt(services.db, client)
-        if (!current) throw new IndexNeeded()
-        return current
-      }
-      const school = schoolLookup(client)
-      const finding = await findSetting(client, school, index, child, candidates)
-      return settle(services, client, school, child, finding, candidates, now)
-    })
-  let outcome: Outcome | null
-  try {
-    outcome = await attempt()
-  } catch (err) {
-    if (!(err instanceof IndexNeeded)) throw err
-    await currentDirectoryIndex(services.db)
-    outcome = await attempt()
-  }
+  // No transaction: every read goes to the pool, and the one write that settles the child (placed
+  // with its notification, or held) is a single statement that applies only while the child is
+  // still pending, so two jobs racing for one child settle it once.
+  const { rows } = await db.query<ChildRow>(MATCH_CHILD([childId]))
+  const child = rows[0]
+  if (!child || child.matchStatus !== 'pending') return // done already, or by someone else
+  const candidates: MatchCandidate[] = []
+  const schoolOf = schoolLookup(db)
+  const finding = await findSetting(db, schoolOf, () => currentDirectoryIndex(db), child, candidates)
+  const outcome = await settle(services, db, schoolOf, child, finding, candidates, now, ['pending'])
   if (!outcome) return
   await afterCommit(services, childId, outcome)
 }
 
 async function findSetting(
-  client: PoolClient,
+  client: Queryable,
   schoolOf: SchoolLookup,
   index: () => Promise<DirectoryIndex>,
   child: ChildRow,
@@ -211,28 +197,35 @@ const scoredCandidateOf = (c: ScoredCandidate): MatchCandidate => ({
   method: 'name-postcode',
 })
 
-/** Places the child as found, or holds it for review with the reason. */
+/**
+ * Places the child as found, or holds it for review with the reason. Null when another job settled
+ * the child first (the write found it no longer in one of `from`).
+ */
 async function settle(
   services: Services,
-  client: PoolClient,
+  db: Queryable,
   schoolOf: SchoolLookup,
   child: ChildRow,
   finding: Finding,
   candidates: MatchCandidate[],
   now: Date,
-): Promise<Outcome> {
+  from: Placement['from'],
+): Promise<Outcome | null> {
   const { force } = child
-  if (finding.kind === 'none') return hold(client, child, finding.reason, finding.urn, null, candidates, now)
+  if (finding.kind === 'none') return hold(db, child, { reason: finding.reason, urn: finding.urn, confidence: null, candidates, now, from })
 
   if (finding.kind === 'no-setting') {
-    const cs = await getChildrensServices(client, finding.laCode)
+    const cs = await getChildrensServices(db, finding.laCode)
     if (!cs || cs.contacts.length === 0) {
-      const out = await hold(client, child, 'no-la-contact', null, finding.confidence, candidates, now)
-      return { ...out, alert: await raise(client, { kind: 'no-la-contact', urn: null, laCode: finding.laCode }, now) }
+      return hold(db, child, {
+        reason: 'no-la-contact', urn: null, confidence: finding.confidence, candidates, now, from,
+        alert: { kind: 'no-la-contact', urn: null, laCode: finding.laCode },
+      })
     }
-    const placed = await placeChild(client, child, { urn: cs.urn, laCode: finding.laCode, dayStartsAt: null }, force, {
-      method: finding.method, now, confidence: finding.confidence, candidates, reason: `la-childrens-services:${finding.laCode}`, status: 'no-setting',
+    const placed = await placeChild(db, child, { urn: cs.urn, laCode: finding.laCode, dayStartsAt: null }, force, {
+      method: finding.method, from, now, confidence: finding.confidence, candidates, reason: `la-childrens-services:${finding.laCode}`, status: 'no-setting',
     })
+    if (!placed) return null
     services.metrics.matches.inc({ status: 'no-setting', how: finding.method })
     return { placed, alert: null, log: { status: 'no-setting', method: finding.method, laCode: finding.laCode, confidence: finding.confidence, notificationId: placed.notificationId } }
   }
@@ -240,39 +233,35 @@ async function settle(
   const school = await schoolOf(finding.urn)
   const decision = decideByUrn(finding.urn, school, finding.method)
   if (decision.status === 'unmatched') {
-    const out = await hold(client, child, decision.reason, finding.urn, finding.confidence, candidates, now)
-    return DIRECTORY_REASONS.includes(decision.reason)
-      ? { ...out, alert: await raise(client, { kind: decision.reason as DirectoryAlertKind, urn: finding.urn, laCode: school?.laCode ?? null }, now) }
-      : out
+    const alert = DIRECTORY_REASONS.includes(decision.reason)
+      ? { kind: decision.reason as DirectoryAlertKind, urn: finding.urn, laCode: school?.laCode ?? null }
+      : undefined
+    return hold(db, child, { reason: decision.reason, urn: finding.urn, confidence: finding.confidence, candidates, now, from, alert })
   }
-  const placed = await placeChild(client, child, school!, force, { method: finding.method, now, confidence: finding.confidence, candidates })
+  const placed = await placeChild(db, child, school!, force, { method: finding.method, from, now, confidence: finding.confidence, candidates })
+  if (!placed) return null
   services.metrics.matches.inc({ status: 'matched', how: finding.method })
   return { placed, alert: null, log: { status: 'matched', method: finding.method, urn: finding.urn, confidence: finding.confidence, notificationId: placed.notificationId, dueBy: placed.dueBy } }
 }
 
+/**
+ * Holds the child for review, with the reason, the candidates and when it was first held; and,
+ * when the directory is what holds it, the administrators' alert, in the same statement (a crash
+ * cannot leave one without the other). Null when the child was no longer in one of `from`.
+ */
 async function hold(
-  client: PoolClient,
+  db: Queryable,
   child: ChildRow,
-  reason: UnmatchedReason,
-  urn: string | null,
-  confidence: number | null,
-  candidates: MatchCandidate[],
-  now: Date,
-): Promise<Outcome> {
-  await client.query(
-    `UPDATE children SET match_status = 'unmatched', match_urn = $2, match_reason = $3, matched_at = NULL,
-            match_confidence = $4, match_candidates = $5, held_at = COALESCE(held_at, $6)
-      WHERE id = $1`,
-    [child.id, urn, reason, confidence, JSON.stringify(candidates), now],
-  )
-  return { placed: null, alert: null, log: { status: 'unmatched', reason, urn, confidence, candidates: candidates.length } }
+  h: { reason: UnmatchedReason; urn: string | null; confidence: number | null; candidates: MatchCandidate[]; now: Date; from: Placement['from']; alert?: HeldAlert | undefined },
+): Promise<Outcome | null> {
+  const r = await holdChild(db, child.id, h)
+  if (!r.held) return null
+  return {
+    placed: null,
+    alert: h.alert ? { ...h.alert, opened: r.alertOpened } : null,
+    log: { status: 'unmatched', reason: h.reason, urn: h.urn, confidence: h.confidence, candidates: h.candidates.length },
+  }
 }
-
-/** The directory alert, in the transaction that holds the child: a crash after commit cannot lose it. */
-async function raise(client: PoolClient, alert: HeldAlert, now: Date): Promise<HeldAlert & { opened: boolean }> {
-  return { ...alert, opened: await raiseDirectoryAlert(client, alert, now) }
-}
-
 
 /** Timers on the queues, administrators told; logs carry ids, methods and scores, never names. */
 async function afterCommit(services: Services, childId: string, outcome: Outcome): Promise<void> {
@@ -299,6 +288,9 @@ function announceAlert(services: Services, alert: HeldAlert & { opened: boolean 
 // An officer's (or administrator's) assignment from the review queue
 
 export type Assignment = { urn: string } | { noSetting: { laCode: string } }
+
+/** A person may place a child the service held, or one it has not matched yet. */
+const ASSIGNABLE = ['pending', 'unmatched'] as const
 
 export type AssignResult =
   | { kind: 'placed'; status: 'matched' | 'no-setting'; urn: string; notificationId: string; dueBy: Date; matchedAt: Date }
@@ -336,6 +328,11 @@ export async function assignSetting(
   return result.result
 }
 
+/** The directory alert, in the transaction that refuses the assignment. */
+async function raise(client: Queryable, alert: HeldAlert, now: Date): Promise<HeldAlert & { opened: boolean }> {
+  return { ...alert, opened: await raiseDirectoryAlert(client, alert, now) }
+}
+
 async function decideAssignment(
   client: PoolClient,
   target: { incidentId: string; childId: string; forceCode: string | null },
@@ -365,9 +362,9 @@ async function decideAssignment(
       const detail = `LA ${laCode} has no children's services contact on record; an administrator has been alerted`
       return { result: { kind: 'refused', reason: 'no-la-contact', detail }, placed: null, alert }
     }
-    const placed = await placeChild(client, child, { urn: cs.urn, laCode, dayStartsAt: null }, force, {
-      method: 'manual', now, confidence: 1, reason: `la-childrens-services:${laCode}`, status: 'no-setting',
-    })
+    const placed = (await placeChild(client, child, { urn: cs.urn, laCode, dayStartsAt: null }, force, {
+      method: 'manual', from: ASSIGNABLE, now, confidence: 1, reason: `la-childrens-services:${laCode}`, status: 'no-setting',
+    }))! // the child is locked FOR UPDATE and was checked to be waiting
     return { result: { kind: 'placed', status: 'no-setting', urn: cs.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed, alert: null }
   }
 
@@ -383,6 +380,6 @@ async function decideAssignment(
     }
     return { result: { kind: 'refused', reason: decision.reason, detail: detail[decision.reason] ?? decision.reason }, placed: null, alert }
   }
-  const placed = await placeChild(client, child, school!, force, { method: 'manual', now, confidence: 1 })
+  const placed = (await placeChild(client, child, school!, force, { method: 'manual', from: ASSIGNABLE, now, confidence: 1 }))!
   return { result: { kind: 'placed', status: 'matched', urn: school!.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed, alert: null }
 }

@@ -1,8 +1,7 @@
 // Placing a child with a setting: the one place a notification is born. Used by the match worker
-// (URN found) and by an officer's manual assignment. Inside the caller's transaction it computes
-// the deadline from the setting's calendar, the send time from the force's delivery window, and
-// the holiday reminder; after commit, scheduleTimers puts the ids on the queues.
-import type { PoolClient } from 'pg'
+// and by an officer's manual assignment. It computes the deadline from the setting's calendar, the
+// send time from the force's delivery window, and the holiday reminder, and writes the child's
+// match with its notification in one statement; then scheduleTimers sends it or queues it.
 import { computeSendAfter } from '../domain/delivery.js'
 import { londonDateOf } from '../domain/london-time.js'
 import { planDelivery } from '../domain/school-calendar.js'
@@ -10,6 +9,7 @@ import type { Services } from '../services.js'
 import { loadSchoolCalendar } from '../store/calendar-store.js'
 import type { MatchCandidate } from '../domain/matching.js'
 import type { Force } from '../store/forces-store.js'
+import type { Queryable } from '../store/db.js'
 import { createNotification, unmarkEnqueued } from '../store/notifications-store.js'
 import { processNotify } from './notify-worker.js'
 import { bestEffort, type EscalationStep } from './queues.js'
@@ -24,6 +24,8 @@ export interface Placed {
 
 export interface Placement {
   method: 'urn' | 'name-postcode' | 'pupil-roll' | 'manual'
+  /** The match states the child may be placed from (a worker: 'pending'; an officer: also 'unmatched'). */
+  from: readonly ('pending' | 'unmatched')[]
   now: Date
   /** How sure the match is (0..1), and the settings considered (register facts only). */
   confidence: number
@@ -33,14 +35,15 @@ export interface Placement {
   status?: 'matched' | 'no-setting'
 }
 
+/** Places the child and creates its notification; null when another job placed it first. */
 export async function placeChild(
-  client: PoolClient,
+  db: Queryable,
   child: { id: string; incidentId: string; policeAwareAt: Date; receivedAt: Date },
   school: { urn: string; laCode: string | null; dayStartsAt: string | null },
   force: Force,
-  { method, now, confidence, candidates, reason = null, status = 'matched' }: Placement,
-): Promise<Placed> {
-  const calendar = await loadSchoolCalendar(client, school, londonDateOf(child.policeAwareAt))
+  { method, from, now, confidence, candidates, reason = null, status = 'matched' }: Placement,
+): Promise<Placed | null> {
+  const calendar = await loadSchoolCalendar(db, school, londonDateOf(child.policeAwareAt))
   const plan = planDelivery(calendar, child.policeAwareAt)
   const sendAfter = computeSendAfter(
     now,
@@ -48,14 +51,7 @@ export async function placeChild(
     { notBefore: force.deliveryNotBefore, notAfter: force.deliveryNotAfter },
     force.escalationLeadMinutes,
   )
-  await client.query(
-    `UPDATE children SET match_status = $6, match_urn = CASE WHEN $6 = 'no-setting' THEN NULL ELSE $2 END,
-            match_method = $3, matched_at = $4, match_reason = $5, match_confidence = $7,
-            match_candidates = COALESCE($8::jsonb, match_candidates)
-      WHERE id = $1`,
-    [child.id, school.urn, method, now, reason, status, confidence, candidates ? JSON.stringify(candidates) : null],
-  )
-  const notificationId = await createNotification(client, {
+  const notificationId = await createNotification(db, {
     childId: child.id,
     incidentId: child.incidentId,
     forceCode: force.code,
@@ -68,7 +64,8 @@ export async function placeChild(
     schoolDay: plan.schoolDay,
     sendAfter,
     reminderDueAt: plan.reminderAt !== null && plan.reminderAt.getTime() > now.getTime() ? plan.reminderAt : null,
-  })
+  }, { status, method, reason, confidence, candidates, from })
+  if (notificationId === null) return null
   return {
     notificationId,
     sendAfter,

@@ -2,27 +2,26 @@
 // loadSchoolCalendar turns them into the plain values computeDueBy reads.
 import { DEFAULT_DAY_STARTS_AT, type SchoolCalendar } from '../domain/school-calendar.js'
 import type { TermCalendar } from '../domain/term-dates.js'
-import { withTransaction, type Db, type Queryable } from './db.js'
+import { prepared, withTransaction, type Db, type Queryable } from './db.js'
 
 /** How far ahead a calendar is loaded: longer than any school holiday. */
 const HORIZON_DAYS = 400
 
-export async function loadSchoolCalendar(
-  db: Queryable,
-  school: { urn: string; laCode: string | null; dayStartsAt: string | null },
-  fromDate: string,
-): Promise<SchoolCalendar> {
-  const { rows } = await db.query<{ kind: string; date: string }>(
-    `SELECT 'bank' AS kind, date::text FROM bank_holidays
+const SCHOOL_CALENDAR = prepared('school-calendar', `SELECT 'bank' AS kind, date::text FROM bank_holidays
       WHERE date BETWEEN $1::date AND $1::date + $4::int
      UNION ALL
      SELECT 'closed', date::text FROM la_closures
       WHERE la_code = $2 AND date BETWEEN $1::date AND $1::date + $4::int
      UNION ALL
      SELECT CASE WHEN open THEN 'open' ELSE 'closed' END, date::text FROM school_calendar_exceptions
-      WHERE urn = $3 AND date BETWEEN $1::date AND $1::date + $4::int`,
-    [fromDate, school.laCode, school.urn, HORIZON_DAYS],
-  )
+      WHERE urn = $3 AND date BETWEEN $1::date AND $1::date + $4::int`)
+
+export async function loadSchoolCalendar(
+  db: Queryable,
+  school: { urn: string; laCode: string | null; dayStartsAt: string | null },
+  fromDate: string,
+): Promise<SchoolCalendar> {
+  const { rows } = await db.query<{ kind: string; date: string }>(SCHOOL_CALENDAR([fromDate, school.laCode, school.urn, HORIZON_DAYS]))
   const bankHolidays = new Set<string>()
   const closedDates = new Set<string>()
   const openDates = new Set<string>()

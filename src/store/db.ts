@@ -45,3 +45,12 @@ export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => 
 export async function atomically<T>(db: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
   return db instanceof pg.Pool ? withTransaction(db, fn) : fn(db)
 }
+
+/**
+ * A statement PostgreSQL parses and plans once per connection rather than at every call: for the
+ * statements every incident and every notification runs, where planning cost more than running.
+ * (Behind a connection pooler in transaction mode, use one that keeps prepared statements.)
+ */
+export function prepared(name: string, text: string): (values: unknown[]) => pg.QueryConfig {
+  return (values) => ({ name, text, values })
+}

@@ -324,17 +324,6 @@ export async function currentDirectoryIndex(db: Db): Promise<DirectoryIndex> {
   return s.loading
 }
 
-/**
- * This process's index if it is still current, checked on the caller's connection (a match
- * transaction); null when it must be (re)built first with currentDirectoryIndex, which needs a
- * connection of its own and so must not be awaited while a transaction holds one.
- */
-export async function currentDirectoryIndexIfBuilt(db: Db, client: Queryable): Promise<DirectoryIndex | null> {
-  const index = cache.get(db)?.index
-  if (!index) return null
-  return (await directoryVersion(client)) === index.version ? index : null
-}
-
 /** Scored candidates for a name and/or postcode over the current register, best first. */
 export async function searchDirectory(db: Db, query: NamePostcodeQuery): Promise<ScoredCandidate[]> {
   return (await currentDirectoryIndex(db)).search(query)

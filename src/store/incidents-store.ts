@@ -2,7 +2,7 @@
 // (match_status = 'pending') are written in one transaction; the queue only learns ids afterwards,
 // and the sweeper re-reads pending children if that never happened.
 import type { IncidentInput } from '../domain/incident.js'
-import type { Db, Queryable } from './db.js'
+import { prepared, type Db, type Queryable } from './db.js'
 
 export interface AcceptedIncident {
   id: string
@@ -23,16 +23,7 @@ export type SubmitOutcome =
  * (unmarkMatchEnqueued), so the sweeper picks them up on its next round; a process that dies in
  * between leaves children the sweeper re-queues once the mark is CLAIM_TIMEOUT_MS old.
  */
-export async function submitIncident(
-  db: Db,
-  forceCode: string,
-  input: IncidentInput,
-  hash: string,
-  receivedAt: Date,
-): Promise<SubmitOutcome> {
-  const c = input.children
-  const { rows } = await db.query<{ incident_id: string | null; child_ids: string[] }>(
-    `WITH incident AS (
+const SUBMIT_INCIDENT = prepared('submit-incident', `WITH incident AS (
        INSERT INTO incidents (force_code, reference, content_hash, police_aware_at, occurred_at, incident_type,
                               risk_level, summary, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -48,13 +39,21 @@ export async function submitIncident(
        RETURNING id, position
      )
      SELECT (SELECT id FROM incident) AS incident_id,
-            COALESCE((SELECT array_agg(id ORDER BY position) FROM kids), '{}') AS child_ids`,
-    [forceCode, input.reference, hash, input.policeAwareAt, input.occurredAt ?? null, input.incidentType,
+            COALESCE((SELECT array_agg(id ORDER BY position) FROM kids), '{}') AS child_ids`)
+
+export async function submitIncident(
+  db: Db,
+  forceCode: string,
+  input: IncidentInput,
+  hash: string,
+  receivedAt: Date,
+): Promise<SubmitOutcome> {
+  const c = input.children
+  const { rows } = await db.query<{ incident_id: string | null; child_ids: string[] }>(SUBMIT_INCIDENT([forceCode, input.reference, hash, input.policeAwareAt, input.occurredAt ?? null, input.incidentType,
       input.riskLevel ?? null, input.summary ?? null, receivedAt,
       c.map((_, i) => i), c.map((x) => x.givenName), c.map((x) => x.familyName),
       c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.school?.urn ?? null),
-      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null)],
-  )
+      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null)]))
   const created = rows[0]!
   if (created.incident_id !== null) {
     return { kind: 'created', incident: { id: created.incident_id, reference: input.reference, status: 'accepted', children: created.child_ids.map((id) => ({ id })) } }
@@ -75,6 +74,45 @@ async function acceptedBody(db: Queryable, id: string, reference: string): Promi
     [id],
   )
   return { id, reference, status: 'accepted', children: rows.map((r) => ({ id: r.id })) }
+}
+
+/**
+ * Holds a child for review (unmatched, with the reason, the settings considered and since when it
+ * has waited), only while it is still in one of `from`; and, when the directory is what holds it,
+ * raises the administrators' alert (one open alert per kind and subject, counting each hold) in
+ * the same statement. Register facts only in `candidates`.
+ */
+export async function holdChild(
+  db: Queryable,
+  childId: string,
+  h: {
+    reason: string
+    urn: string | null
+    confidence: number | null
+    candidates: unknown[]
+    now: Date
+    from: readonly string[]
+    alert?: { kind: string; urn: string | null; laCode: string | null } | undefined
+  },
+): Promise<{ held: boolean; alertOpened: boolean }> {
+  const { rows } = await db.query<{ held: boolean; opened: boolean | null }>(
+    `WITH held AS (
+       UPDATE children SET match_status = 'unmatched', match_urn = $2, match_reason = $3, matched_at = NULL,
+              match_confidence = $4, match_candidates = $5, held_at = COALESCE(held_at, $6)
+        WHERE id = $1 AND match_status = ANY($7::text[])
+        RETURNING id
+     ), alert AS (
+       INSERT INTO directory_alerts (kind, urn, la_code, raised_at, last_held_at)
+       SELECT $8, $9, $10, $6, $6 FROM held WHERE $8::text IS NOT NULL
+       ON CONFLICT (kind, coalesce(urn, ''), coalesce(la_code, '')) WHERE cleared_at IS NULL
+       DO UPDATE SET children_held = directory_alerts.children_held + 1, last_held_at = $6
+       RETURNING (xmax = 0) AS inserted
+     )
+     SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT inserted FROM alert) AS opened`,
+    [childId, h.urn, h.reason, h.confidence, JSON.stringify(h.candidates), h.now, h.from,
+      h.alert?.kind ?? null, h.alert?.urn ?? null, h.alert?.laCode ?? null],
+  )
+  return { held: rows[0]!.held, alertOpened: rows[0]!.opened === true }
 }
 
 /**

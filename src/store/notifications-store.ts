@@ -3,7 +3,7 @@
 // a worker that dies mid-send leaves a claim the sweeper can see and retry with the same
 // Message-ID.
 import { randomUUID } from 'node:crypto'
-import type { Queryable } from './db.js'
+import { prepared, type Queryable } from './db.js'
 import { publicStatus } from './incidents-store.js'
 
 export interface NewNotification {
@@ -21,24 +21,49 @@ export interface NewNotification {
   reminderDueAt: Date | null
 }
 
+/** The child's side of a placement: written in the statement that creates its notification. */
+export interface ChildPlacement {
+  status: 'matched' | 'no-setting'
+  method: string
+  reason: string | null
+  confidence: number
+  candidates: unknown[] | undefined
+  /** The match states the child may be placed from: a worker's match only from 'pending'. */
+  from: readonly string[]
+}
+
 /**
- * Creates a notification, marked as handed to the notify queue at its matchedAt, optimistically:
- * scheduleTimers enqueues right after commit and clears the mark if Redis could not take it.
+ * Places a child and creates its notification, in one statement: the child's match (only while
+ * it is still in one of `placement.from`, so two jobs racing for one child place it once), the
+ * notification marked as handed to the notify queue at its matchedAt (optimistically: the caller
+ * sends or enqueues it next and clears the mark if Redis could not take it), its 'scheduled' step
+ * and that step's audit entry. Returns the notification's id, or null when the child was no
+ * longer waiting to be placed.
  */
-export async function createNotification(db: Queryable, n: NewNotification): Promise<string> {
-  const id = randomUUID()
-  await db.query(
-    `WITH target AS (
+const CREATE_NOTIFICATION = prepared('create-notification', `WITH placed AS (
+       UPDATE children SET match_status = $18, match_urn = CASE WHEN $18 = 'no-setting' THEN NULL ELSE $5 END,
+              match_method = $19, matched_at = $9, match_reason = $20, match_confidence = $21,
+              match_candidates = COALESCE($22::jsonb, match_candidates)
+        WHERE id = $2 AND match_status = ANY($23::text[])
+        RETURNING id
+     ), target AS (
        INSERT INTO notifications (id, child_id, incident_id, force_code, urn, la_code, police_aware_at, received_at,
          matched_at, due_by, school_day, send_after, message_id, reminder_due_at, enqueued_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $9)
+       SELECT $1, placed.id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $9 FROM placed
        RETURNING id
-     ), ${stepSql({ at: '$9', kind: '$15', recipients: '$16', detail: '$17' })}`,
+     ), ${stepSql({ at: '$9', kind: '$15', recipients: '$16', detail: '$17' })}
+     RETURNING (SELECT id FROM target) AS id`)
+
+export async function createNotification(db: Queryable, n: NewNotification, placement: ChildPlacement): Promise<string | null> {
+  const id = randomUUID()
+  const { rows } = await db.query<{ id: string | null }>(CREATE_NOTIFICATION(
     [id, n.childId, n.incidentId, n.forceCode, n.urn, n.laCode, n.policeAwareAt, n.receivedAt, n.matchedAt,
       n.dueBy, n.schoolDay, n.sendAfter, `<${id}@encompass-notify>`, n.reminderDueAt,
-      'scheduled', null, `due by ${n.dueBy.toISOString()}`],
-  )
-  return id
+      'scheduled', null, `due by ${n.dueBy.toISOString()}`,
+      placement.status, placement.method, placement.reason, placement.confidence,
+      placement.candidates ? JSON.stringify(placement.candidates) : null, placement.from],
+  ))
+  return rows[0]?.id ?? null
 }
 
 /**
@@ -89,23 +114,22 @@ export interface ClaimedNotification {
  * claim went stale (its worker died). Returns the claim with everything the e-mail needs, in one
  * statement; null when someone else has it or it is done.
  */
-export async function claimForSend(
-  db: Queryable,
-  id: string,
-  now: Date,
-  claimTimeoutMs: number,
-): Promise<(ClaimedNotification & { ctx: SendContext }) | null> {
-  const { rows } = await db.query<SendContext & { attempts: number }>(
-    `WITH n AS (
+const CLAIM_FOR_SEND = prepared('claim-for-send', `WITH n AS (
        UPDATE notifications SET status = 'sending', claimed_at = $2, attempts = attempts + 1
         WHERE id = $1 AND sent_at IS NULL
           AND ((status = 'scheduled' AND send_after <= $2 AND (retry_at IS NULL OR retry_at <= $2))
             OR (status = 'sending' AND claimed_at < $2::timestamptz - make_interval(secs => $3::float / 1000)))
         RETURNING *
      )
-     ${sendContextSql('n')}`,
-    [id, now, claimTimeoutMs],
-  )
+     ${sendContextSql('n')}`)
+
+export async function claimForSend(
+  db: Queryable,
+  id: string,
+  now: Date,
+  claimTimeoutMs: number,
+): Promise<(ClaimedNotification & { ctx: SendContext }) | null> {
+  const { rows } = await db.query<SendContext & { attempts: number }>(CLAIM_FOR_SEND([id, now, claimTimeoutMs]))
   const row = rows[0]
   if (!row) return null
   const { attempts, ...ctx } = row
@@ -126,16 +150,7 @@ export async function pendingRetryAt(db: Queryable, id: string, now: Date): Prom
  * holds the claim now, and the first acceptance recorded is the one that counts. A notification
  * another worker had just marked failed (its lease had passed to us) was sent after all.
  */
-export async function markSent(
-  db: Queryable,
-  id: string,
-  at: Date,
-  recipients: string[],
-  smtpResponse: string,
-): Promise<void> {
-  // An acknowledgement may land while the e-mail is in flight: keep it, but still record the send.
-  await db.query(
-    `WITH target AS (
+const MARK_SENT = prepared('mark-sent', `WITH target AS (
        UPDATE notifications
           SET sent_at = $2,
               status = CASE WHEN status NOT IN ('sending', 'scheduled', 'failed') THEN status
@@ -144,9 +159,17 @@ export async function markSent(
               recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL, retry_at = NULL
         WHERE id = $1 AND sent_at IS NULL
         RETURNING id
-     ), ${stepSql({ at: '$2', kind: "'sent'", recipients: '$3', detail: '$4' })}`,
-    [id, at, recipients, smtpResponse.slice(0, 500)],
-  )
+     ), ${stepSql({ at: '$2', kind: "'sent'", recipients: '$3', detail: '$4' })}`)
+
+export async function markSent(
+  db: Queryable,
+  id: string,
+  at: Date,
+  recipients: string[],
+  smtpResponse: string,
+): Promise<void> {
+  // An acknowledgement may land while the e-mail is in flight: keep it, but still record the send.
+  await db.query(MARK_SENT([id, at, recipients, smtpResponse.slice(0, 500)]))
 }
 
 /**

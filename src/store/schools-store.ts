@@ -2,7 +2,7 @@
 // edits meet here: an import refreshes the register's facts (name, LA, status, postcode) and never
 // touches the contacts or the school's own start time.
 import type { DirectoryRecord } from '../domain/gias-csv.js'
-import { withTransaction, type Db, type Queryable } from './db.js'
+import { prepared, withTransaction, type Db, type Queryable } from './db.js'
 
 export interface Contact {
   role: 'dsl' | 'deputy'
@@ -54,15 +54,14 @@ export async function putSchool(db: Db, urn: string, s: SchoolPut): Promise<{ cr
   })
 }
 
-export async function getSchool(db: Queryable, urn: string): Promise<School | null> {
-  const { rows } = await db.query<School>(
-    `SELECT s.urn, s.name, s.la_code AS "laCode", s.la_name AS "laName", s.phase, s.type, s.status, s.open, s.postcode, s.town,
+const GET_SCHOOL = prepared('get-school', `SELECT s.urn, s.name, s.la_code AS "laCode", s.la_name AS "laName", s.phase, s.type, s.status, s.open, s.postcode, s.town,
             s.day_starts_at AS "dayStartsAt",
             (SELECT coalesce(json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone) ORDER BY c.position), '[]')
                FROM school_contacts c WHERE c.urn = s.urn) AS contacts
-       FROM schools s WHERE s.urn = $1`,
-    [urn],
-  )
+       FROM schools s WHERE s.urn = $1`)
+
+export async function getSchool(db: Queryable, urn: string): Promise<School | null> {
+  const { rows } = await db.query<School>(GET_SCHOOL([urn]))
   return rows[0] ?? null
 }
 

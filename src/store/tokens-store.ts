@@ -1,7 +1,7 @@
 // Bearer tokens: 256 random bits shown once, stored only as a SHA-256 hash. A lookup by hash
 // is a unique-index probe, so the secret itself is never compared byte by byte in our code.
 import { createHash, randomBytes } from 'node:crypto'
-import type { Queryable } from './db.js'
+import { prepared, type Queryable } from './db.js'
 import { ensureForce } from './forces-store.js'
 
 export type Role = 'police' | 'dsl' | 'auditor' | 'admin'
@@ -57,6 +57,11 @@ export const PRINCIPAL_CACHE_MS = 2_000
 const PRINCIPAL_CACHE_MAX = 10_000
 const principals = new Map<string, { principal: Principal; until: number; expiresAt: number | null }>()
 
+const AUTHENTICATE = prepared('authenticate', `SELECT t.id AS "tokenId", t.role, t.force_code AS "forceCode", t.urn, t.name, f.age_min, f.age_max, t.expires_at,
+            (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
+       FROM api_tokens t LEFT JOIN forces f ON f.code = t.force_code
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())`)
+
 /** The principal behind a secret, or null when unknown, revoked or expired. Records last use (at most once a minute). */
 export async function authenticate(db: Queryable, secret: string): Promise<Principal | null> {
   const hash = hashToken(secret)
@@ -65,13 +70,7 @@ export async function authenticate(db: Queryable, secret: string): Promise<Princ
   const hit = principals.get(key)
   if (hit && hit.until > now && (hit.expiresAt === null || hit.expiresAt > now)) return hit.principal
   principals.delete(key)
-  const { rows } = await db.query<Omit<Principal, 'ageBand'> & { stale: boolean; age_min: number | null; age_max: number | null; expires_at: Date | null }>(
-    `SELECT t.id AS "tokenId", t.role, t.force_code AS "forceCode", t.urn, t.name, f.age_min, f.age_max, t.expires_at,
-            (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
-       FROM api_tokens t LEFT JOIN forces f ON f.code = t.force_code
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())`,
-    [hash],
-  )
+  const { rows } = await db.query<Omit<Principal, 'ageBand'> & { stale: boolean; age_min: number | null; age_max: number | null; expires_at: Date | null }>(AUTHENTICATE([hash]))
   const row = rows[0]
   if (!row) return null // an unknown token is never remembered: a new one works at once
   if (row.stale) await db.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [row.tokenId])
