@@ -11,6 +11,16 @@ const schema = z.object({
   DATABASE_SSLMODE: z.enum(['disable', 'require', 'verify-full']).default('disable'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  // High availability: the Sentinels to ask for the current Redis primary (host:port,host:port).
+  // REDIS_URL then gives only the password, database and TLS; its host is not used.
+  REDIS_SENTINELS: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$/, 'must be host:port[,host:port...]')
+    .transform((v) => v.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })))
+    .optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name the Sentinels monitor').default('mymaster'),
+  // Reports and the boards' dashboard read here when set (a streaming replica); else DATABASE_URL.
+  REPORTS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[A-Za-z0-9:_{}-]+$/).default('encompass'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_REQUIRE_TLS: z.stringbool().default(false),

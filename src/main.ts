@@ -7,7 +7,7 @@ import { createLogger } from './logger.js'
 import { createMailer } from './mail/transport.js'
 import { Metrics } from './metrics.js'
 import { localStateDir } from './paths.js'
-import { Queues, redisConnection } from './queue/queues.js'
+import { Queues, redisConnection, redisTargetOf } from './queue/queues.js'
 import { startWorkers, type RunningWorkers } from './queue/workers.js'
 import type { Services } from './services.js'
 import { createPool } from './store/db.js'
@@ -41,11 +41,15 @@ async function main(mode: Mode): Promise<void> {
   const applied = await migrate(db)
   if (applied.length > 0) logger.info({ applied }, 'migrations applied')
 
-  const producer = redisConnection(config.REDIS_URL, 'producer')
+  const reportsDb = config.REPORTS_DATABASE_URL
+    ? createPool(config.REPORTS_DATABASE_URL, { max: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)), sslmode: config.DATABASE_SSLMODE, logger })
+    : undefined
+  const producer = redisConnection(redisTargetOf(config), 'producer')
   producer.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error (producer)'))
   const services: Services = {
     config,
     db,
+    ...(reportsDb ? { reportsDb } : {}),
     queues: new Queues(producer, config.QUEUE_PREFIX, config.NOTIFY_BACKOFF_MS),
     mailer: createMailer({
       smtpUrl: config.SMTP_URL,
@@ -81,6 +85,7 @@ async function main(mode: Mode): Promise<void> {
       producer.disconnect()
       services.mailer.close()
       await db.end()
+      await reportsDb?.end()
       await embedded?.stop()
       logger.info('stopped cleanly')
       process.exit(0)

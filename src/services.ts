@@ -10,6 +10,8 @@ import type { Db } from './store/db.js'
 export interface Services {
   config: Config
   db: Db
+  /** Where reports read: a replica when REPORTS_DATABASE_URL is set; otherwise `db` itself. */
+  reportsDb?: Db
   queues: Queues
   mailer: Mailer
   logger: Logger

@@ -36,14 +36,38 @@ export function notifyRetryDelayMs(backoffMs: number, attempt: number): number {
   return Math.round(2 ** (Math.max(1, attempt) - 1) * backoffMs)
 }
 
-export function redisConnection(url: string, purpose: 'producer' | 'worker'): Redis {
+/** Where Redis is: a URL, or Sentinels that name the current primary (the URL then gives credentials, database, TLS). */
+export interface RedisTarget {
+  url: string
+  sentinels?: { host: string; port: number }[] | undefined
+  sentinelName?: string | undefined
+}
+
+export function redisTargetOf(config: { REDIS_URL: string; REDIS_SENTINELS?: { host: string; port: number }[] | undefined; REDIS_SENTINEL_NAME: string }): RedisTarget {
+  return { url: config.REDIS_URL, sentinels: config.REDIS_SENTINELS, sentinelName: config.REDIS_SENTINEL_NAME }
+}
+
+export function redisConnection(target: string | RedisTarget, purpose: 'producer' | 'worker'): Redis {
+  const t = typeof target === 'string' ? { url: target } : target
   const opts: RedisOptions =
     purpose === 'worker'
       ? { maxRetriesPerRequest: null } // BullMQ workers block on Redis and must wait out outages
       : // The API must not hang when Redis is down: the incident is already safe in Postgres and
         // the sweeper enqueues it later.
         { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 }
-  return new Redis(url, { ...opts, lazyConnect: false })
+  if (!t.sentinels?.length) return new Redis(t.url, { ...opts, lazyConnect: false })
+  // Through Sentinel: ioredis asks them for the primary, and again after a failover.
+  const u = new URL(t.url)
+  return new Redis({
+    ...opts,
+    lazyConnect: false,
+    sentinels: t.sentinels,
+    name: t.sentinelName ?? 'mymaster',
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  })
 }
 
 export class Queues {

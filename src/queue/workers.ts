@@ -5,7 +5,7 @@ import type { Services } from '../services.js'
 import { processEscalation } from './escalate-worker.js'
 import { processMatch } from './match-worker.js'
 import { processNotify } from './notify-worker.js'
-import { QUEUE, redisConnection, type EscalateJob, type MatchJob, type NotifyJob } from './queues.js'
+import { QUEUE, redisConnection, redisTargetOf, type EscalateJob, type MatchJob, type NotifyJob } from './queues.js'
 import { sweep } from './sweeper.js'
 import { checkFeeds } from './monitor.js'
 import { purgeExpiredPersonalData } from '../store/retention-store.js'
@@ -18,7 +18,7 @@ export interface RunningWorkers {
 
 export function startWorkers(services: Services, opts: { sweep?: boolean } = {}): RunningWorkers {
   const { config, logger } = services
-  const connection = redisConnection(config.REDIS_URL, 'worker')
+  const connection = redisConnection(redisTargetOf(config), 'worker')
   connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error (workers)'))
   const common = { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }
 

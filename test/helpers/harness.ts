@@ -14,7 +14,7 @@ import { ManualClock, TickingClock, type Clock } from '../../src/domain/clock.js
 import { createLogger } from '../../src/logger.js'
 import { createMailer } from '../../src/mail/transport.js'
 import { Metrics } from '../../src/metrics.js'
-import { Queues, redisConnection } from '../../src/queue/queues.js'
+import { Queues, redisConnection, redisTargetOf } from '../../src/queue/queues.js'
 import { startWorkers, type RunningWorkers } from '../../src/queue/workers.js'
 import type { Services } from '../../src/services.js'
 import { createPool, type Db } from '../../src/store/db.js'
@@ -189,7 +189,7 @@ export async function createHarness(
   })
   const logs = new LogCapture()
   const logger = createLogger(config.LOG_LEVEL, logs)
-  const producer = redisConnection(config.REDIS_URL, 'producer')
+  const producer = redisConnection(redisTargetOf(config), 'producer')
   // Unless a test brings its own, "now" starts at Friday 20 November 2026, 22:20 London time (just
   // after anIncident()'s policeAwareAt) and runs at real speed: a suite run on any later date sees
   // the same deadlines (Monday 23 November 08:30) instead of finding them already past.

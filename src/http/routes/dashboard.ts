@@ -23,6 +23,7 @@ export const dashboardRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     const { db, clock, config } = services
+    const reads = services.reportsDb ?? db // the figures may come from a replica; the audit goes to the primary
     const secure = config.PUBLIC_BASE_URL.startsWith('https:')
     const cookie = (value: string, maxAge: number) =>
       `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`
@@ -62,12 +63,12 @@ export const dashboardRoutes =
         const errors = checkReportRange(from, to)
         if (errors.length) throw invalidInput(422, errors)
         const [month, la, weekday, distribution] = [
-          await latencyReport(db, { from, to, groupBy: 'month' }),
-          await latencyReport(db, { from, to, groupBy: 'la' }),
-          await latencyReport(db, { from, to, groupBy: 'weekday' }),
-          await delayDistribution(db, from, to),
+          await latencyReport(reads, { from, to, groupBy: 'month' }),
+          await latencyReport(reads, { from, to, groupBy: 'la' }),
+          await latencyReport(reads, { from, to, groupBy: 'weekday' }),
+          await delayDistribution(reads, from, to),
         ]
-        const names = await laNames(db, la.rows.map((r) => r.key).filter((k): k is string => k !== null))
+        const names = await laNames(reads, la.rows.map((r) => r.key).filter((k): k is string => k !== null))
         await auditRequest(db, request, 'dashboard.read', 'report', null, 'board dashboard', { from, to })
         const html = renderDashboard(
           { from, to, overall: month.overall, byMonth: month.rows, byLa: la.rows, byWeekday: weekday.rows, delayDistribution: distribution, laNames: names },
@@ -87,7 +88,7 @@ export const dashboardRoutes =
         const { from, to } = defaultRange(request.query)
         const errors = checkReportRange(from, to)
         if (errors.length) throw invalidInput(422, errors)
-        const report = { from, to, groupBy: request.query.groupBy, ...(await latencyReport(db, { from, to, groupBy: request.query.groupBy })) }
+        const report = { from, to, groupBy: request.query.groupBy, ...(await latencyReport(reads, { from, to, groupBy: request.query.groupBy })) }
         await auditRequest(db, request, 'report.csv', 'report', null, 'board dashboard download', { from, to, groupBy: report.groupBy })
         return reply
           .type('text/csv; charset=utf-8')
