@@ -38,6 +38,7 @@ import { currentDirectoryIndex, directoryVersion, inEnglandOrWales } from '../sr
 import { migrate } from '../src/store/migrate.js'
 import { importDirectory } from '../src/store/schools-store.js'
 import { fmt, summarise } from './lib/stats.js'
+import { prng } from '../src/prng.js'
 
 const ADMIN_URL = process.env.EVAL_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SEED = Number(process.env.EVAL_SEED ?? 2026)
@@ -49,21 +50,14 @@ const FILES = ['gias-establishments-all-20240617.csv', 'register-trainee-teacher
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness (mulberry32): the same seed gives the same set on any machine.
 
-function prng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+function seeded(seed: number) {
+  const next = prng(seed)
   const int = (n: number) => Math.floor(next() * n)
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!
   const chance = (p: number) => next() < p
   return { next, int, pick, chance }
 }
-type Rng = ReturnType<typeof prng>
+type Rng = ReturnType<typeof seeded>
 
 // ---------------------------------------------------------------------------------------------
 // The register, merged as `schools import` merges it.
@@ -483,7 +477,7 @@ async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
 
 async function main(): Promise<void> {
   const register = await loadRegister()
-  const rng = prng(SEED)
+  const rng = seeded(SEED)
   const cases = buildCases(register, CASES, rng)
   console.log(`evaluation set: ${cases.length} cases from ${register.length} register entries (seed ${SEED})`)
   const outcomes = await withDatabase(async (db) => {

@@ -73,6 +73,7 @@ import {
 } from './procs.js'
 import type { PrivateRedis } from './private-redis.js'
 import { SmtpSink, type Accepted } from './smtp-sink.js'
+import { prng } from '../../src/prng.js'
 
 export interface ChaosOptions {
   incidents: number
@@ -154,17 +155,6 @@ export interface ChaosReport {
   events: string[]
 }
 
-/** A small deterministic PRNG (mulberry32), so a run's schedule can be repeated from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 /** An independent stream per purpose, derived from the run's seed. */
 const stream = (seed: number, purpose: number) => prng((seed ^ Math.imul(purpose + 1, 0x9e3779b9)) >>> 0)
 

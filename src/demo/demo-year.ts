@@ -15,6 +15,7 @@
 //   be placed (held for review, no notification).
 import { computeDueBy, type SchoolCalendar } from '../domain/school-calendar.js'
 import { londonWallClock } from '../domain/london-time.js'
+import { prng } from '../prng.js'
 
 const HOURLY = [9, 8, 6, 4, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 10] // 00..23
 const WEEKDAY = [1.25, 0.9, 0.9, 0.95, 1.05, 1.1, 1.35] // Sun..Sat
@@ -49,17 +50,6 @@ export interface DemoIncident {
   children: DemoChild[]
 }
 
-/** Mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const normal = (rand: () => number) => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())
 
