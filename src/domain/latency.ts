@@ -1,7 +1,10 @@
 // The latency report's rules that need no database: which groupings exist, which date ranges are
 // allowed, how rows are ordered, how numbers are rounded and how the report reads as CSV. The
-// percentiles themselves are computed by Postgres (percentile_cont); `percentileCont` below is the
-// same definition written out, so tests can check the database against it independently.
+// percentiles are PostgreSQL's percentile_cont over date_part('epoch', …) seconds: Postgres finds
+// the values at the two ranks each percentile lies between, and they are turned into seconds
+// (`secondsFromMicroseconds`) and interpolated (`interpolatePercentile`) here with the same
+// floating-point operations Postgres uses. `percentileCont` below is the definition written out,
+// so tests can check the database against it independently.
 import type { FieldError } from './incident.js'
 import { addDays, parsePlainDate } from './london-time.js'
 
@@ -98,9 +101,33 @@ export function percentileCont(values: readonly number[], p: number): number | n
   if (values.length === 0) return null
   const sorted = [...values].sort((a, b) => a - b)
   const pos = p * (sorted.length - 1)
+  return interpolatePercentile(p, sorted.length, sorted[Math.floor(pos)]!, sorted[Math.ceil(pos)]!)
+}
+
+/**
+ * The float8 seconds PostgreSQL's date_part('epoch', a - b) gives for two timestamps `us`
+ * microseconds apart, computed the same way: a - b is an interval that justify_hours splits into
+ * whole days and the microseconds left (both with the sign of the difference), and date_part adds
+ * time / 1e6, two zero terms for months and years, and 86400 · days (timestamp_mi,
+ * interval_justify_hours, interval_part_common). Exact for |us| below 2^53.
+ */
+export function secondsFromMicroseconds(us: number): number {
+  const DAY = 86_400_000_000
+  const time = us % DAY // truncating, like C: the sign of us
+  const days = (us - time) / DAY // an exact integer
+  return time / 1_000_000 + 0 + 0 + 86_400 * days
+}
+
+/**
+ * percentile_cont's last step, in the same floating-point operations as PostgreSQL
+ * (percentile_cont_final_common, float8_lerp): of n sorted values, `low` is the one at rank
+ * ⌊p·(n−1)⌋ and `high` the one at ⌈p·(n−1)⌉ (0-based); the result is low + f·(high − low) with
+ * f = p·(n−1) − ⌊p·(n−1)⌋, or low itself when the two ranks are the same.
+ */
+export function interpolatePercentile(p: number, n: number, low: number, high: number): number {
+  const pos = p * (n - 1)
   const lo = Math.floor(pos)
-  const hi = Math.ceil(pos)
-  return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!)
+  return lo === Math.ceil(pos) ? low : low + (pos - lo) * (high - low)
 }
 
 export const CSV_HEADER = [

@@ -1,15 +1,498 @@
-// Reads for the boards. One pass over the notifications in the range yields every group and the
-// overall row together (GROUPING SETS), with continuous percentiles computed by Postgres. Only
-// counts, codes and durations leave this module: no child, no contact, no reference.
-import { ISO_WEEKDAYS, onTimeRate, roundSeconds, sortRows, type GroupBy, type LatencyRow } from '../domain/latency.js'
+// Reads for the boards. Only counts, codes and durations leave this module: no child, no contact,
+// no reference.
+//
+// How a report stays under a second over a year of a busy service (1,000,000 notifications; see
+// bench/report-latency.ts and migrations/008_report_speed.sql):
+//
+// - The five durations are stored on each notification (generated columns: the very expressions
+//   this report used to compute, so the same float8 values), and each grouping has a covering
+//   index that holds its rows in group order. Rows are read index-only and already grouped: no
+//   sort of a year of rows.
+// - One statement, one snapshot: a UNION ALL whose branches each cover a slice of the groups (a
+//   range of keys, a month, a weekday) and run whole in parallel workers (Parallel Append). Each
+//   group's percentiles are PostgreSQL's own percentile_cont over that group's values.
+// - The overall row would need every value of the range sorted five times. It is found by exact
+//   rank selection instead: a sample (random row addresses) gives, for each percentile, a bracket
+//   of two values that should hold its ranks; the branches count, per group, the values below
+//   each bracket and return the (few) values inside it; summed over the groups, that places the
+//   values at the exact ranks percentile_cont interpolates between, and they are interpolated the
+//   way percentile_cont does (interpolatePercentile). A bracket that misses its ranks (±6 sampling
+//   standard deviations: rare) sends that duration to percentile_cont over the whole range, in the
+//   same snapshot. With too small a sample a duration's bracket is everything (small ranges).
+//   Counts and maxima are the sums and maxima of the groups.
+import { addDays, weekdayOf } from '../domain/london-time.js'
+import { interpolatePercentile, ISO_WEEKDAYS, onTimeRate, roundSeconds, secondsFromMicroseconds, sortRows, type GroupBy, type LatencyRow } from '../domain/latency.js'
 import type { PoolClient } from 'pg'
 import { withTransaction, type Db } from './db.js'
 
-// Fixed SQL per grouping (never built from input): what to group on, and the key shown for a
-// group. Month and weekday group on cheap values (an instant, an ISO day number) and are labelled
-// once per group rather than formatted once per row. Codes compare in "C" order: byte order is
-// all codes need, and much cheaper to sort than the locale's rules.
-const GROUPINGS: Record<GroupBy, { group: string; label: string }> = {
+/** The five durations, in the order of the row: their stored column and the percentiles reported. */
+const MEASURES = [
+  { column: 'report_police_to_sent_us', ps: [0.5, 0.9, 0.95] },
+  { column: 'report_police_to_ack_us', ps: [0.5, 0.9, 0.95] },
+  { column: 'report_police_to_received_us', ps: [0.5, 0.9] },
+  { column: 'report_received_to_sent_us', ps: [0.5, 0.9] },
+  { column: 'report_sent_to_ack_us', ps: [0.5, 0.9] },
+] as const
+
+/** An open end of a bracket, in microseconds: beyond any duration (146,000 years), exact in a double and in an int8. */
+const OPEN = 2 ** 62
+
+/** Knobs for the benchmark and the tests; the defaults are what the service uses. */
+export interface ReportTuning {
+  /** Branches over the keys of force, la and school (each a range of keys). */
+  keyParts: number
+  /** Row addresses drawn for the sample (at most). */
+  sampleAddresses: number
+  /** Sampled values of a duration below which its bracket is everything. */
+  minSample: number
+  /** Half-width of a bracket, in sampling standard deviations. */
+  bracketSigmas: number
+  /** Told of each duration whose overall percentiles were computed directly because a bracket missed (for tests). */
+  onMiss?: (duration: number) => void
+}
+export const DEFAULT_TUNING: ReportTuning = { keyParts: 3, sampleAddresses: 15_000, minSample: 2_000, bracketSigmas: 6 }
+
+const KEY_COLUMN: Record<'force' | 'la' | 'school', string> = { force: 'force_code', la: 'la_code', school: 'urn' }
+
+// Every statement selects on the London dates from $1 to $2 inclusive.
+const IN_RANGE = `police_aware_at >= ($1::date)::timestamp AT TIME ZONE 'Europe/London'
+               AND police_aware_at < (($2::date + 1)::timestamp AT TIME ZONE 'Europe/London')`
+
+/** A group as a branch returns it: its key and two float8 arrays in binary form (see `aggregates`). */
+type BranchRow = [key: string | null, nums: Buffer, vals: Buffer | null]
+
+/** A group's figures, unpacked. */
+interface GroupFigures {
+  key: string | null
+  n: number
+  sent: number
+  acknowledged: number
+  on_time: number
+  m: Percentiles[]
+  m0_max: number | null
+  m1_max: number | null
+}
+
+/** What the groups tell about the overall row, per duration: its values, those below each window, those inside. */
+interface OverallParts {
+  counts: number[]
+  below: number[][]
+  values: Doubles[]
+}
+type Percentiles = (number | null)[] | null
+
+/** A range of values of one duration, (low, high], expected to hold the ranks of some of its percentiles. */
+interface Window {
+  low: number
+  high: number
+}
+
+interface Sample {
+  /** Per duration and percentile: the bracket (low, high] in microseconds, ±OPEN where open; everything when the sample is small. */
+  brackets: [number, number][][]
+  /** Cut points between key branches, in the database's order. */
+  cuts: string[]
+}
+
+/** A small deterministic generator, so that a report draws the same row addresses each time. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * Row addresses to sample: every slot when the table is small, otherwise random pages and line
+ * pointers. A uniform draw over (page, slot) is a uniform draw over rows; empty slots return
+ * nothing. Unlike TABLESAMPLE SYSTEM, rows that share a page (neighbours in time) are not drawn
+ * together, so the sample is as good as its size says.
+ */
+async function sampleAddresses(client: PoolClient, tuning: ReportTuning): Promise<string[]> {
+  const { rows } = await client.query<{ pages: number; per_page: number | null }>(
+    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages,
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN ceil(c.reltuples / c.relpages)::int END AS per_page
+       FROM pg_class c WHERE c.oid = 'notifications'::regclass`,
+  )
+  const pages = rows[0]?.pages ?? 0
+  // Half as many slots again as the average page holds; 291 is the most a heap page can have.
+  const slots = Math.min(291, Math.max(8, Math.ceil((rows[0]?.per_page ?? 40) * 1.5)))
+  const tids: string[] = []
+  if (pages * slots <= tuning.sampleAddresses) {
+    for (let p = 0; p < pages; p++) for (let s = 1; s <= slots; s++) tids.push(`(${p},${s})`)
+    return tids
+  }
+  const random = mulberry32(0x5eed)
+  const seen = new Set<string>()
+  while (seen.size < tuning.sampleAddresses) seen.add(`(${Math.floor(random() * pages)},${1 + Math.floor(random() * slots)})`)
+  return [...seen]
+}
+
+/** The sample's brackets for each percentile and, for key groupings, the cut points between branches. */
+async function takeSample(client: PoolClient, q: { from: string; to: string; groupBy: GroupBy }, tuning: ReportTuning): Promise<Sample> {
+  const tids = await sampleAddresses(client, tuning)
+  const keyColumn = q.groupBy === 'force' || q.groupBy === 'la' || q.groupBy === 'school' ? KEY_COLUMN[q.groupBy] : null
+  const parts = keyColumn ? Math.max(1, tuning.keyParts) : 1
+  const z = tuning.bracketSigmas
+  // For percentile p of n sorted sample values, the values at ranks (p ∓ d)·n, d = z·√(p(1−p)/n) + 3/n
+  // (1-based; open past either end). Small samples bracket everything.
+  const bracket = (v: string, p: number) => {
+    const n = `cardinality(${v})`
+    const d = `(${z}::float8 * sqrt(${p}::float8 * (1 - ${p}::float8) / ${n}) + 3.0 / ${n})`
+    const lo = `floor((${p}::float8 - ${d}) * ${n})::int`
+    const hi = `ceil((${p}::float8 + ${d}) * ${n})::int + 1`
+    return `CASE WHEN ${n} < ${tuning.minSample} OR ${lo} < 1 THEN ${-OPEN} ELSE ${v}[${lo}] END,
+            CASE WHEN ${n} < ${tuning.minSample} OR ${hi} > ${n} THEN ${OPEN} ELSE ${v}[${hi}] END`
+  }
+  const cutFractions = Array.from({ length: parts - 1 }, (_, i) => (i + 1) / parts)
+  // The planner prices each address as a random page read and would rather scan an index; the
+  // addresses are what makes the sample cheap (and the pages are mostly in memory).
+  await client.query('SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off')
+  const { rows } = await client.query<{ brackets: number[]; cuts: string[] | null }>(
+    `WITH s AS MATERIALIZED (
+       SELECT ${keyColumn ?? 'NULL::text'} AS key, ${MEASURES.map((m, i) => `${m.column} AS v${i}`).join(', ')}
+         FROM notifications WHERE ctid = ANY ($3::tid[]) AND ${IN_RANGE}
+     ), a AS (
+       SELECT ${MEASURES.map((_, i) => `coalesce(array_agg(v${i} ORDER BY v${i}) FILTER (WHERE v${i} IS NOT NULL), '{}') AS v${i}`).join(', ')},
+              ${cutFractions.length ? `percentile_disc('{${cutFractions.join(',')}}'::float8[]) WITHIN GROUP (ORDER BY key)` : `NULL::text[]`} AS cuts
+         FROM s
+     )
+     SELECT ARRAY[${MEASURES.flatMap((m, i) => m.ps.map((p) => bracket(`v${i}`, p))).join(',\n            ')}]::int8[] AS brackets, cuts
+       FROM a`,
+    [q.from, q.to, tids],
+  )
+  await client.query('SET LOCAL enable_indexscan = on; SET LOCAL enable_indexonlyscan = on')
+  const r = rows[0]!
+  let at = 0
+  const brackets = MEASURES.map((m) => m.ps.map((): [number, number] => [r.brackets[at++]!, r.brackets[at++]!]))
+  // Equal neighbours would make an empty branch; the database returns the cuts in its own order.
+  const cuts = (r.cuts ?? []).filter((c, i, all) => i === 0 || c !== all[i - 1])
+  return { brackets, cuts }
+}
+
+/** Each duration's brackets, sorted and merged where they overlap, so that no value is returned twice. */
+function windowsOf(sample: Sample): Window[][] {
+  return MEASURES.map((_, measure) => {
+    const sorted = [...sample.brackets[measure]!].sort((a, b) => a[0] - b[0])
+    const merged: Window[] = []
+    for (const [low, high] of sorted) {
+      const last = merged.at(-1)
+      if (last && low < last.high) last.high = Math.max(last.high, high)
+      else merged.push({ low, high })
+    }
+    return merged
+  })
+}
+
+interface Plan {
+  sql: string
+  params: unknown[]
+  windows: Window[][]
+}
+
+/** The branches for one report, as one statement. */
+function planReport(q: { from: string; to: string; groupBy: GroupBy }, sample: Sample): Plan {
+  const params: unknown[] = [q.from, q.to]
+  const param = (v: unknown, type: string) => {
+    params.push(v)
+    return `$${params.length}::${type}`
+  }
+  const windows = windowsOf(sample)
+  // Each group's values of each duration, sorted (one sort per group and duration, as
+  // percentile_cont does it); everything else is read off these arrays. The same aggregate call
+  // written many times is computed once.
+  const sorted = (i: number) => {
+    const c = MEASURES[i]!.column
+    return `(array_agg(${c} ORDER BY ${c}) FILTER (WHERE ${c} IS NOT NULL))`
+  }
+  const size = (i: number) => `coalesce(cardinality(${sorted(i)}), 0)`
+  // What a branch returns for each group: two float8 arrays, sent as bytea (array_send: pg reads
+  // bytea losslessly, and the bytes are quick to read).
+  // nums: notifications, on time; then per duration: how many values; for each percentile the
+  // values at ranks ⌊p·(n−1)⌋ and ⌈p·(n−1)⌉ (0-based); its largest value; and for each window
+  // (low, high]: how many values ≤ low (binary search in the sorted array) and how many inside.
+  // vals: the values inside the windows, duration by duration, window by window.
+  const nums: string[] = ['count(*)', 'count(*) FILTER (WHERE report_on_time)']
+  const vals: string[] = []
+  MEASURES.forEach((m, i) => {
+    const a = sorted(i)
+    const n = size(i)
+    nums.push(n)
+    for (const p of m.ps) nums.push(`${a}[floor(${p}::float8 * (${n} - 1))::int + 1]`, `${a}[ceil(${p}::float8 * (${n} - 1))::int + 1]`)
+    nums.push(`${a}[${n}]`)
+    for (const w of windows[i]!) {
+      const below = `coalesce(width_bucket(${param(w.low, 'int8')}, ${a}), 0)`
+      const upto = `coalesce(width_bucket(${param(w.high, 'int8')}, ${a}), 0)`
+      nums.push(below, `${upto} - ${below}`)
+      // NULL rather than an empty slice: concatenating NULL costs nothing.
+      vals.push(`CASE WHEN ${upto} > ${below} THEN ${a}[${below} + 1:${upto}] END`)
+    }
+  })
+  // Microseconds are exact in a float8 (below 2^53, 285 years).
+  const aggregates = `array_send(ARRAY[${nums.join(',\n             ')}]::float8[]) AS nums,
+       array_send((${vals.join('\n       || ')})::float8[]) AS vals`
+  const branches: string[] = []
+
+  if (q.groupBy === 'force' || q.groupBy === 'la' || q.groupBy === 'school') {
+    const key = KEY_COLUMN[q.groupBy]
+    const bounds = [null, ...sample.cuts, null]
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const lo = bounds[i]
+      const hi = bounds[i + 1]
+      const conds = [lo !== null ? `${key} >= ${param(lo, 'text')}` : `${key} IS NOT NULL`, ...(hi !== null ? [`${key} < ${param(hi, 'text')}`] : [])]
+      branches.push(`SELECT ${key}::text AS key, ${aggregates}
+  FROM notifications WHERE ${IN_RANGE} AND ${conds.join(' AND ')}
+ GROUP BY ${key}`)
+    }
+    if (q.groupBy === 'la') {
+      branches.push(`SELECT NULL::text AS key, ${aggregates}
+  FROM notifications WHERE ${IN_RANGE} AND la_code IS NULL
+ HAVING count(*) > 0`)
+    }
+  } else {
+    // The London days of the range, labelled by month or by ISO weekday: one branch a label.
+    const groups = new Map<string, string[]>()
+    for (let day = q.from; day <= q.to; day = addDays(day, 1)) {
+      const label = q.groupBy === 'month' ? day.slice(0, 7) : ISO_WEEKDAYS[(weekdayOf(day) + 6) % 7]!
+      groups.set(label, [...(groups.get(label) ?? []), day])
+    }
+    for (const [label, days] of groups) {
+      const key = param(label, 'text')
+      if (q.groupBy === 'month') {
+        // A month is one run of days.
+        const first = param(days[0], 'date')
+        const last = param(days.at(-1), 'date')
+        branches.push(`SELECT ${key} AS key, ${aggregates}
+  FROM notifications
+ WHERE police_aware_at >= (${first})::timestamp AT TIME ZONE 'Europe/London'
+   AND police_aware_at < ((${last} + 1)::timestamp AT TIME ZONE 'Europe/London')
+   AND ${IN_RANGE}
+ HAVING count(*) > 0`)
+      } else {
+        const list = param(days, 'date[]')
+        branches.push(`SELECT ${key} AS key, ${aggregates}
+  FROM unnest(${list}) AS d(day)
+  JOIN notifications ON police_aware_at >= d.day::timestamp AT TIME ZONE 'Europe/London'
+                    AND police_aware_at < (d.day + 1)::timestamp AT TIME ZONE 'Europe/London'
+ WHERE ${IN_RANGE}
+ HAVING count(*) > 0`)
+      }
+    }
+  }
+  return { sql: `SELECT * FROM (\n${branches.join('\nUNION ALL\n')}\n) branches`, params, windows }
+}
+
+function toRow(key: string | null, r: { n: number; sent: number; acknowledged: number; on_time: number; m: Percentiles[]; m0_max: number | null; m1_max: number | null }): LatencyRow {
+  const q = (a: Percentiles, i: number) => roundSeconds(a?.[i])
+  const [m0, m1, m2, m3, m4] = r.m as [Percentiles, Percentiles, Percentiles, Percentiles, Percentiles]
+  return {
+    key,
+    notifications: r.n,
+    sent: r.sent,
+    acknowledged: r.acknowledged,
+    onTime: r.on_time,
+    onTimeRate: onTimeRate(r.on_time, r.n),
+    policeToSentSeconds: { p50: q(m0, 0), p90: q(m0, 1), p95: q(m0, 2), max: roundSeconds(r.m0_max) },
+    policeToAcknowledgedSeconds: { p50: q(m1, 0), p90: q(m1, 1), p95: q(m1, 2), max: roundSeconds(r.m1_max) },
+    stages: {
+      policeToReceived: { p50: q(m2, 0), p90: q(m2, 1) },
+      receivedToSent: { p50: q(m3, 0), p90: q(m3, 1) },
+      sentToAcknowledged: { p50: q(m4, 0), p90: q(m4, 1) },
+    },
+  }
+}
+
+/**
+ * The elements of a float8[] in binary form (NaN for NULL): ndim, has-nulls flag, element type; per
+ * dimension its length and lower bound; then per element its length (−1 for NULL) and 8 bytes,
+ * big-endian.
+ */
+function readFloat8Array(b: Buffer): Float64Array {
+  const d = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  const ndim = d.getInt32(0)
+  const out = new Float64Array(ndim === 0 ? 0 : d.getInt32(12))
+  let at = 12 + 8 * ndim
+  for (let k = 0; k < out.length; k++) {
+    if (d.getInt32(at) < 0) {
+      out[k] = Number.NaN
+      at += 4
+    } else {
+      out[k] = d.getFloat64(at + 4)
+      at += 12
+    }
+  }
+  return out
+}
+
+/**
+ * A branch's row (the layout is described where `aggregates` builds it) into its group's figures;
+ * the group's share of the overall row goes to `parts`.
+ */
+function unpack([key, numsBytes, valsBytes]: BranchRow, windows: Window[][], parts: OverallParts): GroupFigures {
+  const nums = readFloat8Array(numsBytes)
+  const vals = valsBytes === null ? new Float64Array(0) : readFloat8Array(valsBytes)
+  const orNull = (v: number) => (Number.isNaN(v) ? null : v)
+  let k = 0
+  const figures: GroupFigures = { key, n: nums[k++]!, sent: 0, acknowledged: 0, on_time: nums[k++]!, m: [], m0_max: null, m1_max: null }
+  let v = 0
+  for (let i = 0; i < MEASURES.length; i++) {
+    const count = nums[k++]!
+    parts.counts[i] = parts.counts[i]! + count
+    const ps: (number | null)[] = []
+    for (const p of MEASURES[i]!.ps) {
+      const low = orNull(nums[k++]!)
+      const high = orNull(nums[k++]!)
+      ps.push(low === null || high === null ? null : interpolatePercentile(p, count, secondsFromMicroseconds(low), secondsFromMicroseconds(high)))
+    }
+    figures.m[i] = count === 0 ? null : ps
+    const maxUs = orNull(nums[k++]!)
+    const max = maxUs === null ? null : secondsFromMicroseconds(maxUs)
+    // Sent and acknowledged are the notifications with a police-to-sent and a police-to-acknowledged time.
+    if (i === 0) [figures.sent, figures.m0_max] = [count, max]
+    if (i === 1) [figures.acknowledged, figures.m1_max] = [count, max]
+    const below = parts.below[i]!
+    for (let j = 0; j < windows[i]!.length; j++) {
+      below[j] = below[j]! + nums[k++]!
+      for (let inside = nums[k++]!; inside > 0; inside--) parts.values[i]!.push(vals[v++]!)
+    }
+  }
+  return figures
+}
+
+/** A growing array of doubles. */
+class Doubles {
+  private data = new Float64Array(1024)
+  length = 0
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(2 * this.data.length)
+      bigger.set(this.data)
+      this.data = bigger
+    }
+    this.data[this.length++] = v
+  }
+  sorted(): Float64Array {
+    return this.data.subarray(0, this.length).sort()
+  }
+}
+
+/** How many of the sorted values are ≤ x. */
+function countUpTo(sorted: Float64Array, x: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid]! <= x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * The overall percentiles from the groups' windows: for each duration, the values below each of
+ * its windows and the sorted values inside; 'missed' where a percentile's ranks fall outside.
+ */
+function overallPercentiles(parts: OverallParts, windows: Window[][]): (Percentiles | 'missed')[] {
+  return MEASURES.map((m, i) => {
+    const n = parts.counts[i]!
+    if (n === 0) return null
+    const below = parts.below[i]!
+    // The returned values sorted; window j, (low, high], is a run of them.
+    const all = parts.values[i]!.sorted()
+    const inside = windows[i]!.map((w) => all.subarray(countUpTo(all, w.low), countUpTo(all, w.high)))
+    const out: number[] = []
+    for (const p of m.ps) {
+      const lo = Math.floor(p * (n - 1))
+      const hi = Math.ceil(p * (n - 1))
+      const j = inside.findIndex((vs, j) => below[j]! <= lo && hi < below[j]! + vs.length)
+      if (j < 0) return 'missed'
+      const b = below[j]!
+      out.push(interpolatePercentile(p, n, secondsFromMicroseconds(inside[j]![lo - b]!), secondsFromMicroseconds(inside[j]![hi - b]!)))
+    }
+    return out
+  })
+}
+
+// Read-only, one snapshot for the sample, the branches and any fallback. Parallel workers take
+// whole branches (no parallel scans inside one), and rows come from the covering indexes in group
+// order, never from a sort. JIT compilation costs more than it saves on these statements.
+async function inReportTransaction<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(db, async (client) => {
+    // One round trip (no parameters, so the simple protocol takes several statements).
+    await client.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+      SET LOCAL work_mem = '64MB'; SET LOCAL jit = off;
+      SET LOCAL min_parallel_table_scan_size = '64GB'; SET LOCAL min_parallel_index_scan_size = '64GB';
+      SET LOCAL parallel_setup_cost = 100;
+      SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off`)
+    return fn(client)
+  })
+}
+
+async function planFor(client: PoolClient, q: { from: string; to: string; groupBy: GroupBy }, tuning: ReportTuning): Promise<Plan> {
+  return planReport(q, await takeSample(client, q, tuning))
+}
+
+/**
+ * Delivery latency for notifications whose police-aware instant falls on a London date from
+ * `from` to `to` inclusive, grouped by `groupBy`, plus the overall row (key null).
+ */
+export async function latencyReport(
+  db: Db,
+  q: { from: string; to: string; groupBy: GroupBy },
+  tuning: ReportTuning = DEFAULT_TUNING,
+): Promise<{ overall: LatencyRow; rows: LatencyRow[] }> {
+  return inReportTransaction(db, async (client) => {
+    const plan = await planFor(client, q, tuning)
+    const parts: OverallParts = { counts: MEASURES.map(() => 0), below: plan.windows.map((ws) => ws.map(() => 0)), values: MEASURES.map(() => new Doubles()) }
+    const { rows } = await client.query<BranchRow>({ text: plan.sql, values: plan.params, rowMode: 'array' })
+    const groups = rows.map((r) => unpack(r, plan.windows, parts))
+    const percentiles = overallPercentiles(parts, plan.windows)
+    // A bracket that missed its ranks: that duration over the whole range, directly.
+    for (const [i, p] of percentiles.entries()) {
+      if (p !== 'missed') continue
+      tuning.onMiss?.(i)
+      const m = MEASURES[i]!
+      const { rows } = await client.query<{ n: number; at: number[] }>(
+        `SELECT n, ARRAY[${m.ps.map((p) => `a[floor(${p}::float8 * (n - 1))::int + 1], a[ceil(${p}::float8 * (n - 1))::int + 1]`).join(', ')}]::float8[] AS at
+           FROM (SELECT array_agg(${m.column} ORDER BY ${m.column}) FILTER (WHERE ${m.column} IS NOT NULL) AS a FROM notifications WHERE ${IN_RANGE}) s,
+                LATERAL (SELECT coalesce(cardinality(a), 0) AS n) c`,
+        [q.from, q.to],
+      )
+      const { n, at } = rows[0]!
+      percentiles[i] = n === 0 ? null : m.ps.map((p, j) => interpolatePercentile(p, n, secondsFromMicroseconds(at[2 * j]!), secondsFromMicroseconds(at[2 * j + 1]!)))
+    }
+    const sum = (f: (r: GroupFigures) => number) => groups.reduce((s, r) => s + f(r), 0)
+    const max = (f: (r: GroupFigures) => number | null) =>
+      groups.reduce<number | null>((m, r) => (f(r) === null ? m : m === null ? f(r) : Math.max(m, f(r)!)), null)
+    const overall = toRow(null, {
+      n: sum((r) => r.n),
+      sent: sum((r) => r.sent),
+      acknowledged: sum((r) => r.acknowledged),
+      on_time: sum((r) => r.on_time),
+      m: percentiles as Percentiles[],
+      m0_max: max((r) => r.m0_max),
+      m1_max: max((r) => r.m1_max),
+    })
+    return { overall, rows: sortRows(q.groupBy, groups.map((g) => toRow(g.key, g))) }
+  })
+}
+
+/** The plan Postgres runs for a report, with timings and buffers: for the benchmark and for operators. */
+export async function explainLatencyReport(db: Db, q: { from: string; to: string; groupBy: GroupBy }, tuning: ReportTuning = DEFAULT_TUNING): Promise<string> {
+  return inReportTransaction(db, async (client) => {
+    const plan = await planFor(client, q, tuning)
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${plan.sql}`, plan.params)
+    return rows.map((r) => r['QUERY PLAN']).join('\n')
+  })
+}
+
+// The report as it was first written: one statement, GROUPING SETS, percentile_cont over durations
+// computed from the timestamps. Slow (every value sorted in one process), and the definition the
+// fast path is held to by test/e2e/reports.test.ts and bench/report-latency.ts (BENCH_VERIFY=1).
+const REFERENCE_GROUPINGS: Record<GroupBy, { group: string; label: string }> = {
   force: { group: 'force_code COLLATE "C"', label: 'key' },
   la: { group: 'la_code COLLATE "C"', label: 'key' },
   school: { group: 'urn COLLATE "C"', label: 'key' },
@@ -20,12 +503,9 @@ const GROUPINGS: Record<GroupBy, { group: string; label: string }> = {
   },
 }
 
-// Durations are float8 seconds: date_part, unlike extract, does no numeric arithmetic, which
-// matters a million rows at a time. percentile_cont ignores NULL inputs, so each duration is
-// measured over the notifications that reached both of its ends, and is NULL for a group with none.
-const latencySql = (groupBy: GroupBy) => `
+const referenceSql = (groupBy: GroupBy) => `
   WITH selected AS (
-    SELECT ${GROUPINGS[groupBy].group} AS key,
+    SELECT ${REFERENCE_GROUPINGS[groupBy].group} AS key,
            sent_at IS NOT NULL AS is_sent,
            acknowledged_at IS NOT NULL AS is_acknowledged,
            sent_at <= due_by AS is_on_time,
@@ -39,91 +519,48 @@ const latencySql = (groupBy: GroupBy) => `
        AND police_aware_at < (($2::date + 1)::timestamp AT TIME ZONE 'Europe/London')
   )
   SELECT GROUPING(key) = 1 AS is_overall,
-         ${GROUPINGS[groupBy].label} AS key,
-         count(*) AS notifications,
+         ${REFERENCE_GROUPINGS[groupBy].label} AS key,
+         count(*) AS n,
          count(*) FILTER (WHERE is_sent) AS sent,
          count(*) FILTER (WHERE is_acknowledged) AS acknowledged,
          count(*) FILTER (WHERE is_on_time) AS on_time,
-         percentile_cont(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY police_to_sent) AS police_to_sent,
-         max(police_to_sent) AS police_to_sent_max,
-         percentile_cont(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY police_to_ack) AS police_to_ack,
-         max(police_to_ack) AS police_to_ack_max,
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY police_to_received) AS police_to_received,
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY received_to_sent) AS received_to_sent,
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY sent_to_ack) AS sent_to_ack
+         percentile_cont(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY police_to_sent) AS m0,
+         max(police_to_sent) AS m0_max,
+         percentile_cont(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY police_to_ack) AS m1,
+         max(police_to_ack) AS m1_max,
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY police_to_received) AS m2,
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY received_to_sent) AS m3,
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY sent_to_ack) AS m4
     FROM selected
    GROUP BY GROUPING SETS ((key), ())`
 
-interface LatencySqlRow {
+interface ReferenceRow {
   is_overall: boolean
   key: string | null
-  notifications: number
+  n: number
   sent: number
   acknowledged: number
   on_time: number
-  police_to_sent: (number | null)[] | null
-  police_to_sent_max: number | null
-  police_to_ack: (number | null)[] | null
-  police_to_ack_max: number | null
-  police_to_received: (number | null)[] | null
-  received_to_sent: (number | null)[] | null
-  sent_to_ack: (number | null)[] | null
+  m0: Percentiles
+  m1: Percentiles
+  m2: Percentiles
+  m3: Percentiles
+  m4: Percentiles
+  m0_max: number | null
+  m1_max: number | null
 }
 
-function toRow(r: LatencySqlRow): LatencyRow {
-  const q = (a: (number | null)[] | null, i: number) => roundSeconds(a?.[i])
-  return {
-    key: r.is_overall ? null : r.key,
-    notifications: r.notifications,
-    sent: r.sent,
-    acknowledged: r.acknowledged,
-    onTime: r.on_time,
-    onTimeRate: onTimeRate(r.on_time, r.notifications),
-    policeToSentSeconds: { p50: q(r.police_to_sent, 0), p90: q(r.police_to_sent, 1), p95: q(r.police_to_sent, 2), max: roundSeconds(r.police_to_sent_max) },
-    policeToAcknowledgedSeconds: { p50: q(r.police_to_ack, 0), p90: q(r.police_to_ack, 1), p95: q(r.police_to_ack, 2), max: roundSeconds(r.police_to_ack_max) },
-    stages: {
-      policeToReceived: { p50: q(r.police_to_received, 0), p90: q(r.police_to_received, 1) },
-      receivedToSent: { p50: q(r.received_to_sent, 0), p90: q(r.received_to_sent, 1) },
-      sentToAcknowledged: { p50: q(r.sent_to_ack, 0), p90: q(r.sent_to_ack, 1) },
-    },
-  }
-}
-
-const EMPTY_ROW: LatencyRow = toRow({
-  is_overall: true, key: null, notifications: 0, sent: 0, acknowledged: 0, on_time: 0,
-  police_to_sent: null, police_to_sent_max: null, police_to_ack: null, police_to_ack_max: null,
-  police_to_received: null, received_to_sent: null, sent_to_ack: null,
-})
-
-// Read-only, and with room to sort a year of durations in memory rather than on disk.
-async function inReportTransaction<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+/** The same report by the reference definition above (seconds per report at a million rows). */
+export async function latencyReportReference(db: Db, q: { from: string; to: string; groupBy: GroupBy }): Promise<{ overall: LatencyRow; rows: LatencyRow[] }> {
   return withTransaction(db, async (client) => {
     await client.query('SET TRANSACTION READ ONLY')
     await client.query(`SET LOCAL work_mem = '64MB'`)
-    return fn(client)
-  })
-}
-
-/**
- * Delivery latency for notifications whose police-aware instant falls on a London date from
- * `from` to `to` inclusive, grouped by `groupBy`, plus the overall row (key null).
- */
-export async function latencyReport(
-  db: Db,
-  q: { from: string; to: string; groupBy: GroupBy },
-): Promise<{ overall: LatencyRow; rows: LatencyRow[] }> {
-  const rows = await inReportTransaction(db, async (client) => (await client.query<LatencySqlRow>(latencySql(q.groupBy), [q.from, q.to])).rows)
-  const overall = rows.find((r) => r.is_overall)
-  return {
-    overall: overall ? toRow(overall) : EMPTY_ROW,
-    rows: sortRows(q.groupBy, rows.filter((r) => !r.is_overall).map(toRow)),
-  }
-}
-
-/** The plan Postgres runs for a report, with timings and buffers: for the benchmark and for operators. */
-export async function explainLatencyReport(db: Db, q: { from: string; to: string; groupBy: GroupBy }): Promise<string> {
-  return inReportTransaction(db, async (client) => {
-    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${latencySql(q.groupBy)}`, [q.from, q.to])
-    return rows.map((r) => r['QUERY PLAN']).join('\n')
+    const { rows } = await client.query<ReferenceRow>(referenceSql(q.groupBy), [q.from, q.to])
+    const row = (r: ReferenceRow, key: string | null) => toRow(key, { ...r, m: [r.m0, r.m1, r.m2, r.m3, r.m4] })
+    const overall = rows.find((r) => r.is_overall)
+    return {
+      overall: overall ? row(overall, null) : toRow(null, { n: 0, sent: 0, acknowledged: 0, on_time: 0, m: [null, null, null, null, null], m0_max: null, m1_max: null }),
+      rows: sortRows(q.groupBy, rows.filter((r) => !r.is_overall).map((r) => row(r, r.key))),
+    }
   })
 }

@@ -5,6 +5,7 @@ import t from 'tap'
 import {
   checkReportRange,
   csvFilename,
+  interpolatePercentile,
   ISO_WEEKDAYS,
   latencyCsv,
   onTimeRate,
@@ -26,6 +27,21 @@ t.test('percentileCont interpolates linearly between ranks, as percentile_cont d
   t.equal(percentileCont([], 0.5), null, 'no values, no percentile')
   t.throws(() => percentileCont([1], 1.5))
   t.throws(() => percentileCont([1], Number.NaN))
+})
+
+t.test('interpolatePercentile: the last step of percentile_cont, from the values at the two ranks', async (t) => {
+  // [60, 120, 300], p90: position 1.8 between 120 (rank 1) and 300 (rank 2).
+  t.equal(interpolatePercentile(0.9, 3, 120, 300), 120 + 0.8 * 180)
+  t.equal(interpolatePercentile(0.5, 3, 120, 120), 120, 'an exact rank is the value itself')
+  t.equal(interpolatePercentile(0.5, 4, 20, 30), 25)
+  t.equal(interpolatePercentile(0.95, 1, 42, 42), 42)
+  fc.assert(
+    fc.property(fc.array(fc.double({ min: -1e7, max: 1e7, noNaN: true }), { minLength: 1, maxLength: 60 }), fc.double({ min: 0, max: 1, noNaN: true }), (values, p) => {
+      const sorted = [...values].sort((a, b) => a - b)
+      const pos = p * (sorted.length - 1)
+      return Object.is(interpolatePercentile(p, sorted.length, sorted[Math.floor(pos)]!, sorted[Math.ceil(pos)]!), percentileCont(values, p))
+    }),
+  )
 })
 
 t.test('percentileCont stays within the data and never decreases as p grows', async (t) => {

@@ -3,9 +3,9 @@
 // numbers worked out by hand below. percentile_cont: sort the n values, position p·(n−1), and
 // interpolate linearly between the values either side of it.
 import t from 'tap'
-import { GROUP_BYS, ISO_WEEKDAYS, onTimeRate, percentileCont, roundSeconds, sortRows, type GroupBy } from '../../src/domain/latency.js'
+import { GROUP_BYS, interpolatePercentile, ISO_WEEKDAYS, onTimeRate, percentileCont, roundSeconds, secondsFromMicroseconds, sortRows, type GroupBy } from '../../src/domain/latency.js'
 import { londonDateOf, weekdayOf } from '../../src/domain/london-time.js'
-import { explainLatencyReport } from '../../src/store/reports-store.js'
+import { DEFAULT_TUNING, explainLatencyReport, latencyReport, latencyReportReference, type ReportTuning } from '../../src/store/reports-store.js'
 import { createHarness } from '../helpers/harness.js'
 
 const h = await createHarness()
@@ -427,4 +427,133 @@ t.test('operators can see the plan a report runs, selecting on the London date r
   const plan = await explainLatencyReport(db, { from: '2026-03-01', to: '2026-04-30', groupBy: 'la' })
   t.match(plan, /GroupAggregate/)
   t.match(plan, /police_aware_at >= '2026-03-01 00:00:00\+00'.*police_aware_at < '2026-04-30 23:00:00\+00'/s, 'GMT start, BST end')
+})
+
+// ── The fast path against the definition. The report no longer runs one percentile_cont per group
+// and duration over the whole range in one process (see src/store/reports-store.ts); these tests
+// hold it to the plain GROUPING SETS / percentile_cont query it replaced, on data made to be
+// awkward: microsecond timestamps, ties, negative and multi-day durations, NULLs (unsent,
+// unacknowledged, acknowledged but never sent, no LA code), and groups of one and two.
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number) {
+  let a = seed >>> 0
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let x = Math.imul(a ^ (a >>> 15), 1 | a)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! }
+}
+
+t.test('interpolatePercentile is percentile_cont to the last bit', async (t) => {
+  const r = random(7)
+  for (let round = 0; round < 200; round++) {
+    const n = 1 + r.int(round < 100 ? 5 : 400)
+    // Ties, negatives, sub-millisecond and multi-day values.
+    const values = Array.from({ length: n }, () => (r.next() < 0.3 ? r.pick([0, 1.5, 60, 86400.000001]) : (r.next() - 0.1) * 10 ** r.int(7)))
+    const ps = [0.5, 0.9, 0.95, r.next()]
+    const { rows } = await db.query<{ p: number[] }>(`SELECT percentile_cont($2::float8[]) WITHIN GROUP (ORDER BY v) AS p FROM unnest($1::float8[]) v`, [values, ps])
+    const sorted = [...values].sort((a, b) => a - b)
+    const ours = ps.map((p) => interpolatePercentile(p, n, sorted[Math.floor(p * (n - 1))]!, sorted[Math.ceil(p * (n - 1))]!))
+    if (!ours.every((v, i) => Object.is(v, rows[0]!.p[i]))) t.fail(`n=${n}: ${JSON.stringify(ours)} vs ${JSON.stringify(rows[0]!.p)}`)
+  }
+  t.pass('200 random samples agree exactly')
+})
+
+t.test('secondsFromMicroseconds is date_part of a timestamp difference to the last bit', async (t) => {
+  const r = random(11)
+  const us = [0, 1, -1, 999, 1000, 86_400_000_000, -86_400_000_000, 86_400_000_001, 2 ** 52, -(2 ** 52) + 1,
+    ...Array.from({ length: 3000 }, () => (r.next() < 0.5 ? 1 : -1) * Math.floor(r.next() * 10 ** (1 + r.int(15))))]
+  const { rows } = await db.query<{ s: number[] }>(
+    `SELECT array_agg(date_part('epoch', (timestamptz '2024-03-31 00:30:00+00' + d * interval '1 microsecond') - timestamptz '2024-03-31 00:30:00+00') ORDER BY i) AS s
+       FROM unnest($1::int8[]) WITH ORDINALITY AS x(d, i)`,
+    [us],
+  )
+  const wrong = us.filter((d, i) => !Object.is(secondsFromMicroseconds(d), rows[0]!.s[i]))
+  t.same(wrong, [], `${us.length} differences, whole and part days, both signs`)
+})
+
+// 3,000 notifications in 2024 (the hand-worked seeds above are all in 2026).
+const RANDOM_ROWS = 3000
+{
+  const r = random(2024)
+  await db.query(`INSERT INTO forces (code) VALUES ('rand-a'), ('rand-b'), ('rand-c'), ('rand-d') ON CONFLICT DO NOTHING`)
+  const { rows: inc } = await db.query<{ id: string }>(
+    `INSERT INTO incidents (force_code, reference, content_hash, police_aware_at, incident_type) VALUES ('rand-a', 'RAND-1', 'x', '2024-01-01T00:00:00Z', 'crime') RETURNING id`,
+  )
+  const { rows: kids } = await db.query<{ id: string }>(
+    `INSERT INTO children (incident_id, position, present, match_status) SELECT $1, g, true, 'matched' FROM generate_series(1, $2::int) g RETURNING id`,
+    [inc[0]!.id, RANDOM_ROWS],
+  )
+  // µs; from the last hour of 2023 to the evening of 31 December 2024 (January 2025 stays empty).
+  const start = Date.UTC(2024, 0, 1) * 1000 - 3_600_000_000
+  const span = 366 * 86_400_000_000
+  // Durations in µs: a few values many rows share, whole milliseconds (as JavaScript writes them),
+  // arbitrary microseconds, negatives, and some of days.
+  const duration = () => {
+    const x = r.next()
+    if (x < 0.25) return r.pick([0, 1_000_000, 60_000_000, 60_000_000, 3_600_000_000])
+    if (x < 0.5) return 1000 * r.int(7_200_000)
+    if (x < 0.9) return r.int(14_400_000_000)
+    if (x < 0.95) return -r.int(5_000_000)
+    return 86_400_000_000 + r.int(3 * 86_400_000_000)
+  }
+  const cols: unknown[][] = Array.from({ length: 10 }, () => [])
+  for (let i = 0; i < RANDOM_ROWS; i++) {
+    const aware = start + r.int(span)
+    const received = aware + duration()
+    // The first two schools (two notifications each) never send.
+    const sent = i < 4 || r.next() < 0.12 ? null : received + duration()
+    const acked = r.next() < 0.3 ? null : (sent ?? received) + duration()
+    // Schools: most in a few dozen, some alone or in pairs.
+    const urn = i < 40 ? `5${String(900 + Math.floor(i / 2)).padStart(5, '0')}` : i < 60 ? `5${String(800 + i).padStart(5, '0')}` : `5${String(100 + r.int(35)).padStart(5, '0')}`
+    const row = [kids[i]!.id, r.pick(['rand-a', 'rand-b', 'rand-c', 'rand-d']), urn, r.next() < 0.1 ? null : String(700 + r.int(9)),
+      aware, received, sent, r.next() < 0.4 ? null : acked, sent !== null && r.next() < 0.05 ? sent : aware + duration(), `RAND-${i}`]
+    row.forEach((v, c) => cols[c]!.push(v))
+  }
+  const ts = (n: number) => `timestamptz 'epoch' + $${n}::int8 * interval '1 microsecond'`
+  await db.query(
+    `INSERT INTO notifications (child_id, incident_id, force_code, urn, la_code, status, police_aware_at, received_at, matched_at, due_by,
+                                school_day, send_after, message_id, sent_at, acknowledged_at)
+     SELECT c, $11, f, u, l, 'sent', ${ts(5).replace('$5', 'a')}, ${ts(6).replace('$6', 'rc')}, ${ts(6).replace('$6', 'rc')},
+            ${ts(9).replace('$9', 'd')}, '2024-01-02', ${ts(6).replace('$6', 'rc')}, m,
+            ${ts(7).replace('$7', 's')}, ${ts(8).replace('$8', 'k')}
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::int8[], $10::text[])
+            AS x(c, f, u, l, a, rc, s, k, d, m)`,
+    [...cols, inc[0]!.id],
+  )
+}
+
+const RANGES: [string, string][] = [
+  ['2024-01-01', '2024-12-31'], // the year, both clock changes inside
+  ['2024-03-31', '2024-10-27'], // from the day the clocks go forward to the day they go back
+  ['2024-06-15', '2024-06-15'], // one day
+  ['2023-12-31', '2024-01-01'], // across the new year
+  ['2023-06-01', '2023-06-30'], // nothing
+]
+const TUNINGS: [string, ReportTuning][] = [
+  ['as the service runs it', DEFAULT_TUNING],
+  // Every row sampled, no minimum: narrow brackets around the exact ranks.
+  ['every range bracketed, keys in four branches', { ...DEFAULT_TUNING, keyParts: 4, minSample: 1, sampleAddresses: 100_000 }],
+  // A small random sample and brackets far too narrow: most miss and fall back to percentile_cont.
+  ['brackets that miss', { ...DEFAULT_TUNING, keyParts: 2, minSample: 1, sampleAddresses: 300, bracketSigmas: 0 }],
+]
+
+t.test('every grouping, range and tuning gives exactly what plain percentile_cont gives', async (t) => {
+  let misses = 0
+  for (const [label, tuning] of TUNINGS) {
+    for (const groupBy of GROUP_BYS) {
+      for (const [from, to] of RANGES) {
+        const q = { from, to, groupBy }
+        const actual = await latencyReport(db, q, { ...tuning, onMiss: () => misses++ })
+        t.same(actual, await latencyReportReference(db, q), `${label}: ${groupBy} ${from}..${to}`)
+      }
+    }
+  }
+  t.ok(misses > 0, `the fallback for a bracket that misses ran (${misses} times)`)
+  const year = await latencyReport(db, { from: '2024-01-01', to: '2024-12-31', groupBy: 'school' })
+  t.ok(year.rows.some((row) => row.notifications === 1) && year.rows.some((row) => row.notifications === 2), 'schools with one and with two notifications')
+  t.ok(year.rows.some((row) => row.policeToSentSeconds.p50 === null), 'a school with nothing sent')
 })
