@@ -4,23 +4,16 @@
 // LA's children's services are told), and a closed school (held, administrators alerted).
 // Names and dates of birth never reach the logs or Redis.
 import t, { type Test } from 'tap'
-import { createReadStream, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { runCli } from '../../src/cli.js'
-import { readGiasCsv } from '../../src/domain/gias-csv.js'
-import { importDirectory } from '../../src/store/schools-store.js'
-import { aSchool, anIncident, createHarness, eventually } from '../helpers/harness.js'
-
-const gias = (f: string) => fileURLToPath(new URL(`../../../shared/data/gias/${f}`, import.meta.url))
+import { aSchool, anIncident, createHarness, eventually, importRealRegister } from '../helpers/harness.js'
 
 const h = await createHarness({ workers: true })
 t.teardown(() => h.close())
 const { db } = h.services
-for (const f of ['gias-establishments-all-20240617.csv', 'register-trainee-teachers-schools-gias-20250711.csv']) {
-  await importDirectory(db, readGiasCsv(createReadStream(gias(f))))
-}
+await importRealRegister(db)
 const admin = await h.token('admin')
 const police = await h.token('police', 'cleveland')
 const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' })

@@ -4,23 +4,15 @@
 // to a closed setting or one without a named Key Adult are refused; a child with no setting
 // goes to the LA's children's services.
 import t from 'tap'
-import { createReadStream } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { ManualClock } from '../../src/domain/clock.js'
-import { readGiasCsv } from '../../src/domain/gias-csv.js'
-import { importDirectory } from '../../src/store/schools-store.js'
-import { aSchool, anIncident, createHarness, eventually } from '../helpers/harness.js'
-
-const gias = (f: string) => fileURLToPath(new URL(`../../../shared/data/gias/${f}`, import.meta.url))
+import { aSchool, anIncident, createHarness, eventually, importRealRegister } from '../helpers/harness.js'
 
 // Friday night: the police became aware at 22:14; the service receives the record at 22:30.
 const clock = new ManualClock(new Date('2026-11-20T22:30:00Z'))
 const h = await createHarness({ clock, workers: true })
 t.teardown(() => h.close())
 const { db } = h.services
-for (const f of ['gias-establishments-all-20240617.csv', 'register-trainee-teachers-schools-gias-20250711.csv']) {
-  await importDirectory(db, readGiasCsv(createReadStream(gias(f))))
-}
+await importRealRegister(db)
 const admin = await h.token('admin')
 const police = await h.token('police', 'cleveland')
 const otherForce = await h.token('police', 'northumbria')

@@ -2,6 +2,8 @@
 // BullMQ prefix in the real Redis (its keys deleted afterwards), and a real SMTP server from
 // nodemailer's smtp-server that can be told to refuse addresses or fail for a while.
 import { randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { Writable } from 'node:stream'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import pg from 'pg'
@@ -20,6 +22,8 @@ import type { Services } from '../../src/services.js'
 import { createPool, type Db } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrate.js'
 import { createToken } from '../../src/store/tokens-store.js'
+import { readGiasCsv } from '../../src/domain/gias-csv.js'
+import { importDirectory } from '../../src/store/schools-store.js'
 
 /** Where the harness's clock starts by default: see createHarness. */
 export const HARNESS_START = new Date('2026-11-20T22:20:00Z')
@@ -301,3 +305,16 @@ export const aSchool = (over: Record<string, unknown> = {}) => ({
   ],
   ...over,
 })
+
+/** A file of the real DfE register extracts in ../shared/data/gias. */
+export const giasFile = (f: string) => fileURLToPath(new URL(`../../../shared/data/gias/${f}`, import.meta.url))
+
+/**
+ * Loads the whole real register into a test database, as `cli schools import` would: the 51,012
+ * establishments (open and closed), then the 2025 file that adds postcodes.
+ */
+export async function importRealRegister(db: Db): Promise<void> {
+  for (const f of ['gias-establishments-all-20240617.csv', 'register-trainee-teachers-schools-gias-20250711.csv']) {
+    await importDirectory(db, readGiasCsv(createReadStream(giasFile(f))))
+  }
+}
