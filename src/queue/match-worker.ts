@@ -8,13 +8,12 @@
 // contact) administrators are alerted. An officer's assignment (assignSetting) places a child
 // the same way.
 import type { PoolClient } from 'pg'
-import { prepared, type Queryable } from '../store/db.js'
 import { holdChild } from '../store/incidents-store.js'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
 import { decidePupilRoll } from '../domain/pupil-names.js'
 import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
 import type { Services } from '../services.js'
-import { withTransaction } from '../store/db.js'
+import { prepared, withTransaction, type Queryable } from '../store/db.js'
 import { currentDirectoryIndex, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
 import { forceJson, type Force } from '../store/forces-store.js'
 import {

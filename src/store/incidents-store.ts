@@ -3,6 +3,7 @@
 // and the sweeper re-reads pending children if that never happened.
 import type { IncidentInput } from '../domain/incident.js'
 import { prepared, type Db, type Queryable } from './db.js'
+import { directoryAlertSql } from './la-contacts-store.js'
 
 export interface AcceptedIncident {
   id: string
@@ -102,11 +103,7 @@ export async function holdChild(
         WHERE id = $1 AND match_status = ANY($7::text[])
         RETURNING id
      ), alert AS (
-       INSERT INTO directory_alerts (kind, urn, la_code, raised_at, last_held_at)
-       SELECT $8, $9, $10, $6, $6 FROM held WHERE $8::text IS NOT NULL
-       ON CONFLICT (kind, coalesce(urn, ''), coalesce(la_code, '')) WHERE cleared_at IS NULL
-       DO UPDATE SET children_held = directory_alerts.children_held + 1, last_held_at = $6
-       RETURNING (xmax = 0) AS inserted
+       ${directoryAlertSql({ source: 'held WHERE $8::text IS NOT NULL', kind: '$8', urn: '$9', laCode: '$10', at: '$6' })}
      )
      SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT inserted FROM alert) AS opened`,
     [childId, h.urn, h.reason, h.confidence, JSON.stringify(h.candidates), h.now, h.from,

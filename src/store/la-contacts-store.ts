@@ -134,14 +134,23 @@ export async function raiseDirectoryAlert(
   alert: { kind: DirectoryAlertKind; urn: string | null; laCode: string | null },
   at: Date,
 ): Promise<boolean> {
-  const { rows } = await db.query<{ inserted: boolean }>(
-    `INSERT INTO directory_alerts (kind, urn, la_code, raised_at, last_held_at) VALUES ($1, $2, $3, $4, $4)
-     ON CONFLICT (kind, coalesce(urn, ''), coalesce(la_code, '')) WHERE cleared_at IS NULL
-     DO UPDATE SET children_held = directory_alerts.children_held + 1, last_held_at = $4
-     RETURNING (xmax = 0) AS inserted`,
-    [alert.kind, alert.urn, alert.laCode, at],
-  )
+  const { rows } = await db.query<{ inserted: boolean }>(directoryAlertSql({ source: '(SELECT 1) AS one', kind: '$1', urn: '$2', laCode: '$3', at: '$4' }), [
+    alert.kind, alert.urn, alert.laCode, at,
+  ])
   return rows[0]!.inserted
+}
+
+/**
+ * The statement that opens a directory alert, or counts one more hold on the open one, once for
+ * each row of `source` (a table expression: holdChild raises it only when its hold applied).
+ * Parameters are SQL placeholders. Returns `inserted`: true when the alert is new.
+ */
+export function directoryAlertSql(p: { source: string; kind: string; urn: string; laCode: string; at: string }): string {
+  return `INSERT INTO directory_alerts (kind, urn, la_code, raised_at, last_held_at)
+     SELECT ${p.kind}, ${p.urn}, ${p.laCode}, ${p.at}, ${p.at} FROM ${p.source}
+     ON CONFLICT (kind, coalesce(urn, ''), coalesce(la_code, '')) WHERE cleared_at IS NULL
+     DO UPDATE SET children_held = directory_alerts.children_held + 1, last_held_at = ${p.at}
+     RETURNING (xmax = 0) AS inserted`
 }
 
 /**
