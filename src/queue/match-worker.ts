@@ -8,7 +8,7 @@
 // contact) administrators are alerted. An officer's assignment (assignSetting) places a child
 // the same way.
 import type { PoolClient } from 'pg'
-import { holdChild } from '../store/incidents-store.js'
+import { holdChild, markMatchEnqueued, rematchHeldChildren } from '../store/incidents-store.js'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
 import { decidePupilRoll } from '../domain/pupil-names.js'
 import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
@@ -26,7 +26,8 @@ import {
 } from '../store/la-contacts-store.js'
 import { rollEntriesBornOn } from '../store/pupil-roll-store.js'
 import { getSchool, type School } from '../store/schools-store.js'
-import { placeChild, scheduleTimers, type Placed, type Placement } from './placement.js'
+import { placeChild, sendOrQueue, type Placed, type Placement } from './placement.js'
+import { bestEffort } from './queues.js'
 
 interface ChildRow {
   id: string
@@ -94,7 +95,7 @@ export async function processMatch(services: Services, childId: string): Promise
   const finding = await findSetting(db, schoolOf, () => currentDirectoryIndex(db), child, candidates)
   const outcome = await settle(services, db, schoolOf, child, finding, candidates, now, ['pending'])
   if (!outcome) return
-  await afterCommit(services, childId, outcome)
+  await afterSettled(services, childId, outcome)
 }
 
 async function findSetting(
@@ -263,11 +264,11 @@ async function hold(
 }
 
 /** Timers on the queues, administrators told; logs carry ids, methods and scores, never names. */
-async function afterCommit(services: Services, childId: string, outcome: Outcome): Promise<void> {
+async function afterSettled(services: Services, childId: string, outcome: Outcome): Promise<void> {
   const { logger, metrics } = services
   if (outcome.placed) {
     logger.info({ childId, ...outcome.log }, outcome.log.status === 'no-setting' ? "child has no setting: LA children's services to be told" : 'child matched')
-    await scheduleTimers(services, outcome.placed)
+    await sendOrQueue(services, outcome.placed)
     return
   }
   metrics.matches.inc({ status: 'unmatched', how: String(outcome.log.reason) })
@@ -281,6 +282,17 @@ function announceAlert(services: Services, alert: HeldAlert & { opened: boolean 
   const { opened: _, ...subject } = alert
   services.metrics.alerts.inc({ kind: alert.kind })
   services.logger.error({ ...subject }, 'ALERT: the directory is holding a child back; an administrator must fix the setting or its Key Adults')
+}
+
+/**
+ * Once an administrator has fixed what held them (a named Key Adult, a children's services
+ * contact), the children the directory held go back to be matched: marked pending in Postgres,
+ * then their ids to the queue (if Redis is away, the sweeper enqueues them). Returns how many.
+ */
+export async function rematchHeld(services: Services, held: Parameters<typeof rematchHeldChildren>[1]): Promise<number> {
+  const ids = await rematchHeldChildren(services.db, held)
+  if (ids.length > 0 && (await bestEffort(() => services.queues.addMatch(ids)))) await markMatchEnqueued(services.db, ids, services.clock.now())
+  return ids.length
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +332,7 @@ export async function assignSetting(
   if (result.placed) {
     services.metrics.matches.inc({ status: result.result.kind === 'placed' ? result.result.status : 'matched', how: 'manual' })
     services.logger.info({ childId: target.childId, notificationId: result.placed.notificationId, method: 'manual' }, 'child placed by an officer')
-    await scheduleTimers(services, result.placed)
+    await sendOrQueue(services, result.placed)
     await clearResolvedDirectoryAlerts(services.db, now)
   }
   if (result.alert) announceAlert(services, result.alert)

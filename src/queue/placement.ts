@@ -1,7 +1,7 @@
 // Placing a child with a setting: the one place a notification is born. Used by the match worker
 // and by an officer's manual assignment. It computes the deadline from the setting's calendar, the
 // send time from the force's delivery window, and the holiday reminder, and writes the child's
-// match with its notification in one statement; then scheduleTimers sends it or queues it.
+// match with its notification in one statement; then sendOrQueue sends it or queues it.
 import { computeSendAfter } from '../domain/delivery.js'
 import { londonDateOf } from '../domain/london-time.js'
 import { planDelivery } from '../domain/school-calendar.js'
@@ -82,7 +82,7 @@ export async function placeChild(
  * failed, go through the notify queue. Best effort on the queues: if Redis is away the sweeper
  * finds every one of them in Postgres when it is due.
  */
-export async function scheduleTimers(services: Services, p: Placed): Promise<void> {
+export async function sendOrQueue(services: Services, p: Placed): Promise<void> {
   const { queues, db } = services
   const now = services.clock.now().getTime()
   if (p.sendAfter.getTime() <= now) {

@@ -38,13 +38,6 @@ export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => 
   }
 }
 
-/**
- * Runs fn atomically: in a transaction of its own when given the pool, or inside the caller's
- * transaction when given a client (which the caller has begun).
- */
-export async function atomically<T>(db: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  return db instanceof pg.Pool ? withTransaction(db, fn) : fn(db)
-}
 
 /**
  * A statement PostgreSQL parses and plans once per connection rather than at every call: for the

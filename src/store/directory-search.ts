@@ -329,7 +329,3 @@ export async function searchDirectory(db: Db, query: NamePostcodeQuery): Promise
   return (await currentDirectoryIndex(db)).search(query)
 }
 
-/** The name-and-postcode strategy: search, then identify one establishment or send to review. */
-export async function matchByNamePostcode(db: Db, query: NamePostcodeQuery): Promise<NamePostcodeDecision> {
-  return (await currentDirectoryIndex(db)).decide(query)
-}

@@ -15,8 +15,7 @@ import {
   putChildrensServices,
 } from '../../store/la-contacts-store.js'
 import { parseRollCsv, replaceRoll, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
-import { markMatchEnqueued, rematchHeldChildren } from '../../store/incidents-store.js'
-import { bestEffort } from '../../queue/queues.js'
+import { rematchHeld } from '../../queue/match-worker.js'
 import { auditRequest } from '../audit.js'
 import { invalidInput, notFound } from '../problem.js'
 
@@ -118,8 +117,7 @@ export const directoryRoutes =
         })
         // Children held for want of a children's services contact go back to be matched (those of
         // other LAs are held again, at once).
-        const rematch = await rematchHeldChildren(db, { reasons: ['no-la-contact'] })
-        if (rematch.length > 0 && (await bestEffort(() => services.queues.addMatch(rematch)))) await markMatchEnqueued(db, rematch, clock.now())
+        await rematchHeld(services, { reasons: ['no-la-contact'] })
         return reply.code(created ? 201 : 200).send(await getChildrensServices(db, laCode))
       },
     )

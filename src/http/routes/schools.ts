@@ -9,9 +9,8 @@ import { computeDueBy } from '../../domain/school-calendar.js'
 import type { Services } from '../../services.js'
 import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
 import { getSchool, putSchool } from '../../store/schools-store.js'
-import { markMatchEnqueued, rematchHeldChildren } from '../../store/incidents-store.js'
 import { isChildrensServicesUrn } from '../../store/la-contacts-store.js'
-import { bestEffort } from '../../queue/queues.js'
+import { rematchHeld } from '../../queue/match-worker.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
@@ -59,9 +58,8 @@ export const schoolRoutes =
         await auditRequest(db, request, created ? 'school.create' : 'school.replace', 'school', request.params.urn,
           'directory maintenance', { contacts: body.contacts.length, dayStartsAt: body.dayStartsAt ?? null })
         // Children held for want of a named Key Adult here go back to be matched.
-        const rematch = body.contacts.length > 0 ? await rematchHeldChildren(db, { reasons: ['no-key-adult'], urn: request.params.urn }) : []
-        if (rematch.length > 0 && (await bestEffort(() => services.queues.addMatch(rematch)))) await markMatchEnqueued(db, rematch, services.clock.now())
-        request.log.info({ urn: request.params.urn, contacts: body.contacts.length, created, rematched: rematch.length }, 'school saved')
+        const rematched = body.contacts.length > 0 ? await rematchHeld(services, { reasons: ['no-key-adult'], urn: request.params.urn }) : 0
+        request.log.info({ urn: request.params.urn, contacts: body.contacts.length, created, rematched }, 'school saved')
         const school = await getSchool(db, request.params.urn)
         return reply.code(created ? 201 : 200).send(school)
       },
