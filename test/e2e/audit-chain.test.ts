@@ -188,3 +188,13 @@ t.test('a chain sealed by the old unkeyed rule carries on under the key after mi
     t.match(await verifyAuditChain(c, KEY), { problem: /no keyed row records the chain being keyed/ }, 'the boundary cannot be moved')
   }, old)
 })
+
+t.test('AUDIT_HMAC_KEY is required in production, and a development default is marked as such', async (t) => {
+  const prod = { NODE_ENV: 'production', ACK_LINK_SECRET: 'a'.repeat(32) }
+  t.throws(() => loadConfig(prod), /AUDIT_HMAC_KEY: required in production/)
+  t.throws(() => loadConfig({ ...prod, AUDIT_HMAC_KEY: 'too-short' }), /AUDIT_HMAC_KEY: must be at least 32 characters/)
+  t.equal(loadConfig({ ...prod, AUDIT_HMAC_KEY: 'k'.repeat(32) }).AUDIT_HMAC_KEY, 'k'.repeat(32))
+  const dev = loadConfig({})
+  t.match(dev.AUDIT_HMAC_KEY, /^development-only/)
+  t.ok(dev.defaultsInUse.some((d) => /AUDIT_HMAC_KEY unset: a development-only/.test(d)))
+})
