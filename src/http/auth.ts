@@ -48,7 +48,10 @@ export function registerAuth(app: FastifyInstance, db: Parameters<typeof authent
     const secret = bearerToken(request) ?? (cookieAuth ? sessionToken(request) : null)
     // A browser page without a session is sent to sign in rather than shown a JSON 401.
     if (!secret && cookieAuth) return reply.redirect('/dashboard/login', 303)
-    if (!secret) throw new HttpProblem(401, 'Unauthorized', 'send Authorization: Bearer <token>')
+    if (!secret) {
+      limits.authenticationFailed(request)
+      throw new HttpProblem(401, 'Unauthorized', 'send Authorization: Bearer <token>')
+    }
     const principal = await authenticate(db, secret)
     if (!principal) limits.authenticationFailed(request)
     if (!principal && cookieAuth && !bearerToken(request)) return reply.redirect('/dashboard/login', 303)

@@ -90,7 +90,7 @@ export class RequestLimits {
     this.count(this.principals, request.principal.tokenId, reply, Date.now(), 'too many requests for this token; slow down and retry')
   }
 
-  /** A credential was looked up and found unknown, revoked or expired. */
+  /** A request to the API came with no credential, or one found unknown, revoked or expired. */
   authenticationFailed(request: FastifyRequest): void {
     const w = this.failures.hit(request.ip, Date.now())
     if (w.count === this.failures.max) request.log.warn({ ip: request.ip }, 'address over its failed-authentication budget: tokens from it are not looked up until the window ends')

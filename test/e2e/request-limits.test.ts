@@ -124,6 +124,9 @@ t.test('requests without credentials are limited per address', async (t) => {
   const statuses: number[] = []
   for (let i = 0; i < 12; i++) statuses.push((await app.inject({ method: 'GET', url: '/dashboard/login' })).statusCode)
   t.same(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 429, 429])
+  const bare: number[] = []
+  for (let i = 0; i < 7; i++) bare.push((await app.inject({ method: 'GET', url: '/v1/notifications', remoteAddress: '192.0.2.81' })).statusCode)
+  t.same(bare, [401, 401, 401, 401, 401, 429, 429], 'nor may an address call the API without a token without end')
   const unknown = await app.inject({ method: 'GET', url: '/no-such-page' })
   t.equal(unknown.statusCode, 429, 'unknown routes count too')
   t.equal((await app.inject({ method: 'GET', url: '/dashboard/login', remoteAddress: '192.0.2.80' })).statusCode, 200)
