@@ -27,7 +27,7 @@ import type { Services } from './services.js'
 // short and plain; anything else would carry a caller's bytes into the logs and the audit trail.
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 
-export function requestIdOf(req: IncomingMessage): string {
+function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id']
   return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID()
 }
