@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import autocannon from 'autocannon'
 import nodemailer from 'nodemailer'
-import { contentHash, type IncidentInput } from '../src/domain/incident.js'
+import { incidentFingerprints, type IncidentInput } from '../src/domain/incident.js'
 import { renderNotification } from '../src/mail/templates.js'
 import { submitIncident } from '../src/store/incidents-store.js'
 import { ensureForce } from '../src/store/forces-store.js'
@@ -231,7 +231,7 @@ async function postgresLimit(): Promise<{ closed: Limit; fixed: Limit }> {
   await ensureForce(db.db, FORCE)
   const write = () => {
     const input = incident() as IncidentInput
-    return submitIncident(db.db, FORCE, input, contentHash(input), new Date())
+    return submitIncident(db.db, FORCE, input, incidentFingerprints(input), new Date())
   }
   const meter = new CpuMeter()
   const closed = await loop(write, { concurrency: CONNECTIONS, seconds: LIMIT_S, warmS: 2 })

@@ -1,13 +1,15 @@
 // Builds the Fastify application — plugins and routes — without listening, so tests and main.ts
 // share exactly the same app.
 import helmet from '@fastify/helmet'
-import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import { createHash } from 'node:crypto'
-import { bearerToken, registerAuth } from './http/auth.js'
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { Config } from './config.js'
+import { registerAuth } from './http/auth.js'
+import { registerLimits } from './http/limits.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { auditRoutes } from './http/routes/audit.js'
 import { dashboardRoutes } from './http/routes/dashboard.js'
@@ -21,15 +23,41 @@ import { reviewRoutes } from './http/routes/review.js'
 import { directoryRoutes } from './http/routes/directory.js'
 import type { Services } from './services.js'
 
-export async function buildApp(services: Services, opts: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
+// A caller's X-Request-Id is kept (it ties our log lines and audit rows to theirs) only when it is
+// short and plain; anything else would carry a caller's bytes into the logs and the audit trail.
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id']
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID()
+}
+
+/** Which peers may set the client address by X-Forwarded-For: none, a hop count, or named ones. */
+function trustProxyOf(config: Config): false | string[] | ((address: string, hop: number) => boolean) {
+  const t = config.TRUST_PROXY
+  if (t === undefined) return false
+  // A hop count trusts whoever is nearest: only for a service reachable through its proxies alone.
+  if (typeof t === 'number') return (_address, hop) => hop < t
+  return t
+}
+
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config } = services
   const app = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
-    bodyLimit: services.config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: trustProxyOf(config),
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeout: config.CONNECTION_TIMEOUT_MS,
+    // Node checks for requests past their time at this interval (30 s by default, which would let
+    // a slow request run on well past REQUEST_TIMEOUT_MS); headers get the same budget.
+    http: { requestTimeout: config.REQUEST_TIMEOUT_MS, connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config.REQUEST_TIMEOUT_MS / 4))) },
     // We log each request ourselves on response, by route pattern rather than raw URL, so that no
     // id, query or acknowledgement token in a path reaches the logs.
     logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -62,16 +90,6 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
       },
     },
   })
-  await app.register(rateLimit, {
-    max: opts.rateLimitPerMinute ?? 1200,
-    timeWindow: '1 minute',
-    // Per token where there is one (hashed: the secret never becomes a map key), else per address.
-    keyGenerator: (request) => {
-      const token = bearerToken(request)
-      return token ? `t:${createHash('sha256').update(token).digest('base64url').slice(0, 22)}` : `ip:${request.ip}`
-    },
-    allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
-  })
   await app.register(swagger, {
     openapi: {
       info: { title: 'encompass-notify', version: '1', description: 'Operation Encompass notifications: police incidents in, Key Adult e-mails out before the next school day.' },
@@ -82,7 +100,7 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
-  registerAuth(app, services.db)
+  registerAuth(app, services.db, registerLimits(app, config))
   await app.register(operationsRoutes(services))
   await app.register(incidentRoutes(services))
   await app.register(reviewRoutes(services))

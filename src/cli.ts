@@ -157,9 +157,10 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
     return
   }
   if (command === 'audit' && sub === 'verify') {
-    const r = await verifyAuditChain(db)
+    const r = await verifyAuditChain(db, loadConfig().AUDIT_HMAC_KEY)
     if (r.brokenAt !== null) throw new Error(`audit chain BROKEN after checking ${r.rows} rows: ${r.problem}`)
-    out(`audit chain intact: ${r.rows} rows; last hash ${r.lastHash ?? 'none'} (keep it elsewhere to detect removal of the newest rows)`)
+    const unkeyed = r.unkeyedRows > 0 ? ` (the first ${r.unkeyedRows} sealed before the chain was keyed)` : ''
+    out(`audit chain intact: ${r.rows} rows${unkeyed}; last hash ${r.lastHash ?? 'none'} (keep it elsewhere to detect removal of the newest rows)`)
     return
   }
   if (command === 'seed' && sub === 'demo') {

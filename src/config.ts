@@ -1,9 +1,31 @@
 // Every setting the service reads, parsed once from the environment with zod. Each has a local
 // default so a bare `npm start` works on a developer machine; a bad value stops start-up with a
 // message naming the setting. `defaultsInUse` lets main.ts say which defaults it fell back on.
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const durationMs = z.coerce.number().int().positive()
+const perMinute = z.coerce.number().int().min(1)
+
+// Which peers may tell us the client's address (X-Forwarded-For): none by default, since
+// trusting every peer lets any caller choose the address its limits are counted against.
+// A hop count, or a comma list of addresses, CIDR ranges and proxy-addr's names.
+const trustProxy = z
+  .string()
+  .trim()
+  .refine((v) => /^[1-9][0-9]?$/.test(v) || v.split(',').every((a) => isProxyAddress(a.trim())), {
+    message: 'must be a hop count (1-99) or a comma list of addresses or CIDR ranges (e.g. 10.0.0.0/8,::1); "true" is not accepted',
+  })
+  .transform((v): number | string[] => (/^[0-9]+$/.test(v) ? Number(v) : v.split(',').map((a) => a.trim())))
+
+function isProxyAddress(a: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(a)) return true
+  const [ip, bits, ...more] = a.split('/')
+  const family = isIP(ip ?? '')
+  if (family === 0 || more.length > 0) return false
+  if (bits === undefined) return true
+  return /^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)
+}
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -38,15 +60,33 @@ const schema = z.object({
   MAIL_DIR: z.string().optional(),
   // Signs the one-click acknowledgement links in e-mails. Rotating it invalidates unsent links.
   ACK_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Keys the audit trail's hash chain (HMAC-SHA256): held outside the database, so that rows
+  // forged or rewritten there with the key unknown do not verify. Changing it breaks verification
+  // of the rows already sealed.
+  AUDIT_HMAC_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   // Days after a notification closes (acknowledged, escalated to the desk, or failed) before the
   // child's name, date of birth and the incident summary are purged; timings and audit stay.
   RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  TRUST_PROXY: trustProxy.optional(),
+  // Requests per minute per API process: per verified token; per client address for requests
+  // that carry none; failed authentications per client address, past which a token is not even
+  // looked up.
+  RATE_LIMIT_PER_MINUTE: perMinute.default(1200),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute.default(300),
+  AUTH_FAILURES_PER_MINUTE: perMinute.default(20),
+  // The whole request, headers and body, must arrive within this (a slow-loris client is cut
+  // off with 408); idle keep-alive connections close after KEEP_ALIVE_TIMEOUT_MS (longer than a
+  // load balancer's idle timeout); any socket idle for CONNECTION_TIMEOUT_MS is closed.
+  REQUEST_TIMEOUT_MS: durationMs.default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: durationMs.default(72_000),
+  CONNECTION_TIMEOUT_MS: durationMs.default(120_000),
 })
 
 export type Config = z.infer<typeof schema> & {
   PUBLIC_BASE_URL: string
   ACK_LINK_SECRET: string
+  AUDIT_HMAC_KEY: string
   defaultsInUse: string[]
 }
 
@@ -72,5 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!c.ACK_LINK_SECRET) defaultsInUse.push('ACK_LINK_SECRET unset: a development-only signing key')
   const ACK_LINK_SECRET = c.ACK_LINK_SECRET ?? 'development-only-ack-link-secret-not-for-production'
-  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, defaultsInUse }
+  if (!c.AUDIT_HMAC_KEY && c.NODE_ENV === 'production') {
+    throw new ConfigError('invalid configuration:\n  AUDIT_HMAC_KEY: required in production (32+ random characters, kept outside the database)')
+  }
+  if (!c.AUDIT_HMAC_KEY) defaultsInUse.push('AUDIT_HMAC_KEY unset: a development-only audit chain key')
+  const AUDIT_HMAC_KEY = c.AUDIT_HMAC_KEY ?? 'development-only-audit-hmac-key-not-for-production'
+  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, AUDIT_HMAC_KEY, defaultsInUse }
 }

@@ -96,14 +96,26 @@ export function checkIncidentRules(input: IncidentInput, band: AgeBand, now: Dat
   return errors
 }
 
-/** A stable fingerprint of a submission's content: key order, whitespace and timestamp offsets do not change it. */
-export function contentHash(input: IncidentInput): string {
+/**
+ * Two fingerprints of a submission, to tell a resubmission of the same incident (200) from another
+ * incident under its reference (409). Key order, whitespace and timestamp offsets change neither.
+ * `content` covers everything; `record` leaves out the children's names and dates of birth and the
+ * summary, so it says nothing that the stored row does not say in clear: it is what stays once a
+ * purge has removed those details (and `content` with them, which could confirm a guessed name).
+ */
+export function incidentFingerprints(input: IncidentInput): { content: string; record: string } {
   const normal = {
     ...input,
     policeAwareAt: new Date(input.policeAwareAt).toISOString(),
     occurredAt: input.occurredAt === undefined ? undefined : new Date(input.occurredAt).toISOString(),
   }
-  return createHash('sha256').update(canonicalJson(normal)).digest('hex')
+  const record = {
+    ...normal,
+    summary: undefined,
+    children: normal.children.map((c) => ({ ...c, givenName: undefined, familyName: undefined, dateOfBirth: undefined })),
+  }
+  const sha256 = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex')
+  return { content: sha256(normal), record: sha256(record) }
 }
 
 function canonicalJson(value: unknown): string {

@@ -84,6 +84,6 @@ export async function sweep(services: Services): Promise<SweepReport> {
   })
   // The audit rows written since the last round join the hash chain (in a transaction of its own:
   // the re-queued work above is committed first).
-  if (!report.locked) report.sealed = await sealAuditLog(db)
+  if (!report.locked) report.sealed = await sealAuditLog(db, config.AUDIT_HMAC_KEY)
   return report
 }

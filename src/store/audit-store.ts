@@ -1,5 +1,6 @@
-// Writes and reads the audit trail. Rows are chained by hash inside Postgres (see
-// migrations/005_audit.sql); verifyAuditChain recomputes the chain and reports the first break.
+// Writes and reads the audit trail, seals it into a keyed hash chain, and verifies the chain.
+import { createHmac } from 'node:crypto'
+import pg from 'pg'
 import type { Queryable } from './db.js'
 
 export interface AuditEntry {
@@ -56,30 +57,169 @@ export async function listAudit(
   return rows
 }
 
-/**
- * Chains the rows written since the last seal into the hash chain (migrations/011): the sweeper
- * does it each round, so a row is sealed within SWEEP_INTERVAL_MS of its transaction's commit.
- */
-export async function sealAuditLog(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT seal_audit_log() AS n')
-  return rows[0]!.n
+// The chain. Each sealed row carries its place (`seq`), the previous row's hash (`prev_hash`) and
+// its own: HMAC-SHA256 under AUDIT_HMAC_KEY over a canonical, length-delimited encoding of the row
+// and its place. The key is held by the service's processes, never by the database, so a row
+// edited, removed, re-ordered or written there (trigger off or not) cannot be made to verify.
+// Rows sealed before migration 015 carry 005's unkeyed hash; they verify by that rule only as the
+// chain's first rows, and only when a keyed row follows them (migration 015 writes one).
+
+const CHAIN_LOCK = 7_316_642_003
+const SEAL_BATCH = 2_000
+const CHAIN_SCHEME = 'encompass-notify audit chain v2'
+
+interface ChainRow {
+  id: string
+  seq: string | null
+  at: string
+  actor: string
+  actor_role: string | null
+  action: string
+  subject_type: string
+  subject_id: string | null
+  reason: string | null
+  detail: string
+  prev_hash: string | null
+  hash: string | null
+}
+
+// Times to the microsecond as PostgreSQL keeps them, and the detail as PostgreSQL prints jsonb
+// (one canonical text for one value), so that Node hashes exactly what is stored. (Text columns
+// named like the table's: an ORDER BY must name the table's column, a.id or a.seq.)
+const CHAIN_COLUMNS = `id::text, seq::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, actor_role,
+  action, subject_type, subject_id, reason, detail::text AS detail, prev_hash, hash`
+
+/** Each field as a 4-byte length and its UTF-8 bytes (absent: length 0xFFFFFFFF), so no two rows encode alike. */
+function chainInput(fields: readonly (string | null)[]): Buffer {
+  const parts: Buffer[] = []
+  for (const f of fields) {
+    const len = Buffer.alloc(4)
+    if (f === null) {
+      len.writeUInt32BE(0xffffffff)
+      parts.push(len)
+      continue
+    }
+    const bytes = Buffer.from(f, 'utf8')
+    len.writeUInt32BE(bytes.length)
+    parts.push(len, bytes)
+  }
+  return Buffer.concat(parts)
+}
+
+function keyedHash(key: string, prevHash: string, seq: string, r: ChainRow): string {
+  const input = chainInput([CHAIN_SCHEME, prevHash, seq, r.id, r.at, r.actor, r.actor_role, r.action, r.subject_type, r.subject_id, r.reason, r.detail])
+  return createHmac('sha256', key).update(input).digest('hex')
+}
+
+/** Runs fn on one connection (the chain lock is a session lock), the caller's if it passed one. */
+async function onOneConnection<T>(db: Queryable, fn: (c: Queryable) => Promise<T>): Promise<T> {
+  if (!(db instanceof pg.Pool)) return fn(db)
+  const client = await db.connect()
+  try {
+    return await fn(client)
+  } finally {
+    client.release()
+  }
 }
 
 /**
- * Seals what is waiting, then recomputes every sealed row's hash and link in chain order. Returns
- * the number of rows checked and the first broken row's id, if any.
+ * Chains the rows written since the last seal, oldest first: the sweeper does it each round, so a
+ * row is sealed within SWEEP_INTERVAL_MS of its transaction's commit. One sealer at a time; each
+ * batch is one statement, so the chain is whole after every one. Returns how many it sealed.
  */
-export async function verifyAuditChain(db: Queryable): Promise<{ rows: number; brokenAt: number | null; problem: string | null; lastHash: string | null }> {
-  await sealAuditLog(db)
-  const { rows } = await db.query<{ id: number; ok_hash: boolean; ok_link: boolean; hash: string }>(
-    `SELECT id, hash,
-            hash = audit_row_hash(prev_hash, a) AS ok_hash,
-            prev_hash = COALESCE(lag(hash) OVER (ORDER BY seq), 'genesis') AS ok_link
-       FROM audit_log a WHERE seq IS NOT NULL ORDER BY seq`,
-  )
-  for (const r of rows) {
-    if (!r.ok_hash) return { rows: rows.length, brokenAt: r.id, problem: `row ${r.id} does not match its hash (edited)`, lastHash: null }
-    if (!r.ok_link) return { rows: rows.length, brokenAt: r.id, problem: `row ${r.id} does not follow the row before it (a row was removed or inserted)`, lastHash: null }
+export async function sealAuditLog(db: Queryable, key: string, maxRows = 50_000): Promise<number> {
+  return onOneConnection(db, async (c) => {
+    await c.query('SELECT pg_advisory_lock($1)', [CHAIN_LOCK])
+    try {
+      const { rows: last } = await c.query<{ seq: string; hash: string }>(
+        'SELECT a.seq::text AS seq, a.hash FROM audit_log a WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1')
+      let prevHash = last[0]?.hash ?? 'genesis'
+      let seq = BigInt(last[0]?.seq ?? 0)
+      let sealed = 0
+      while (sealed < maxRows) {
+        const { rows } = await c.query<ChainRow>(
+          `SELECT ${CHAIN_COLUMNS} FROM audit_log a WHERE a.seq IS NULL ORDER BY a.id LIMIT $1`, [Math.min(SEAL_BATCH, maxRows - sealed)])
+        if (rows.length === 0) break
+        const ids: string[] = [], seqs: string[] = [], prevs: string[] = [], hashes: string[] = []
+        for (const r of rows) {
+          seq += 1n
+          const hash = keyedHash(key, prevHash, String(seq), r)
+          ids.push(r.id), seqs.push(String(seq)), prevs.push(prevHash), hashes.push(hash)
+          prevHash = hash
+        }
+        const { rowCount } = await c.query(
+          `UPDATE audit_log a SET seq = u.seq, prev_hash = u.prev, hash = u.hash
+             FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS u(id, seq, prev, hash)
+            WHERE a.id = u.id AND a.seq IS NULL`,
+          [ids, seqs, prevs, hashes],
+        )
+        if (rowCount !== rows.length) throw new Error('audit rows changed while being sealed')
+        sealed += rows.length
+      }
+      return sealed
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [CHAIN_LOCK])
+    }
+  })
+}
+
+export interface ChainCheck {
+  rows: number
+  /** Rows sealed by the unkeyed rule before migration 015, at the head of the chain. */
+  unkeyedRows: number
+  brokenAt: number | null
+  problem: string | null
+  lastHash: string | null
+}
+
+/**
+ * Seals what is waiting, then walks the whole chain in order: each row must hold its place, link
+ * to the row before it, and carry the keyed hash of its content. Only a chain begun before
+ * migration 015 may start with rows carrying the old unkeyed hash, and then only if a keyed row
+ * (the migration's `audit.chain-keyed`) records exactly those rows. Reports the first row that fails.
+ */
+export async function verifyAuditChain(db: Queryable, key: string): Promise<ChainCheck> {
+  await sealAuditLog(db, key)
+  let prevHash = 'genesis'
+  let expected = 1n
+  let keyed = false
+  let unkeyedRows = 0
+  let count = 0
+  let firstKeyedId: string | null = null
+  let lastId: string | null = null
+  const upgrades: { unkeyedRows: unknown; lastUnkeyedHash: unknown }[] = []
+  let unkeyedTail: string | null = null
+  const broken = (id: string, problem: string): ChainCheck => ({ rows: count, unkeyedRows, brokenAt: Number(id), problem, lastHash: null })
+  for (;;) {
+    const { rows } = await db.query<ChainRow & { unkeyed_ok: boolean }>(
+      `SELECT ${CHAIN_COLUMNS}, hash = audit_row_hash(prev_hash, a) AS unkeyed_ok
+         FROM audit_log a WHERE a.seq >= $1 ORDER BY a.seq LIMIT 5000`,
+      [String(expected)],
+    )
+    if (rows.length === 0) break
+    for (const r of rows) {
+      count += 1
+      if (r.prev_hash !== prevHash) return broken(r.id, `row ${r.id} does not follow the row before it (a row was removed, inserted or moved)`)
+      if (r.seq !== String(expected)) return broken(r.id, `row ${r.id} is out of place (seq ${r.seq} where ${expected} was due): a row was removed or moved`)
+      if (r.hash === keyedHash(key, prevHash, r.seq, r)) {
+        if (!keyed) firstKeyedId = r.id
+        keyed = true
+        if (r.action === 'audit.chain-keyed') upgrades.push(JSON.parse(r.detail))
+      } else if (keyed && r.unkeyed_ok) {
+        return broken(r.id, `row ${r.id} carries an unkeyed hash inside the keyed chain: written without the key`)
+      } else if (!r.unkeyed_ok) {
+        return broken(r.id, `row ${r.id} does not match its hash (edited, or written without the key)`)
+      } else {
+        unkeyedRows += 1
+        unkeyedTail = r.hash
+      }
+      prevHash = r.hash!
+      expected += 1n
+      lastId = r.id
+    }
   }
-  return { rows: rows.length, brokenAt: null, problem: null, lastHash: rows.at(-1)?.hash ?? null }
+  if (unkeyedRows > 0 && !upgrades.some((u) => u.unkeyedRows === unkeyedRows && u.lastUnkeyedHash === unkeyedTail)) {
+    return broken(firstKeyedId ?? lastId!, `the first ${unkeyedRows} rows carry unkeyed hashes but no keyed row records the chain being keyed after them: rows were rewritten without the key`)
+  }
+  return { rows: count, unkeyedRows, brokenAt: null, problem: null, lastHash: count > 0 ? prevHash : null }
 }

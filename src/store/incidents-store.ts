@@ -15,7 +15,7 @@ export interface AcceptedIncident {
 export type SubmitOutcome =
   | { kind: 'created'; incident: AcceptedIncident }
   | { kind: 'replayed'; incident: AcceptedIncident }
-  | { kind: 'conflict'; existingId: string }
+  | { kind: 'conflict'; existingId: string; comparable: boolean }
 
 /**
  * Writes an incident and its children in one statement (so one round trip, and atomic: nothing
@@ -26,8 +26,8 @@ export type SubmitOutcome =
  */
 const SUBMIT_INCIDENT = prepared('submit-incident', `WITH incident AS (
        INSERT INTO incidents (force_code, reference, content_hash, police_aware_at, occurred_at, incident_type,
-                              risk_level, summary, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                              risk_level, summary, received_at, record_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $18)
        ON CONFLICT (force_code, reference) DO NOTHING
        RETURNING id
      ), kids AS (
@@ -46,26 +46,28 @@ export async function submitIncident(
   db: Db,
   forceCode: string,
   input: IncidentInput,
-  hash: string,
+  fingerprints: { content: string; record: string },
   receivedAt: Date,
 ): Promise<SubmitOutcome> {
   const c = input.children
-  const { rows } = await db.query<{ incident_id: string | null; child_ids: string[] }>(SUBMIT_INCIDENT([forceCode, input.reference, hash, input.policeAwareAt, input.occurredAt ?? null, input.incidentType,
+  const { rows } = await db.query<{ incident_id: string | null; child_ids: string[] }>(SUBMIT_INCIDENT([forceCode, input.reference, fingerprints.content, input.policeAwareAt, input.occurredAt ?? null, input.incidentType,
       input.riskLevel ?? null, input.summary ?? null, receivedAt,
       c.map((_, i) => i), c.map((x) => x.givenName), c.map((x) => x.familyName),
       c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.school?.urn ?? null),
-      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null)]))
+      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null), fingerprints.record]))
   const created = rows[0]!
   if (created.incident_id !== null) {
     return { kind: 'created', incident: { id: created.incident_id, reference: input.reference, status: 'accepted', children: created.child_ids.map((id) => ({ id })) } }
   }
-  // The reference is taken: the same incident again, or a different one under its reference.
-  const existing = await db.query<{ id: string; content_hash: string }>(
-    'SELECT id, content_hash FROM incidents WHERE force_code = $1 AND reference = $2',
+  // The reference is taken: the same incident again, or a different one under its reference. Once
+  // a purge has begun on it only the record fingerprint is left to compare (docs/purge.md).
+  const existing = await db.query<{ id: string; content_hash: string | null; record_hash: string | null }>(
+    'SELECT id, content_hash, record_hash FROM incidents WHERE force_code = $1 AND reference = $2',
     [forceCode, input.reference],
   )
   const row = existing.rows[0]!
-  if (row.content_hash !== hash) return { kind: 'conflict', existingId: row.id }
+  const same = row.content_hash !== null ? row.content_hash === fingerprints.content : row.record_hash === fingerprints.record
+  if (!same) return { kind: 'conflict', existingId: row.id, comparable: row.content_hash !== null || row.record_hash !== null }
   return { kind: 'replayed', incident: await acceptedBody(db, row.id, input.reference) }
 }
 

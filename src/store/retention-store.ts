@@ -1,7 +1,8 @@
 // Retention (domain rule 12): the service is a conduit. Once a child's notification is closed —
 // acknowledged, escalated to the force desk, or failed — and the retention period has passed, the
-// child's name and date of birth and the incident's summary are removed. Timings, match facts,
-// the audit trail and so every report stay exactly as they were.
+// child's name and date of birth and the incident's summary are removed, and with the first of them
+// the incident's content fingerprint, from which they could be guessed back. Timings, match facts,
+// the audit trail and so every report stay exactly as they were. Column by column: docs/purge.md.
 import { audit } from './audit-store.js'
 import { withTransaction, type Db } from './db.js'
 
@@ -20,9 +21,15 @@ export async function purgeExpiredPersonalData(db: Db, now: Date, retentionDays:
         RETURNING c.id, c.incident_id`,
       [now, cutoff],
     )
+    // The whole-content fingerprint covers every child's name and date of birth: it goes with the
+    // first child purged. The record fingerprint (no personal fields) still tells a resubmission.
+    if (children.rows.length > 0) {
+      await client.query('UPDATE incidents SET content_hash = NULL WHERE id = ANY($1::uuid[]) AND content_hash IS NOT NULL',
+        [[...new Set(children.rows.map((c) => c.incident_id))]])
+    }
     // An incident's summary goes once none of its children still needs it.
     const incidents = await client.query<{ id: string }>(
-      `UPDATE incidents i SET summary = NULL, purged_at = $1
+      `UPDATE incidents i SET summary = NULL, content_hash = NULL, purged_at = $1
         WHERE i.purged_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM children c WHERE c.incident_id = i.id AND c.purged_at IS NULL)
           AND EXISTS (SELECT 1 FROM children c WHERE c.incident_id = i.id)

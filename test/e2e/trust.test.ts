@@ -78,21 +78,21 @@ t.test('the audit trail refuses updates and deletes, and a tampered row is detec
     await client.query('BEGIN')
     await client.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update')
     await client.query("UPDATE audit_log SET reason = 'quietly changed' WHERE id = 3")
-    const broken = await verifyAuditChain(client)
+    const broken = await verifyAuditChain(client, h.services.config.AUDIT_HMAC_KEY)
     t.equal(broken.brokenAt, 3)
     await client.query('DELETE FROM audit_log WHERE id = 5')
     await client.query('ROLLBACK')
   } finally {
     client.release()
   }
-  const intact = await verifyAuditChain(h.services.db)
+  const intact = await verifyAuditChain(h.services.db, h.services.config.AUDIT_HMAC_KEY)
   t.equal(intact.brokenAt, null, 'rolled back: intact again')
   const client2 = await h.services.db.connect()
   try {
     await client2.query('BEGIN')
     await client2.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update')
     await client2.query('DELETE FROM audit_log WHERE id = 4')
-    const gap = await verifyAuditChain(client2)
+    const gap = await verifyAuditChain(client2, h.services.config.AUDIT_HMAC_KEY)
     t.equal(gap.brokenAt, 5, 'a removed row breaks the link of the one after it')
     await client2.query('ROLLBACK')
   } finally {
@@ -122,7 +122,7 @@ t.test('a new audit row waits for the sweeper to seal it into the chain; until t
   })
   t.ok(sealed.rows[0].seq > 0 && sealed.rows[0].hash, 'the sweeper sealed it')
   await t.rejects(h.services.db.query("UPDATE audit_log SET seq = NULL, hash = NULL WHERE action = 'test.unsealed'"), /append-only/, 'nor be unsealed')
-  t.equal((await verifyAuditChain(h.services.db)).brokenAt, null)
+  t.equal((await verifyAuditChain(h.services.db, h.services.config.AUDIT_HMAC_KEY)).brokenAt, null)
 })
 
 t.test('a revoked token and an expired token are refused', async (t) => {
@@ -170,7 +170,7 @@ t.test('retention purges names, dates of birth and summaries, and keeps timings 
   t.equal(rows[0].n, 0, 'no trace of the child’s name in the database')
   const summaries = await h.services.db.query(`SELECT count(*)::int AS n FROM incidents WHERE summary LIKE '%Unique-summary-marker%'`)
   t.equal(summaries.rows[0].n, 0)
-  t.equal((await verifyAuditChain(h.services.db)).brokenAt, null, 'the audit trail is intact')
+  t.equal((await verifyAuditChain(h.services.db, h.services.config.AUDIT_HMAC_KEY)).brokenAt, null, 'the audit trail is intact')
   const resubmit = await h.app.inject({ method: 'POST', url: '/v1/incidents', headers: json(police), payload: body })
   t.equal(resubmit.statusCode, 200, 'a late resubmission is still recognised as the same incident')
 })

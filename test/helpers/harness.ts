@@ -189,6 +189,10 @@ export async function createHarness(
     CLAIM_TIMEOUT_MS: '60000',
     NOTIFY_BACKOFF_MS: '200',
     LOG_LEVEL: 'info',
+    // Tests send many requests from one address, many of them refused by design.
+    RATE_LIMIT_PER_MINUTE: String(opts.rateLimitPerMinute ?? 100_000),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
     ...opts.env,
   })
   const logs = new LogCapture()
@@ -207,7 +211,7 @@ export async function createHarness(
     clock,
     metrics: new Metrics(),
   }
-  const app = await buildApp(services, { rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000 })
+  const app = await buildApp(services)
   const h: Harness = {
     services,
     app,

@@ -41,9 +41,10 @@ export const dashboardRoutes =
 
     app.post(
       '/dashboard/login',
-      { schema: { hide: true, body: z.object({ token: z.string().max(200) }) } },
+      { config: { takesCredentials: true }, schema: { hide: true, body: z.object({ token: z.string().max(200) }) } },
       async (request, reply) => {
         const principal = await authenticate(db, request.body.token.trim())
+        if (!principal) request.server.limits.authenticationFailed(request)
         if (!principal || !['auditor', 'admin'].includes(principal.role)) {
           return reply.code(401).type('text/html').send(loginPage('That token is not an auditor or administrator token, or it has expired.'))
         }

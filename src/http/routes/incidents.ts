@@ -4,7 +4,7 @@
 // content a 409 naming the existing one.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { checkIncidentRules, contentHash, incidentSchema } from '../../domain/incident.js'
+import { checkIncidentRules, incidentFingerprints, incidentSchema } from '../../domain/incident.js'
 import { bestEffort } from '../../queue/queues.js'
 import type { Services } from '../../services.js'
 import { getIncidentView, submitIncident, unmarkMatchEnqueued } from '../../store/incidents-store.js'
@@ -36,13 +36,15 @@ export const incidentRoutes =
           metrics.incidentsReceived.inc({ outcome: 'rejected' })
           throw invalidInput(422, errors)
         }
-        const outcome = await submitIncident(db, forceCode, request.body, contentHash(request.body), now)
+        const outcome = await submitIncident(db, forceCode, request.body, incidentFingerprints(request.body), now)
         if (outcome.kind === 'conflict') {
           metrics.incidentsReceived.inc({ outcome: 'conflict' })
           throw new HttpProblem(
             409,
             'Conflict',
-            `reference ${request.body.reference} is already incident ${outcome.existingId} with different content; follow-ups belong to the same incident`,
+            outcome.comparable
+              ? `reference ${request.body.reference} is already incident ${outcome.existingId} with different content; follow-ups belong to the same incident`
+              : `reference ${request.body.reference} is already incident ${outcome.existingId}, whose details were removed at the end of the retention period, so this cannot be compared with it`,
             { type: '/problems/reference-conflict', existingIncidentId: outcome.existingId, existingIncident: `/v1/incidents/${outcome.existingId}` },
           )
         }

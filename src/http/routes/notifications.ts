@@ -41,7 +41,12 @@ export const notificationRoutes =
         const p = caller(request)
         const urn = p.role === 'dsl' ? p.urn! : request.query.urn
         const items = await listNotifications(db, { urn, status: request.query.status, limit: request.query.limit })
-        await auditRequest(db, request, 'notifications.list', 'school', urn ?? null, 'list notifications', { count: items.length })
+        // Who saw which children's details: the ids (never the details) of everything listed.
+        await auditRequest(db, request, 'notifications.list', 'school', urn ?? null, 'list notifications', {
+          count: items.length,
+          notificationIds: items.map((n) => n.id),
+          childIds: items.map((n) => n.childId),
+        })
         return { items }
       },
     )
