@@ -8,9 +8,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { createHash } from 'node:crypto'
 import { bearerToken, registerAuth } from './http/auth.js'
+import { registerAssets } from './http/assets.js'
+import { pageNotFound, pageRoutes } from './http/pages.js'
 import { registerProblemHandlers } from './http/problem.js'
+import { registerPages } from './http/render.js'
 import { auditRoutes } from './http/routes/audit.js'
-import { dashboardRoutes } from './http/routes/dashboard.js'
 import { reportRoutes } from './http/routes/reports.js'
 import { forceRoutes } from './http/routes/forces.js'
 import { incidentRoutes } from './http/routes/incidents.js'
@@ -33,7 +35,8 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
-  registerProblemHandlers(app)
+  registerProblemHandlers(app, { notFoundPage: pageNotFound })
+  registerPages(app)
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
@@ -51,16 +54,23 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   })
 
   await app.register(helmet, {
+    // Nothing but our own files: no inline script or style anywhere (the pages load theirs from
+    // /assets), no framing, forms that post only to us.
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
         // Behind plain http (a developer machine) upgrading would break every asset.
         upgradeInsecureRequests: services.config.PUBLIC_BASE_URL.startsWith('https:') ? [] : null,
       },
     },
+    // Our own pages' forms must name their origin (forms.ts checks it); no other site ever sees a
+    // URL of ours, which for the acknowledgement page holds its link's token.
+    referrerPolicy: { policy: 'same-origin' },
   })
   await app.register(rateLimit, {
     max: opts.rateLimitPerMinute ?? 1200,
@@ -80,9 +90,15 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
     },
     transform: jsonSchemaTransform,
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI sets style attributes as it draws; only its own pages (no personal data, no
+    // forms) relax style-src for that.
+    transformStaticCSP: (header) => header.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  })
 
-  registerAuth(app, services.db)
+  registerAssets(app)
+  registerAuth(app, services)
   await app.register(operationsRoutes(services))
   await app.register(incidentRoutes(services))
   await app.register(reviewRoutes(services))
@@ -92,6 +108,6 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   await app.register(forceRoutes(services))
   await app.register(auditRoutes(services))
   await app.register(reportRoutes(services))
-  await app.register(dashboardRoutes(services))
+  await app.register(pageRoutes(services))
   return app
 }

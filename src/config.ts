@@ -42,6 +42,10 @@ const schema = z.object({
   // child's name, date of birth and the incident summary are purged; timings and audit stay.
   RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  // A signed-in session on the pages ends after this long without a request, and this long after
+  // sign-in whatever happens (see src/store/sessions-store.ts).
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
 })
 
 export type Config = z.infer<typeof schema> & {
