@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto'
 import { bearerToken, registerAuth } from './http/auth.js'
 import { registerAssets } from './http/assets.js'
 import { pageNotFound, pageRoutes } from './http/pages.js'
-import { registerProblemHandlers } from './http/problem.js'
+import { registerProblemHandlers, sendProblem } from './http/problem.js'
 import { registerPages } from './http/render.js'
 import { auditRoutes } from './http/routes/audit.js'
 import { reportRoutes } from './http/routes/reports.js'
@@ -32,6 +32,10 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
     // id, query or acknowledgement token in a path reaches the logs.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
+    // A path the router cannot decode (bad percent-encoding, an over-long parameter) is the
+    // caller's mistake: a problem like any other, and never echoing the path (it may hold a token).
+    frameworkErrors: (err, _request, reply) =>
+      sendProblem(reply, err.statusCode && err.statusCode < 500 ? err.statusCode : 400, 'the address is not valid: check it was copied in full'),
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
