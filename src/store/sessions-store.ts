@@ -1,7 +1,8 @@
 // Server-side sessions for the pages (migrations/013). The cookie carries a random 256-bit secret;
 // only its SHA-256 is stored. A session is looked up and its idle deadline moved on in one
 // statement, which also refuses it if it was signed out, idled out, reached its absolute end, or
-// its token was revoked or expired since: an ended session is refused at once, in every process.
+// its token was revoked or expired since: an ended session is refused at once, in every process,
+// and stays ended.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Queryable } from './db.js'
 import type { Principal, Role } from './tokens-store.js'
@@ -60,7 +61,12 @@ export async function touchSession(db: Queryable, secret: string, now: Date, lim
     [hashOf(secret), now, limits.idleMinutes],
   )
   const r = rows[0]
-  if (!r) return null
+  if (!r) {
+    // Ended for one reason or another: make that final, so no clock correction or token
+    // reinstatement can bring it back.
+    await db.query('UPDATE sessions SET revoked_at = $2 WHERE secret_hash = $1 AND revoked_at IS NULL', [hashOf(secret), now])
+    return null
+  }
   return {
     tokenId: r.tokenId,
     role: r.role,
