@@ -96,7 +96,8 @@ function stageChart(row: LatencyRow): string {
 
 function table(headers: string[], rows: string[][], id: string, caption: string): string {
   const numeric = (i: number) => (i === 0 ? '' : ' govuk-table__header--numeric')
-  return `<div class="enc-figures"><table class="govuk-table govuk-!-font-size-16" id="${id}"><caption class="govuk-table__caption govuk-visually-hidden">${esc(caption)}</caption>
+  // A wide table scrolls inside its own box on a phone; the box takes focus so a keyboard can scroll it.
+  return `<div class="enc-figures" tabindex="0" role="region" aria-label="${esc(caption)}"><table class="govuk-table govuk-!-font-size-16" id="${id}"><caption class="govuk-table__caption govuk-visually-hidden">${esc(caption)}</caption>
 <thead class="govuk-table__head"><tr class="govuk-table__row">${headers.map((h, i) => `<th scope="col" class="govuk-table__header${numeric(i)}">${esc(h)}</th>`).join('')}</tr></thead>
 <tbody class="govuk-table__body">${rows.map((r) => `<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? `<th scope="row" class="govuk-table__header">${esc(c)}</th>` : `<td class="govuk-table__cell govuk-table__cell--numeric">${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</tbody></table></div>`
 }
