@@ -210,19 +210,24 @@ t.test('a malformed cookie never gives a 5xx, on any page', async (t) => {
 
 t.test('over a real socket too: malformed, huge and control-character cookies give no 5xx', async (t) => {
   const address = new URL(await h.app.listen({ port: 0, host: '127.0.0.1' }))
+  // The status line the server answers with; 'reset' when it closes the connection before
+  // answering (Node may, while a client is still sending a header larger than it accepts).
   const raw = (cookie: string) =>
-    new Promise<number>((resolve, reject) => {
+    new Promise<number | 'reset'>((resolve, reject) => {
       const socket = connect(Number(address.port), address.hostname)
       let data = ''
+      const done = () => resolve(data ? Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0) : 'reset')
       socket.on('data', (d) => (data += d.toString('latin1')))
-      socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)))
-      socket.on('error', reject)
+      socket.on('end', done)
+      socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? done() : reject(err)))
       socket.write(`GET /dashboard HTTP/1.1\r\nHost: ${address.host}\r\nAccept: text/html\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`, 'latin1')
     })
-  for (const [label, cookie] of [...MALFORMED, ['control characters', 'enc_session=\u0001abc'], ['a 64 KB cookie', `enc_session=${'A'.repeat(65_536)}`]]) {
+  for (const [label, cookie] of [...MALFORMED, ['control characters', 'enc_session=\u0001abc']]) {
     const status = await raw(cookie!)
-    t.ok(status >= 200 && status < 500, `${label}: ${status}`)
+    t.ok(status !== 'reset' && status >= 200 && status < 500, `${label}: ${status}`)
   }
+  const huge = await raw(`enc_session=${'A'.repeat(65_536)}`)
+  t.ok(huge === 431 || huge === 'reset', `a 64 KB cookie: refused by the server (${huge}), never a 5xx`)
 })
 
 t.test('the cookie is Secure when the service is served over https', async (t) => {
