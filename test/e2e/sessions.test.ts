@@ -18,7 +18,7 @@ const form = (extra: Record<string, string> = { origin: BASE }) => ({ 'content-t
 const MIN = 60_000
 
 /** Signs in with a token through the form; returns the session cookie's value and the response. */
-async function signIn(harness: Harness, token: string, headers = form({ origin: harness.services.config.PUBLIC_BASE_URL })) {
+async function signIn(harness: Harness, token: string, headers: Record<string, string> = form({ origin: harness.services.config.PUBLIC_BASE_URL })) {
   const res = await harness.app.inject({ method: 'POST', url: '/dashboard/login', headers, payload: `token=${encodeURIComponent(token)}` })
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? [])
   const session = cookies.find((c) => c.startsWith('enc_session=') && / Path=\/;/.test(c))
@@ -55,6 +55,11 @@ t.test('signing in gives an opaque server-side session, never the token', async 
   t.match(read.rows[0], { actor: `token:${token.id}`, actor_role: 'auditor', detail: { sessionId: rows[0].id } }, 'the read is audited against the session’s person')
   const login = await h.app.inject({ method: 'GET', url: '/dashboard/login', headers: { cookie: `enc_session=${value}` } })
   t.equal(login.statusCode, 303, 'signed in already: the sign-in page goes to the dashboard')
+  const again = await signIn(h, token.secret, { ...form(), cookie: `enc_session=${value}` })
+  t.ok(again.value)
+  t.not(again.value, value, 'signing in again gives a new session')
+  t.equal((await dashboard(value!)).statusCode, 303, 'and ends the one the browser had')
+  t.equal((await dashboard(again.value!)).statusCode, 200)
 })
 
 t.test('a wrong token or a role without the dashboard signs nobody in', async (t) => {

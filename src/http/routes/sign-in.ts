@@ -38,6 +38,8 @@ export const signInRoutes =
         return reply.page('sign-in.njk', { ...signInPage, errors: formErrors([{ field: 'token', text }]) }, 401)
       }
       const now = clock.now()
+      // Signing in again replaces whatever session this browser had: one live session per sign-in.
+      for (const secret of sessionSecrets(request)) await revokeSession(db, secret, now)
       const session = await createSession(db, principal, now, limits)
       await audit(db, {
         at: now, actor: actorOf(principal), actorRole: principal.role, action: 'session.start', subjectType: 'session',
