@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { createHash } from 'node:crypto'
 import { bearerToken, registerAuth } from './http/auth.js'
 import { registerAssets } from './http/assets.js'
+import { requireSameOriginForms } from './http/forms.js'
 import { pageNotFound, pageRoutes } from './http/pages.js'
 import { registerProblemHandlers, sendProblem } from './http/problem.js'
 import { registerPages } from './http/render.js'
@@ -102,6 +103,7 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
   })
 
   registerAssets(app)
+  requireSameOriginForms(app, services.config)
   registerAuth(app, services)
   await app.register(operationsRoutes(services))
   await app.register(incidentRoutes(services))

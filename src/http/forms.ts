@@ -57,10 +57,13 @@ export function isSameOrigin(request: FastifyRequest, config: Config): boolean {
   return referer !== null && ours.has(referer)
 }
 
-/** Refuses every state-changing request in the scope it is added to unless it came from our own pages. */
+/**
+ * Refuses every state-changing request to a page (`config.page`, see pages.ts) unless it came from
+ * our own pages. Added at the root before authentication, so a refused request costs no lookup.
+ */
 export function requireSameOriginForms(app: FastifyInstance, config: Config): void {
   app.addHook('onRequest', async (request) => {
-    if (SAFE_METHODS.has(request.method)) return
+    if (SAFE_METHODS.has(request.method) || request.routeOptions.config.page !== true) return
     if (!isSameOrigin(request, config)) {
       throw new HttpProblem(403, 'Forbidden', 'this form was not sent from a page of this service', { type: '/problems/cross-origin' })
     }

@@ -1,11 +1,11 @@
 // The pages people use in a browser, as one scope: every route registered here is a page
-// (`config.page`: it may be used in a signed-in session, see auth.ts), reads HTML form bodies,
-// refuses a state-changing request that did not come from one of our own pages (forms.ts), and
-// answers a browser's failed request with a page rather than JSON. The JSON API outside this scope
+// (`config.page`: it may be used in a signed-in session, see auth.ts, and a state-changing request
+// to it must come from one of our own pages, see forms.ts), reads HTML form bodies, and answers a
+// browser's failed request with a page rather than JSON. The JSON API outside this scope
 // takes no form bodies and no cookies.
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../services.js'
-import { acceptForms, requireSameOriginForms } from './forms.js'
+import { acceptForms } from './forms.js'
 import { problemOf, sendProblem, type Problem } from './problem.js'
 import { ackRoutes } from './routes/ack.js'
 import { dashboardRoutes } from './routes/dashboard.js'
@@ -47,7 +47,6 @@ export const pageRoutes =
       route.config = { ...(route.config ?? {}), page: true }
     })
     acceptForms(app)
-    requireSameOriginForms(app, services.config)
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const p = problemOf(err, request)
       return wantsHtml(request) ? sendErrorPage(reply, p) : sendProblem(reply, p.status, p.detail, p.extra, p.title)

@@ -70,7 +70,8 @@ export async function createNotification(db: Queryable, n: NewNotification, plac
  * The SQL that records a step for each notification a CTE named `target` yields (its `id`): the
  * event, and the same step in the tamper-evident audit trail. One statement with the change it
  * records, so the two are never apart. Parameters are SQL placeholders: at (timestamptz), kind,
- * recipients (text[] or NULL), detail (text or NULL).
+ * recipients (text[] or NULL), detail (text or NULL), and actor (text; the audit trail's caller,
+ * 'system' when absent).
  */
 function stepSql(p: { at: string; kind: string; recipients: string; detail: string; actor?: string }): string {
   const kind = `${p.kind}::text`
