@@ -50,6 +50,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     npm ci --omit=dev
 
+# The build holds the pages' templates and CSS beside the code (npm run build copies them).
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY data ./data

@@ -9,10 +9,13 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { Config } from './config.js'
 import { registerAuth } from './http/auth.js'
+import { registerAssets } from './http/assets.js'
+import { requireSameOriginForms } from './http/forms.js'
 import { registerLimits } from './http/limits.js'
-import { registerProblemHandlers } from './http/problem.js'
+import { pageNotFound, pageRoutes } from './http/pages.js'
+import { registerProblemHandlers, sendProblem } from './http/problem.js'
+import { registerPages } from './http/render.js'
 import { auditRoutes } from './http/routes/audit.js'
-import { dashboardRoutes } from './http/routes/dashboard.js'
 import { reportRoutes } from './http/routes/reports.js'
 import { forceRoutes } from './http/routes/forces.js'
 import { incidentRoutes } from './http/routes/incidents.js'
@@ -58,10 +61,15 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: requestIdOf,
+    // A path the router cannot decode (bad percent-encoding, an over-long parameter) is the
+    // caller's mistake: a problem like any other, and never echoing the path (it may hold a token).
+    frameworkErrors: (err, _request, reply) =>
+      sendProblem(reply, err.statusCode && err.statusCode < 500 ? err.statusCode : 400, 'the address is not valid: check it was copied in full'),
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
-  registerProblemHandlers(app)
+  registerProblemHandlers(app, { notFoundPage: pageNotFound })
+  registerPages(app)
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
@@ -79,16 +87,23 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   })
 
   await app.register(helmet, {
+    // Nothing but our own files: no inline script or style anywhere (the pages load theirs from
+    // /assets), no framing, forms that post only to us.
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
         // Behind plain http (a developer machine) upgrading would break every asset.
         upgradeInsecureRequests: services.config.PUBLIC_BASE_URL.startsWith('https:') ? [] : null,
       },
     },
+    // Our own pages' forms must name their origin (forms.ts checks it); no other site ever sees a
+    // URL of ours, which for the acknowledgement page holds its link's token.
+    referrerPolicy: { policy: 'same-origin' },
   })
   await app.register(swagger, {
     openapi: {
@@ -98,9 +113,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI sets style attributes as it draws; only its own pages (no personal data, no
+    // forms) relax style-src for that.
+    transformStaticCSP: (header) => header.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  })
 
-  registerAuth(app, services.db, registerLimits(app, config))
+  registerAssets(app)
+  requireSameOriginForms(app, services.config)
+  registerAuth(app, services, registerLimits(app, config))
   await app.register(operationsRoutes(services))
   await app.register(incidentRoutes(services))
   await app.register(reviewRoutes(services))
@@ -110,6 +132,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(forceRoutes(services))
   await app.register(auditRoutes(services))
   await app.register(reportRoutes(services))
-  await app.register(dashboardRoutes(services))
+  await app.register(pageRoutes(services))
   return app
 }

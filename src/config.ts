@@ -81,6 +81,10 @@ const schema = z.object({
   REQUEST_TIMEOUT_MS: durationMs.default(30_000),
   KEEP_ALIVE_TIMEOUT_MS: durationMs.default(72_000),
   CONNECTION_TIMEOUT_MS: durationMs.default(120_000),
+  // A signed-in session on the pages ends after this long without a request, and this long after
+  // sign-in whatever happens (see src/store/sessions-store.ts).
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
 })
 
 export type Config = z.infer<typeof schema> & {

@@ -14,7 +14,12 @@ function findRoot(start: string): string {
   }
 }
 
-export const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)))
+const here = dirname(fileURLToPath(import.meta.url))
+export const projectRoot = findRoot(here)
 export const migrationsDir = join(projectRoot, 'migrations')
 export const dataDir = join(projectRoot, 'data')
 export const localStateDir = join(projectRoot, '.data')
+// The pages' templates and our own CSS live beside the code that uses them: src/http when run from
+// source, dist/src/http in the build (`npm run build` copies them there).
+export const viewsDir = join(here, 'http', 'views')
+export const pageAssetsDir = join(here, 'http', 'assets')

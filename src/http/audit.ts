@@ -1,7 +1,8 @@
-// Audit entries for requests: the caller's token and role, and the reason they give in an
-// `X-Audit-Reason` header (or the endpoint's default purpose).
+// Audit entries for requests: the caller's token and role (and session, when a person did it in a
+// browser), and the reason they give in an `X-Audit-Reason` header (or the endpoint's purpose).
 import type { FastifyRequest } from 'fastify'
 import { audit } from '../store/audit-store.js'
+import { actorOf } from './auth.js'
 import type { Queryable } from '../store/db.js'
 
 export async function auditRequest(
@@ -16,12 +17,12 @@ export async function auditRequest(
   const header = request.headers['x-audit-reason']
   const given = typeof header === 'string' ? header.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200) : ''
   await audit(db, {
-    actor: request.principal ? `token:${request.principal.tokenId}` : 'anonymous',
+    actor: request.principal ? actorOf(request.principal) : 'anonymous',
     actorRole: request.principal?.role ?? null,
     action,
     subjectType,
     subjectId,
     reason: given || defaultReason,
-    detail: { requestId: request.id, ...detail },
+    detail: { requestId: request.id, ...(request.principal?.sessionId ? { sessionId: request.principal.sessionId } : {}), ...detail },
   })
 }

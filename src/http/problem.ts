@@ -1,6 +1,6 @@
 // The one error shape: RFC 9457 problem+json. Input errors list each bad field as a JSON Pointer
 // into the request body, so a police system can show its user exactly what to fix.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import type { FieldError } from '../domain/incident.js'
 
@@ -76,39 +76,60 @@ export function fieldErrorsFromValidation(err: FastifyError): FieldError[] {
   return out
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+/** A problem to answer with: status, title, detail and any extra members. */
+export interface Problem {
+  status: number
+  title: string
+  detail: string
+  extra: Record<string, unknown>
+}
+
+const problem = (status: number, detail: string, extra: Record<string, unknown> = {}, title = TITLES[status] ?? 'Error'): Problem =>
+  ({ status, title, detail, extra })
+
+/** What any error thrown while handling a request means to the caller. Logs the ones that are ours. */
+export function problemOf(err: FastifyError, request: FastifyRequest): Problem {
+  if (err instanceof HttpProblem) return problem(err.status, err.detail, err.extra, err.title)
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const p = invalidInput(400, fieldErrorsFromValidation(err))
+    return problem(400, p.detail, p.extra, p.title)
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, 'send application/json')
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'request body is too large')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'request body is empty', { errors: [{ path: '', message: 'must be a JSON object' }] })
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(400, 'request body is not valid JSON', { errors: [{ path: '', message: 'must be valid JSON' }] })
+  }
+  // A PostgreSQL data exception (class 22: a character or date it cannot hold) can only come from
+  // a value in the request, and its transaction has rolled back: a client error, nothing stored.
+  // The route's own schema should have named the field; this is the net beneath it.
+  if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code) && err.statusCode === undefined) {
+    request.log.warn({ pgCode: err.code, route: request.routeOptions.url }, 'input reached PostgreSQL that it cannot store')
+    return problem(400, 'the request holds a value that cannot be stored (a control character, or a date out of range)')
+  }
+  const status = err.statusCode ?? 500
+  if (status === 429) return problem(429, 'too many requests for this token; slow down and retry')
+  if (status >= 400 && status < 500) {
+    // JSON syntax errors from the body parser arrive as plain 400s.
+    const detail = err instanceof SyntaxError ? 'request body is not valid JSON' : err.message
+    return problem(status, detail)
+  }
+  request.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'request failed')
+  return problem(500, 'something went wrong on our side; the request may be retried')
+}
+
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  opts: { notFoundPage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null } = {},
+): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof HttpProblem) return sendProblem(reply, err.status, err.detail, err.extra, err.title)
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const problem = invalidInput(400, fieldErrorsFromValidation(err))
-      return sendProblem(reply, 400, problem.detail, problem.extra, problem.title)
-    }
-    switch (err.code) {
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendProblem(reply, 415, 'send application/json')
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendProblem(reply, 413, 'request body is too large')
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return sendProblem(reply, 400, 'request body is empty', { errors: [{ path: '', message: 'must be a JSON object' }] })
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return sendProblem(reply, 400, 'request body is not valid JSON', { errors: [{ path: '', message: 'must be valid JSON' }] })
-    }
-    // A PostgreSQL data exception (class 22: a character or date it cannot hold) can only come from
-    // a value in the request, and its transaction has rolled back: a client error, nothing stored.
-    // The route's own schema should have named the field; this is the net beneath it.
-    if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code) && err.statusCode === undefined) {
-      request.log.warn({ pgCode: err.code, route: request.routeOptions.url }, 'input reached PostgreSQL that it cannot store')
-      return sendProblem(reply, 400, 'the request holds a value that cannot be stored (a control character, or a date out of range)')
-    }
-    const status = err.statusCode ?? 500
-    if (status === 429) return sendProblem(reply, 429, 'too many requests for this token; slow down and retry')
-    if (status >= 400 && status < 500) {
-      // JSON syntax errors from the body parser arrive as plain 400s.
-      const detail = err instanceof SyntaxError ? 'request body is not valid JSON' : err.message
-      return sendProblem(reply, status, detail)
-    }
-    request.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'request failed')
-    return sendProblem(reply, 500, 'something went wrong on our side; the request may be retried')
+    const p = problemOf(err, request)
+    return sendProblem(reply, p.status, p.detail, p.extra, p.title)
   })
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`))
+  app.setNotFoundHandler((request, reply) =>
+    opts.notFoundPage?.(request, reply) ?? sendProblem(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`))
 }

@@ -19,7 +19,7 @@ export async function sendNotificationMail(
 ): Promise<SendResult> {
   const { config } = services
   const links = {
-    details: `${config.PUBLIC_BASE_URL}/v1/notifications/${ctx.id}`,
+    details: `${config.PUBLIC_BASE_URL}/notifications/${ctx.id}`,
     acknowledge: ackUrl(config.PUBLIC_BASE_URL, config.ACK_LINK_SECRET, ctx.id),
   }
   const mail = renderNotification(kind, ctx, links)

@@ -1,7 +1,8 @@
 // The e-mails. They carry as little as possible: the police reference, when, which setting, the
 // child's given name and family initial so the Key Adult knows whom to look out for, and two
-// links — the full record behind sign-in, and the one-click acknowledgement. The circumstances
-// summary never travels by e-mail.
+// links — the full record behind sign-in, and the acknowledgement page. Opening a link changes
+// nothing (mail systems open every link to scan it): the Key Adult acknowledges by pressing the
+// button on that page. The circumstances summary never travels by e-mail.
 import type { SendContext } from '../store/notifications-store.js'
 
 export type MailKind = 'notification' | 'deputies' | 'reminder' | 'desk'
@@ -26,6 +27,8 @@ export function childLabel(ctx: Pick<SendContext, 'givenName' | 'familyName'>): 
   if (!ctx.givenName) return 'a child (details removed under the retention policy)'
   return `${ctx.givenName} ${(ctx.familyName ?? '').slice(0, 1)}.`.trim()
 }
+
+const ACK_HOW = 'Opening the page does not acknowledge: press Acknowledge on it once you have read this.'
 
 export function renderNotification(
   kind: MailKind,
@@ -58,16 +61,16 @@ export function renderNotification(
     '',
     ...facts.map(([k, v]) => `${k}: ${v}`),
     '',
-    `Full details (sign in required): ${links.details}`,
-    kind === 'desk' ? '' : `Acknowledge that you have read this: ${links.acknowledge}`,
+    `Read the full details (you will need to sign in): ${links.details}`,
+    ...(kind === 'desk' ? [] : ['', `Open this page to acknowledge: ${links.acknowledge}`, ACK_HOW]),
     '',
     'This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.',
   ].join('\n')
   const html = `<!doctype html><html><body style="font-family:Arial,sans-serif">
 <p>${escapeHtml(lead[kind])}</p>
 <table>${facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-<p><a href="${escapeHtml(links.details)}">Full details (sign in required)</a></p>
-${kind === 'desk' ? '' : `<p><a href="${escapeHtml(links.acknowledge)}"><strong>Acknowledge that you have read this</strong></a></p>`}
+<p><a href="${escapeHtml(links.details)}">Read the full details</a> (you will need to sign in)</p>
+${kind === 'desk' ? '' : `<p><a href="${escapeHtml(links.acknowledge)}"><strong>Open this page to acknowledge</strong></a><br>${escapeHtml(ACK_HOW)}</p>`}
 <p style="color:#555">This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.</p>
 </body></html>`
   return { subject, text, html }

@@ -70,9 +70,10 @@ export async function createNotification(db: Queryable, n: NewNotification, plac
  * The SQL that records a step for each notification a CTE named `target` yields (its `id`): the
  * event, and the same step in the tamper-evident audit trail. One statement with the change it
  * records, so the two are never apart. Parameters are SQL placeholders: at (timestamptz), kind,
- * recipients (text[] or NULL), detail (text or NULL).
+ * recipients (text[] or NULL), detail (text or NULL), and actor (text; the audit trail's caller,
+ * 'system' when absent).
  */
-function stepSql(p: { at: string; kind: string; recipients: string; detail: string }): string {
+function stepSql(p: { at: string; kind: string; recipients: string; detail: string; actor?: string }): string {
   const kind = `${p.kind}::text`
   const detail = `${p.detail}::text`
   const recipients = `${p.recipients}::text[]`
@@ -81,10 +82,11 @@ function stepSql(p: { at: string; kind: string; recipients: string; detail: stri
        SELECT id, ${kind}, ${p.at}, ${recipients}, ${detail} FROM target
      )
      INSERT INTO audit_log (at, actor, action, subject_type, subject_id, reason, detail)
-     SELECT ${p.at}, CASE WHEN ${kind} = 'acknowledged' THEN coalesce(${detail}, 'unknown') ELSE 'system' END,
+     SELECT ${p.at}, ${p.actor ? `${p.actor}::text` : "'system'"},
             'notification.' || ${kind}, 'notification', id::text,
             CASE WHEN ${kind} = 'acknowledged' THEN 'Key Adult acknowledged' ELSE ${detail} END,
-            CASE WHEN ${recipients} IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('recipients', cardinality(${recipients})) END
+            CASE WHEN ${kind} = 'acknowledged' THEN jsonb_build_object('acknowledgedBy', ${detail})
+                 WHEN ${recipients} IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('recipients', cardinality(${recipients})) END
        FROM target`
 }
 
@@ -285,6 +287,7 @@ export interface NotificationView {
   schoolDay: string
   sentAt: Date | null
   acknowledgedAt: Date | null
+  acknowledgedBy: string | null
   deputiesNotifiedAt: Date | null
   deskAlertedAt: Date | null
   reminderDueAt: Date | null
@@ -297,8 +300,8 @@ export interface NotificationView {
 const VIEW_SELECT = `SELECT n.id, n.status, n.urn, s.name AS "schoolName", n.incident_id AS "incidentId",
     n.child_id AS "childId", i.reference, n.force_code AS "forceCode", n.police_aware_at AS "policeAwareAt",
     n.received_at AS "receivedAt", n.matched_at AS "matchedAt", n.due_by AS "dueBy", n.school_day AS "schoolDay",
-    n.sent_at AS "sentAt", n.acknowledged_at AS "acknowledgedAt", n.deputies_notified_at AS "deputiesNotifiedAt",
-    n.desk_alerted_at AS "deskAlertedAt", n.reminder_due_at AS "reminderDueAt", n.reminder_sent_at AS "reminderSentAt",
+    n.sent_at AS "sentAt", n.acknowledged_at AS "acknowledgedAt", n.acknowledged_by AS "acknowledgedBy",
+    n.deputies_notified_at AS "deputiesNotifiedAt", n.desk_alerted_at AS "deskAlertedAt", n.reminder_due_at AS "reminderDueAt", n.reminder_sent_at AS "reminderSentAt",
     n.failed_at AS "failedAt", c.given_name, c.family_name, c.date_of_birth, c.present,
     i.incident_type, i.occurred_at, i.summary, f.content_profile
   FROM notifications n
@@ -344,21 +347,27 @@ export async function listNotifications(
   return rows.map(toView)
 }
 
+/** Who acknowledges: `by` is what the record shows people, `actor` the audit trail's identity of the caller. */
+export interface Acknowledger {
+  by: string
+  actor: string
+}
+
 /** Records the first acknowledgement; repeating it returns the same time and changes nothing. */
 export async function acknowledge(
   db: Queryable,
   id: string,
   at: Date,
-  by: string,
+  who: Acknowledger,
 ): Promise<{ acknowledgedAt: Date; first: boolean } | { refused: string } | null> {
   const { rows: first } = await db.query<{ acknowledgedAt: Date }>(
     `WITH target AS (
        UPDATE notifications SET acknowledged_at = $2, acknowledged_by = $3, status = 'acknowledged'
         WHERE id = $1 AND acknowledged_at IS NULL AND status <> 'failed'
         RETURNING id, acknowledged_at
-     ), ${stepSql({ at: '$2', kind: "'acknowledged'", recipients: 'NULL', detail: '$3' })}
+     ), ${stepSql({ at: '$2', kind: "'acknowledged'", recipients: 'NULL', detail: '$3', actor: '$4' })}
      RETURNING (SELECT acknowledged_at FROM target) AS "acknowledgedAt"`,
-    [id, at, by],
+    [id, at, who.by, who.actor],
   )
   if (first[0]) return { acknowledgedAt: first[0].acknowledgedAt, first: true }
   const existing = await db.query<{ acknowledgedAt: Date | null; status: string }>(
@@ -369,6 +378,34 @@ export async function acknowledge(
   if (!row) return null
   if (row.acknowledgedAt) return { acknowledgedAt: row.acknowledgedAt, first: false }
   return { refused: `notification is ${row.status}` }
+}
+
+/**
+ * What the acknowledgement page may show to whoever holds the e-mail's link: the setting, the
+ * school day, the police reference and where the notification stands. Nothing about the child.
+ */
+export interface AcknowledgementView {
+  id: string
+  status: string
+  reference: string
+  schoolName: string
+  urn: string
+  schoolDay: string
+  dueBy: Date
+  acknowledgedAt: Date | null
+  acknowledgedBy: string | null
+}
+
+export async function getAcknowledgementView(db: Queryable, id: string): Promise<AcknowledgementView | null> {
+  const { rows } = await db.query<AcknowledgementView>(
+    `SELECT n.id, n.status, i.reference, s.name AS "schoolName", n.urn, n.school_day AS "schoolDay", n.due_by AS "dueBy",
+            n.acknowledged_at AS "acknowledgedAt", n.acknowledged_by AS "acknowledgedBy"
+       FROM notifications n JOIN incidents i ON i.id = n.incident_id JOIN schools s ON s.urn = n.urn
+      WHERE n.id = $1`,
+    [id],
+  )
+  const row = rows[0]
+  return row ? { ...row, status: publicStatus(row.status) } : null
 }
 
 /**

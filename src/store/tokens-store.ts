@@ -15,6 +15,8 @@ export interface Principal {
   name: string | null
   /** For a police token, its force's age band, read with the token: intake needs it every time. */
   ageBand: { ageMin: number; ageMax: number } | null
+  /** Set when the caller is a person in a signed-in session (the pages), not a bearer token. */
+  sessionId?: string
 }
 
 export function hashToken(secret: string): Buffer {

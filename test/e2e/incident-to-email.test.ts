@@ -35,7 +35,7 @@ t.test('an incident reaches the Key Adult by e-mail and reads back as sent', asy
   t.notMatch(mail!.parsed.text, /Verbal argument/, 'the circumstances never travel by e-mail')
   t.notMatch(mail!.parsed.text, /2016-05-04|04\/05\/2016/, 'nor the date of birth')
   const ackLink = /http:\/\/encompass\.test(\/ack\/[^\s]+)/.exec(mail!.parsed.text ?? '')
-  t.ok(ackLink, 'the e-mail carries a one-click acknowledgement link')
+  t.ok(ackLink, 'the e-mail carries the acknowledgement page’s link')
 
   const view = await eventually(async () => {
     const v = await getIncident(accepted.id)
@@ -49,17 +49,22 @@ t.test('an incident reaches the Key Adult by e-mail and reads back as sent', asy
   t.equal(view.policeAwareAt, '2026-11-20T22:14:00.000Z')
   t.equal(mail!.parsed.messageId, `<${child.notification.id}@encompass-notify>`, 'Message-ID is fixed per notification')
 
-  const ack1 = await h.app.inject({ method: 'GET', url: ackLink![1]! })
-  t.equal(ack1.statusCode, 200)
-  t.match(ack1.body, /Thank you/)
-  const ack2 = await h.app.inject({ method: 'GET', url: ackLink![1]! })
-  t.equal(ack2.statusCode, 200, 'following the link twice is harmless')
-  t.match(ack2.body, /Already acknowledged/)
+  const form = { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://encompass.test' }
+  const opened = await h.app.inject({ method: 'GET', url: ackLink![1]! })
+  t.equal(opened.statusCode, 200)
+  t.match(opened.body, /Acknowledge this notification/, 'the link opens a page with an Acknowledge button')
+  t.equal((await getIncident(accepted.id)).children[0].notification.status, 'sent', 'opening it acknowledges nothing')
+  const ack1 = await h.app.inject({ method: 'POST', url: ackLink![1]!, headers: form, payload: 'name=Jo+Bloggs' })
+  t.equal(ack1.statusCode, 303)
+  t.match((await h.app.inject({ method: 'GET', url: ack1.headers.location as string })).body, /Notification acknowledged/)
+  const ack2 = await h.app.inject({ method: 'POST', url: ackLink![1]!, headers: form, payload: 'name=Jo+Bloggs' })
+  t.equal(ack2.statusCode, 303, 'pressing it twice is harmless')
+  t.match((await h.app.inject({ method: 'GET', url: ack2.headers.location as string })).body, /acknowledged at 10:2\dpm on Friday 20 November 2026 by Jo Bloggs/)
   const after = await getIncident(accepted.id)
   t.equal(after.children[0].notification.status, 'acknowledged')
   t.ok(after.children[0].notification.acknowledgedAt)
 
-  const forged = await h.app.inject({ method: 'GET', url: ackLink![1]!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) })
+  const forged = await h.app.inject({ method: 'POST', headers: form, payload: '', url: ackLink![1]!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) })
   t.equal(forged.statusCode, 404, 'a tampered link acknowledges nothing')
 })
 

@@ -32,7 +32,7 @@ const notificationId = view.children[0].notification.id
 const mail = h.smtp.messages.find((m) => m.parsed.text?.includes(body.reference))!
 const ackPath = /http:\/\/encompass\.test(\/ack\/\S+)/.exec(mail.parsed.text!)![1]!
 await h.app.inject({ method: 'GET', url: `/v1/notifications/${notificationId}`, headers: json(dsl) })
-await h.app.inject({ method: 'GET', url: ackPath })
+await h.app.inject({ method: 'POST', url: ackPath, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://encompass.test' }, payload: 'name=Jo+Bloggs' })
 
 t.test('no child’s name, date of birth or summary in Redis, the logs or /metrics after a full flow', async (t) => {
   const redis = await h.redisDump()

@@ -1,7 +1,9 @@
-// The boards' dashboard: server-rendered HTML with inline SVG charts, no script, no external
-// assets. Every chart has its figures beside it in a plain table, so it reads without the chart
-// and prints well. Aggregates only: keys are months, local authorities, weekdays and stages.
+// The boards' dashboard's figures: server-rendered HTML with inline SVG charts, no script, shown
+// inside the pages' layout (views/dashboard.njk). Every chart has its figures beside it in a plain
+// table, so it reads without the chart and prints well. Aggregates only: keys are months, local
+// authorities, weekdays and stages. Every value is escaped here.
 import type { LatencyRow, Percentiles2, Percentiles4 } from '../../domain/latency.js'
+import { longPlainDate } from '../format.js'
 
 type Percentiles = Percentiles2 & Partial<Percentiles4>
 
@@ -64,7 +66,7 @@ function columnChart(title: string, bars: Bar[], opts: { max?: number; id: strin
 <text x="${(x + bw / 2).toFixed(1)}" y="${h - pad.b + 14}" font-size="10" text-anchor="middle">${esc(b.label)}</text></g>`
     })
     .join('\n')
-  return `<svg id="${opts.id}" class="chart" role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" preserveAspectRatio="xMidYMid meet">
+  return `<svg id="${opts.id}" class="enc-chart" role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" preserveAspectRatio="xMidYMid meet">
 <line x1="${pad.l}" y1="${h - pad.b}" x2="${w - pad.r}" y2="${h - pad.b}" stroke="#505a5f"/>${body}</svg>`
 }
 
@@ -89,12 +91,15 @@ function stageChart(row: LatencyRow): string {
 <text x="240" y="${y + 32}" font-size="10">median ${humanDuration(p.p50)} · 90% within ${humanDuration(p.p90)}</text></g>`
     })
     .join('\n')
-  return `<svg id="chart-stages" class="chart" role="img" aria-label="Where the time goes" viewBox="0 0 ${w} ${10 + stages.length * rowH}" width="100%">${bars}</svg>`
+  return `<svg id="chart-stages" class="enc-chart" role="img" aria-label="Where the time goes" viewBox="0 0 ${w} ${10 + stages.length * rowH}" width="100%">${bars}</svg>`
 }
 
-function table(headers: string[], rows: string[][], id: string): string {
-  return `<table id="${id}"><thead><tr>${headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>
-<tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</tbody></table>`
+function table(headers: string[], rows: string[][], id: string, caption: string): string {
+  const numeric = (i: number) => (i === 0 ? '' : ' govuk-table__header--numeric')
+  // A wide table scrolls inside its own box on a phone; the box takes focus so a keyboard can scroll it.
+  return `<div class="enc-figures" tabindex="0" role="region" aria-label="${esc(caption)}"><table class="govuk-table govuk-!-font-size-16" id="${id}"><caption class="govuk-table__caption govuk-visually-hidden">${esc(caption)}</caption>
+<thead class="govuk-table__head"><tr class="govuk-table__row">${headers.map((h, i) => `<th scope="col" class="govuk-table__header${numeric(i)}">${esc(h)}</th>`).join('')}</tr></thead>
+<tbody class="govuk-table__body">${rows.map((r) => `<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? `<th scope="row" class="govuk-table__header">${esc(c)}</th>` : `<td class="govuk-table__cell govuk-table__cell--numeric">${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</tbody></table></div>`
 }
 
 export function renderDashboard(d: DashboardData, csvBase: string): string {
@@ -103,67 +108,44 @@ export function renderDashboard(d: DashboardData, csvBase: string): string {
   const laName = (k: string | null) => (k ? `${d.laNames[k] ?? 'LA'} (${k})` : '')
   const rowFigures = (label: (k: string | null) => string, rows: LatencyRow[]) =>
     rows.map((r) => [label(r.key), String(r.notifications), pct(r.onTimeRate), humanDuration(r.policeToSentSeconds.p50), humanDuration(r.policeToSentSeconds.p90)])
-  const figHeaders = ['', 'Notifications', 'Told in time', 'Typical delay (median)', '90% told within']
+  const figHeaders = (first: string) => [first, 'Notifications', 'Told in time', 'Typical delay (median)', '90% told within']
   const totalBucket = Math.max(1, d.delayDistribution.reduce((a, b) => a + b.count, 0))
 
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Operation Encompass: how quickly schools are told</title>
-<style>
-body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:0;line-height:1.45}
-header{background:#0b0c0c;color:#fff;padding:12px 24px}header h1{margin:0;font-size:1.4rem}
-main{max-width:1100px;margin:0 auto;padding:16px 24px}
-.kpis{display:flex;flex-wrap:wrap;gap:16px;margin:16px 0}.kpi{border-left:6px solid #1d70b8;padding:8px 16px;background:#f3f2f1;min-width:180px}
-.kpi b{display:block;font-size:1.8rem}
-section{margin:28px 0;border-top:1px solid #b1b4b6;padding-top:8px}
-.pair{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:24px;align-items:start}
-@media (max-width:800px){.pair{grid-template-columns:1fr}}
-table{border-collapse:collapse;font-size:.9rem;width:100%}th,td{border-bottom:1px solid #b1b4b6;padding:4px 6px;text-align:right}
-th:first-child,td:first-child{text-align:left}
-p.note{color:#505a5f;font-size:.9rem}a{color:#1d70b8}
-</style></head><body>
-<header><h1>Operation Encompass: how quickly schools are told</h1></header>
-<main>
-<p>Incidents the police became aware of from <b>${esc(d.from)}</b> to <b>${esc(d.to)}</b> (UK time).
-"Told in time" means the school's Key Adult was e-mailed before the start of the next school day.
+  const kpi = (label: string, id: string, value: string) =>
+    `<div class="enc-kpi">${esc(label)}<span class="enc-kpi__value" id="${id}">${esc(value)}</span></div>`
+  const section = (heading: string, chart: string, figures: string, after = '') =>
+    `<section class="enc-section"><h2 class="govuk-heading-m">${esc(heading)}</h2><div class="enc-pair">\n${chart}\n${figures}\n</div>${after}</section>`
+  const download = (groupBy: string) => `<p class="govuk-body"><a class="govuk-link" href="${csv(groupBy)}" download>Download these figures (CSV)</a></p>`
+
+  return `<h1 class="govuk-heading-l">How quickly schools are told</h1>
+<p class="govuk-body">Incidents the police became aware of from <b>${esc(longPlainDate(d.from))}</b> to <b>${esc(longPlainDate(d.to))}</b> (UK time).
+“Told in time” means the school’s Key Adult was e-mailed before the start of the next school day.
 The delay is from the moment the police became aware to the moment the e-mail was accepted for delivery.</p>
-<div class="kpis" id="kpis">
-<div class="kpi">Notifications<b id="kpi-notifications">${o.notifications.toLocaleString('en-GB')}</b></div>
-<div class="kpi">Told in time<b id="kpi-ontime">${pct(o.onTimeRate)}</b></div>
-<div class="kpi">Typical delay<b id="kpi-median">${humanDuration(o.policeToSentSeconds.p50)}</b></div>
-<div class="kpi">90% told within<b id="kpi-p90">${humanDuration(o.policeToSentSeconds.p90)}</b></div>
-<div class="kpi">Acknowledged by the school<b id="kpi-ack">${pct(o.notifications ? o.acknowledged / o.notifications : 0)}</b></div>
+<div class="enc-kpis" id="kpis">
+${kpi('Notifications', 'kpi-notifications', o.notifications.toLocaleString('en-GB'))}
+${kpi('Told in time', 'kpi-ontime', pct(o.onTimeRate))}
+${kpi('Typical delay', 'kpi-median', humanDuration(o.policeToSentSeconds.p50))}
+${kpi('90% told within', 'kpi-p90', humanDuration(o.policeToSentSeconds.p90))}
+${kpi('Acknowledged by the school', 'kpi-ack', pct(o.notifications ? o.acknowledged / o.notifications : 0))}
 </div>
-
-<section><h2>Told in time, month by month</h2><div class="pair">
-${columnChart('Share of notifications sent before the start of the school day, by month', d.byMonth.map((r) => ({ label: monthLabel(r.key), value: r.onTimeRate, text: pct(r.onTimeRate) })), { max: 1, id: 'chart-ontime-month' })}
-${table(figHeaders, rowFigures(monthLabel, d.byMonth), 'table-month')}
-</div><p><a href="${csv('month')}" download>Download these figures (CSV)</a></p></section>
-
-<section><h2>How long until the school is told</h2><div class="pair">
-${columnChart('Number of notifications by delay from police awareness to e-mail', d.delayDistribution.map((b) => ({ label: b.label, value: b.count, text: String(b.count) })), { id: 'chart-delay', colour: '#4c2c92' })}
-${table(['Delay', 'Notifications', 'Share'], d.delayDistribution.map((b) => [b.label, String(b.count), pct(b.count / totalBucket)]), 'table-delay')}
-</div></section>
-
-<section><h2>Where the time goes</h2><div class="pair">
-${stageChart(o)}
-${table(['Stage', 'Median', '90% within'], [
-    ['Police review (aware → received)', humanDuration(o.stages.policeToReceived.p50), humanDuration(o.stages.policeToReceived.p90)],
-    ['This service (received → sent)', humanDuration(o.stages.receivedToSent.p50), humanDuration(o.stages.receivedToSent.p90)],
-    ['The school (sent → acknowledged)', humanDuration(o.stages.sentToAcknowledged.p50), humanDuration(o.stages.sentToAcknowledged.p90)],
-  ], 'table-stages')}
-</div><p class="note">Darker bar: the median. Lighter bar: 90% of notifications were within this.</p></section>
-
-<section><h2>Local authorities compared</h2><div class="pair">
-${columnChart('Told in time by local authority', d.byLa.map((r) => ({ label: laName(r.key), value: r.onTimeRate, text: pct(r.onTimeRate) })), { max: 1, id: 'chart-la', colour: '#00703c' })}
-${table(figHeaders, rowFigures(laName, d.byLa), 'table-la')}
-</div><p><a href="${csv('la')}" download>Download these figures (CSV)</a></p></section>
-
-<section><h2>Day of the week the police became aware</h2><div class="pair">
-${columnChart('Typical delay by weekday', d.byWeekday.map((r) => ({ label: (r.key ?? '').slice(0, 3), value: (r.policeToSentSeconds.p50 ?? 0) / 3600, text: humanDuration(r.policeToSentSeconds.p50) })), { id: 'chart-weekday', colour: '#f47738' })}
-${table(figHeaders, rowFigures((k) => k ?? '', d.byWeekday), 'table-weekday')}
-</div><p><a href="${csv('weekday')}" download>Download these figures (CSV)</a></p></section>
-
-<p class="note">Aggregate figures only: no child, family or address appears on this page. Source: encompass-notify notification timestamps.</p>
-</main></body></html>`
+${section('Told in time, month by month',
+    columnChart('Share of notifications sent before the start of the school day, by month', d.byMonth.map((r) => ({ label: monthLabel(r.key), value: r.onTimeRate, text: pct(r.onTimeRate) })), { max: 1, id: 'chart-ontime-month' }),
+    table(figHeaders('Month'), rowFigures(monthLabel, d.byMonth), 'table-month', 'Told in time by month'), download('month'))}
+${section('How long until the school is told',
+    columnChart('Number of notifications by delay from police awareness to e-mail', d.delayDistribution.map((b) => ({ label: b.label, value: b.count, text: String(b.count) })), { id: 'chart-delay', colour: '#4c2c92' }),
+    table(['Delay', 'Notifications', 'Share'], d.delayDistribution.map((b) => [b.label, String(b.count), pct(b.count / totalBucket)]), 'table-delay', 'Notifications by delay'))}
+${section('Where the time goes', stageChart(o),
+    table(['Stage', 'Median', '90% within'], [
+      ['Police review (aware → received)', humanDuration(o.stages.policeToReceived.p50), humanDuration(o.stages.policeToReceived.p90)],
+      ['This service (received → sent)', humanDuration(o.stages.receivedToSent.p50), humanDuration(o.stages.receivedToSent.p90)],
+      ['The school (sent → acknowledged)', humanDuration(o.stages.sentToAcknowledged.p50), humanDuration(o.stages.sentToAcknowledged.p90)],
+    ], 'table-stages', 'Time taken by each stage'),
+    '<p class="govuk-body-s">Darker bar: the median. Lighter bar: 90% of notifications were within this.</p>')}
+${section('Local authorities compared',
+    columnChart('Told in time by local authority', d.byLa.map((r) => ({ label: laName(r.key), value: r.onTimeRate, text: pct(r.onTimeRate) })), { max: 1, id: 'chart-la', colour: '#00703c' }),
+    table(figHeaders('Local authority'), rowFigures(laName, d.byLa), 'table-la', 'Told in time by local authority'), download('la'))}
+${section('Day of the week the police became aware',
+    columnChart('Typical delay by weekday', d.byWeekday.map((r) => ({ label: (r.key ?? '').slice(0, 3), value: (r.policeToSentSeconds.p50 ?? 0) / 3600, text: humanDuration(r.policeToSentSeconds.p50) })), { id: 'chart-weekday', colour: '#f47738' }),
+    table(figHeaders('Weekday'), rowFigures((k) => k ?? '', d.byWeekday), 'table-weekday', 'Delay by weekday'), download('weekday'))}
+<p class="govuk-body-s">Aggregate figures only: no child, family or address appears on this page. Source: encompass-notify notification timestamps.</p>`
 }

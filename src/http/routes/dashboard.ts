@@ -1,5 +1,5 @@
-// The boards' dashboard (auditor, admin) in a browser: sign in once with a token (kept in an
-// HttpOnly, SameSite=Strict cookie), then a server-rendered page and CSV downloads.
+// The boards' dashboard (auditor, admin) in a browser, in a signed-in session (sign-in.ts), or
+// with a bearer token for a machine: a server-rendered page and CSV downloads.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { checkReportRange, csvFilename, latencyCsv, GROUP_BYS } from '../../domain/latency.js'
@@ -7,11 +7,8 @@ import { addDays, londonDateOf } from '../../domain/london-time.js'
 import type { Services } from '../../services.js'
 import { delayDistribution, laNames } from '../../store/dashboard-store.js'
 import { latencyReport } from '../../store/reports-store.js'
-import { authenticate } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
-import { SESSION_COOKIE } from '../auth.js'
 import { renderDashboard } from '../pages/dashboard-page.js'
-import { loginPage } from '../pages/login-page.js'
 import { invalidInput } from '../problem.js'
 
 const range = z.strictObject({
@@ -22,43 +19,16 @@ const range = z.strictObject({
 export const dashboardRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, clock, config } = services
+    const { db, clock } = services
     const reads = services.reportsDb ?? db // the figures may come from a replica; the audit goes to the primary
-    const secure = config.PUBLIC_BASE_URL.startsWith('https:')
-    const cookie = (value: string, maxAge: number) =>
-      `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`
-
     const defaultRange = (q: { from?: string | undefined; to?: string | undefined }) => {
       const to = q.to ?? londonDateOf(clock.now())
       return { from: q.from ?? addDays(to, -364), to }
     }
 
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)))
-    })
-
-    app.get('/dashboard/login', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html').send(loginPage()))
-
-    app.post(
-      '/dashboard/login',
-      { config: { takesCredentials: true }, schema: { hide: true, body: z.object({ token: z.string().max(200) }) } },
-      async (request, reply) => {
-        const principal = await authenticate(db, request.body.token.trim())
-        if (!principal) request.server.limits.authenticationFailed(request)
-        if (!principal || !['auditor', 'admin'].includes(principal.role)) {
-          return reply.code(401).type('text/html').send(loginPage('That token is not an auditor or administrator token, or it has expired.'))
-        }
-        return reply.header('set-cookie', cookie(request.body.token.trim(), 8 * 3600)).redirect('/dashboard', 303)
-      },
-    )
-
-    app.post('/dashboard/logout', { schema: { hide: true } }, async (_request, reply) =>
-      reply.header('set-cookie', cookie('', 0)).redirect('/dashboard/login', 303),
-    )
-
     app.get(
       '/dashboard',
-      { config: { roles: ['auditor', 'admin'], cookieAuth: true }, schema: { hide: true, querystring: range } },
+      { config: { roles: ['auditor', 'admin'] }, schema: { hide: true, querystring: range } },
       async (request, reply) => {
         const { from, to } = defaultRange(request.query)
         const errors = checkReportRange(from, to)
@@ -71,18 +41,18 @@ export const dashboardRoutes =
         ]
         const names = await laNames(reads, la.rows.map((r) => r.key).filter((k): k is string => k !== null))
         await auditRequest(db, request, 'dashboard.read', 'report', null, 'board dashboard', { from, to })
-        const html = renderDashboard(
+        const body = renderDashboard(
           { from, to, overall: month.overall, byMonth: month.rows, byLa: la.rows, byWeekday: weekday.rows, delayDistribution: distribution, laNames: names },
           '/dashboard/latency.csv',
         )
-        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
+        return reply.page('dashboard.njk', { pageTitle: 'How quickly schools are told', body, homeUrl: '/dashboard' })
       },
     )
 
     app.get(
       '/dashboard/latency.csv',
       {
-        config: { roles: ['auditor', 'admin'], cookieAuth: true },
+        config: { roles: ['auditor', 'admin'] },
         schema: { hide: true, querystring: range.extend({ groupBy: z.enum(GROUP_BYS) }) },
       },
       async (request, reply) => {

@@ -1,16 +1,15 @@
-// Key Adults' view: their own school's notifications only, and acknowledgement — through the API
-// with a dsl token, or the one-click link in the e-mail (its token is good for that one
-// notification only). Acknowledging twice changes nothing.
+// Key Adults' API: their own school's notifications only, and acknowledgement with a dsl token,
+// recorded against that token. (People acknowledge on the page the e-mail links to: ack.ts.)
+// Acknowledging twice changes nothing.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { verifyAckToken } from '../../mail/ack-links.js'
+import { acknowledgedByToken } from '../../domain/acknowledgement.js'
 import type { Services } from '../../services.js'
 import { acknowledge, getNotification, listNotifications, type NotificationView } from '../../store/notifications-store.js'
 import type { Principal } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
-import { caller } from '../auth.js'
+import { actorOf, caller } from '../auth.js'
 import { HttpProblem, notFound } from '../problem.js'
-import { ackPage } from '../pages/ack-page.js'
 
 const idParam = z.object({ id: z.uuid() })
 
@@ -70,27 +69,11 @@ export const notificationRoutes =
         const p = caller(request)
         const n = await getNotification(db, request.params.id)
         if (!inScope(p, n)) throw notFound('notification')
-        const result = await acknowledge(db, n.id, clock.now(), `token:${p.tokenId}`)
+        const result = await acknowledge(db, n.id, clock.now(), { by: acknowledgedByToken(p), actor: actorOf(p) })
         if (!result) throw notFound('notification')
         if ('refused' in result) throw new HttpProblem(409, 'Conflict', `cannot acknowledge: ${result.refused}`)
         if (result.first) metrics.notifications.inc({ status: 'acknowledged' })
         return { acknowledgedAt: result.acknowledgedAt }
-      },
-    )
-
-    // The one-click link from the e-mail. GET so a click is enough; harmless when repeated.
-    app.get(
-      '/ack/:id/:token',
-      { schema: { hide: true, params: z.object({ id: z.string(), token: z.string() }) } },
-      async (request, reply) => {
-        const { id, token } = request.params
-        const valid = z.uuid().safeParse(id).success && verifyAckToken(services.config.ACK_LINK_SECRET, id, token)
-        if (!valid) return reply.code(404).type('text/html').send(ackPage({ kind: 'invalid' }))
-        const result = await acknowledge(db, id, clock.now(), 'e-mail link')
-        if (!result) return reply.code(404).type('text/html').send(ackPage({ kind: 'invalid' }))
-        if ('refused' in result) return reply.code(409).type('text/html').send(ackPage({ kind: 'refused' }))
-        if (result.first) metrics.notifications.inc({ status: 'acknowledged' })
-        return reply.type('text/html').send(ackPage({ kind: result.first ? 'done' : 'again', at: result.acknowledgedAt }))
       },
     )
   }

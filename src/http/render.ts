@@ -1,0 +1,51 @@
+// Server-rendered pages: Nunjucks templates under src/http/views (auto-escaping on, so a value is
+// text unless a template says otherwise), GOV.UK Frontend's macros beside them, and
+// `reply.page(template, context)` for routes. Every page is private to its reader and may later
+// carry a child's details, so none is stored by a browser or a proxy.
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import nunjucks from 'nunjucks'
+import { viewsDir } from '../paths.js'
+import { assetUrl, govukTemplatesDir } from './assets.js'
+import { dateTime, longDate, longPlainDate, time } from './format.js'
+
+export const SERVICE_NAME = 'Operation Encompass'
+
+const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([viewsDir, govukTemplatesDir]), {
+  autoescape: true,
+  throwOnUndefined: false,
+  trimBlocks: true,
+  lstripBlocks: true,
+})
+env.addGlobal('asset', assetUrl)
+env.addGlobal('serviceName', SERVICE_NAME)
+env.addFilter('longDate', (d: Date) => longDate(d))
+env.addFilter('longPlainDate', (d: string) => longPlainDate(d))
+env.addFilter('time', (d: Date) => time(d))
+env.addFilter('dateTime', (d: Date) => dateTime(d))
+
+/** What every page's layout reads: whether to offer sign-out. */
+export interface PageContext {
+  signedIn?: boolean
+  [key: string]: unknown
+}
+
+export function renderPage(template: string, context: PageContext): string {
+  return env.render(template, context)
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page with the layout's context filled in from the request (signed in or not). */
+    page(template: string, context?: PageContext, status?: number): FastifyReply
+  }
+}
+
+export function registerPages(app: FastifyInstance): void {
+  app.decorateReply('page', function (this: FastifyReply, template: string, context: PageContext = {}, status = 200) {
+    const signedIn = Boolean(this.request.principal?.sessionId)
+    return this.code(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(renderPage(template, { signedIn, ...context }))
+  })
+}
