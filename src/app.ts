@@ -4,11 +4,11 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { createHash } from 'node:crypto'
 import { bearerToken, registerAuth } from './http/auth.js'
-import { registerProblemHandlers } from './http/problem.js'
+import { frameworkError, registerProblemHandlers } from './http/problem.js'
 import { auditRoutes } from './http/routes/audit.js'
 import { dashboardRoutes } from './http/routes/dashboard.js'
 import { reportRoutes } from './http/routes/reports.js'
@@ -21,6 +21,16 @@ import { reviewRoutes } from './http/routes/review.js'
 import { directoryRoutes } from './http/routes/directory.js'
 import type { Services } from './services.js'
 
+const routeLists = new WeakMap<FastifyInstance, RouteOptions[]>()
+
+/**
+ * Every route the app registered, as Fastify saw it (hidden pages, the docs and the HEAD routes
+ * Fastify adds included): for tests that must cover every route, including ones added later.
+ */
+export function registeredRoutes(app: FastifyInstance): readonly RouteOptions[] {
+  return routeLists.get(app) ?? []
+}
+
 export async function buildApp(services: Services, opts: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
@@ -30,7 +40,13 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
     // id, query or acknowledgement token in a path reaches the logs.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>()
+  const routes: RouteOptions[] = []
+  routeLists.set(app, routes)
+  app.addHook('onRoute', (route) => {
+    routes.push(route)
+  })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   registerProblemHandlers(app)

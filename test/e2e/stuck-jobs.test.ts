@@ -193,3 +193,15 @@ t.test('a send claimed more often than it may be tried, with no failure recorded
   const { rows } = await db.query(`SELECT detail FROM notification_events WHERE notification_id = $1 AND kind = 'failed'`, [n.id])
   t.match(rows[0]?.detail, /gave up after 10 attempts that never finished/)
 })
+
+t.test('an officer places a child whose match failed; one whose deadline cannot be computed is a 422 saying why', async (t) => {
+  const place = (c: { incidentId: string; childId: string }, urn: string) =>
+    h.app.inject({ method: 'PUT', url: `/v1/incidents/${c.incidentId}/children/${c.childId}/school`, headers: json(police), payload: { urn } })
+  const refused = await place(year26, '111234')
+  t.equal(refused.statusCode, 422)
+  t.match(refused.json(), { type: '/problems/setting-refused', reason: 'calendar', errors: [{ path: '/urn', message: /outside 1900–2100/ }] })
+  t.equal((await incident(year26.incidentId)).children[0].match.status, 'unmatched', 'the child still waits, unchanged')
+  const placed = await place(closed, '111234')
+  t.equal(placed.statusCode, 200, 'the closed-for-ever school was the wrong one: placed at another, it goes out')
+  t.equal(placed.json().notification.dueBy, '2026-11-23T08:30:00.000Z')
+})
