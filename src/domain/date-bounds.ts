@@ -2,10 +2,10 @@
 // and a child's date of birth, a report's range, a school's calendar override, the deadline
 // query, term-date and bank-holiday files, a pupil roll — must lie between 1900-01-01 and
 // 2100-12-31, written with a four-digit year: a year 0–99 ('0026-01-01') is refused, never read as
-// 1926 or 2026 (JavaScript's Date.UTC does the first; people typing two digits mean the second).
-// And no closure may run longer than a school year, or the next pupil day cannot be found. Dates
-// outside these bounds reached the school calendar before and left children waiting for ever.
-// Pure: zod helpers for the schemas, plain checks for the importers.
+// 1926 (as JavaScript's Date.UTC would) or guessed to mean 2026. And no closure may run longer
+// than a school year, or the next pupil day cannot be found. Such dates once reached the school
+// calendar and left children waiting for ever. Pure: zod helpers for the schemas, plain checks
+// for the importers.
 import { z } from 'zod'
 import { addDays, isPlainDate, parsePlainDate, weekdayOf } from './london-time.js'
 
@@ -18,12 +18,7 @@ export const MAX_CLOSURE_DAYS = 366
 
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/
 export const DATE_RANGE_MESSAGE = `must be a date from ${EARLIEST_DATE} to ${LATEST_DATE}, with a four-digit year`
-export const INSTANT_RANGE_MESSAGE = `must be a moment from ${EARLIEST_DATE} to ${LATEST_DATE} (UTC), with a four-digit year`
-
-/** A date, or an instant, outside the bounds reached code that needs one inside them. */
-export class DateOutOfRangeError extends Error {
-  override readonly name = 'DateOutOfRangeError'
-}
+const INSTANT_RANGE_MESSAGE = `must be a moment from ${EARLIEST_DATE} to ${LATEST_DATE} (UTC), with a four-digit year`
 
 /** Why a `YYYY-MM-DD` string is not a date we accept, or null when it is one. */
 export function plainDateProblem(value: string): string | null {
@@ -34,17 +29,10 @@ export function plainDateProblem(value: string): string | null {
   return null
 }
 
-export const isDateInBounds = (value: string): boolean => plainDateProblem(value) === null
-
 /** True for a valid Date between 1900-01-01T00:00Z and the end of 2100-12-31 UTC. */
 export function isInstantInBounds(instant: Date): boolean {
   const ms = instant.getTime()
   return !Number.isNaN(ms) && ms >= EARLIEST_MS && ms <= LATEST_MS
-}
-
-/** Throws DateOutOfRangeError naming `what` (never the value: it may be a child's birth date). */
-export function assertInstantInBounds(instant: Date, what: string): void {
-  if (!isInstantInBounds(instant)) throw new DateOutOfRangeError(`${what} ${INSTANT_RANGE_MESSAGE}`)
 }
 
 /** A `YYYY-MM-DD` date within the bounds (a zod schema for query strings, paths and bodies). */

@@ -3,7 +3,6 @@
 // the end given up: job-failures.ts). Summaries name no child: they are logged, kept in Postgres,
 // shown to officers and handed to BullMQ, which keeps them in Redis.
 import { DelayedError, RateLimitError, WaitingChildrenError, WaitingError } from 'bullmq'
-import { DateOutOfRangeError } from '../domain/date-bounds.js'
 import { CalendarError } from '../domain/school-calendar.js'
 
 /** Thrown back to BullMQ in place of the original error, so that only the summary reaches Redis. */
@@ -13,7 +12,7 @@ export class JobAttemptFailed extends Error {
 
 /** Retrying cannot mend these: the values the job works on are wrong. */
 export function isPermanentJobError(err: unknown): boolean {
-  return err instanceof CalendarError || err instanceof DateOutOfRangeError
+  return err instanceof CalendarError
 }
 
 /**
@@ -22,7 +21,7 @@ export function isPermanentJobError(err: unknown): boolean {
  * value); anything else by its kind, with quoted text, dates, addresses and long numbers removed.
  */
 export function describeJobError(err: unknown): string {
-  if (err instanceof CalendarError || err instanceof DateOutOfRangeError || err instanceof JobAttemptFailed) {
+  if (err instanceof CalendarError || err instanceof JobAttemptFailed) {
     return err.message
   }
   if (err instanceof Error) {

@@ -20,7 +20,7 @@ import { JOB_ATTEMPTS, jobId, type EscalateJob, type MatchJob, type NotifyJob } 
 
 export type JobData = { match: MatchJob; notify: NotifyJob; escalate: EscalateJob }
 
-export function jobIdOf<Q extends JobQueue>(queue: Q, data: JobData[Q]): string {
+function jobIdOf<Q extends JobQueue>(queue: Q, data: JobData[Q]): string {
   if (queue === 'match') return jobId.match((data as MatchJob).childId)
   if (queue === 'notify') return jobId.notify((data as NotifyJob).notificationId)
   const e = data as EscalateJob
