@@ -3,7 +3,7 @@
 import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
@@ -13,7 +13,7 @@ import { registerAssets } from './http/assets.js'
 import { requireSameOriginForms } from './http/forms.js'
 import { registerLimits } from './http/limits.js'
 import { pageNotFound, pageRoutes } from './http/pages.js'
-import { registerProblemHandlers, sendProblem } from './http/problem.js'
+import { frameworkError, registerProblemHandlers } from './http/problem.js'
 import { registerPages } from './http/render.js'
 import { auditRoutes } from './http/routes/audit.js'
 import { reportRoutes } from './http/routes/reports.js'
@@ -25,6 +25,16 @@ import { schoolRoutes } from './http/routes/schools.js'
 import { reviewRoutes } from './http/routes/review.js'
 import { directoryRoutes } from './http/routes/directory.js'
 import type { Services } from './services.js'
+
+const routeLists = new WeakMap<FastifyInstance, RouteOptions[]>()
+
+/**
+ * Every route the app registered, as Fastify saw it (hidden pages, the docs and the HEAD routes
+ * Fastify adds included): for tests that must cover every route, including ones added later.
+ */
+export function registeredRoutes(app: FastifyInstance): readonly RouteOptions[] {
+  return routeLists.get(app) ?? []
+}
 
 // A caller's X-Request-Id is kept (it ties our log lines and audit rows to theirs) only when it is
 // short and plain; anything else would carry a caller's bytes into the logs and the audit trail.
@@ -61,11 +71,15 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: requestIdOf,
-    // A path the router cannot decode (bad percent-encoding, an over-long parameter) is the
-    // caller's mistake: a problem like any other, and never echoing the path (it may hold a token).
-    frameworkErrors: (err, _request, reply) =>
-      sendProblem(reply, err.statusCode && err.statusCode < 500 ? err.statusCode : 400, 'the address is not valid: check it was copied in full'),
+    // A path the router cannot decode (bad percent-encoding, an over-long segment) is the caller's
+    // mistake: a problem like any other, never echoing the path (it may hold a token).
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>()
+  const routes: RouteOptions[] = []
+  routeLists.set(app, routes)
+  app.addHook('onRoute', (route) => {
+    routes.push(route)
+  })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   registerProblemHandlers(app, { notFoundPage: pageNotFound })

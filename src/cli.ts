@@ -61,7 +61,8 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
     if (role === 'police' && !/^[a-z0-9-]{2,40}$/.test(values.force!)) throw new UsageError('--force must be a lower-case code like cleveland')
     if (role === 'dsl' && !/^[0-9]{5,8}$/.test(values.urn ?? '')) throw new UsageError('--role dsl needs --urn <5-8 digit URN>')
     const days = values['expires-days'] ? Number(values['expires-days']) : null
-    if (days !== null && !(days > 0)) throw new UsageError('--expires-days must be a positive number')
+    // Bounded, so that the expiry is a real date (date-bounds.ts): a hundred years is plenty.
+    if (days !== null && !(days > 0 && days <= 36_500)) throw new UsageError('--expires-days must be a number of days from 1 to 36500')
     const token = await createToken(db, {
       role,
       forceCode: values.force ?? null,
@@ -172,7 +173,7 @@ export async function runCli(argv: string[], db: Db, out: (line: string) => void
   if (command === 'purge') {
     const { values } = parseArgs({ args: [sub, ...rest].filter((x): x is string => x !== undefined), options: { days: { type: 'string' } } })
     const days = values.days ? Number(values.days) : loadConfig().RETENTION_DAYS
-    if (!(days >= 0)) throw new UsageError('--days must be a number of days')
+    if (!(days >= 0 && days <= 36_500)) throw new UsageError('--days must be a number of days from 0 to 36500')
     const r = await purgeExpiredPersonalData(db, new Date(), days)
     out(`purged personal details of ${r.children} children and ${r.incidents} incident summaries (retention ${days} days)`)
     return

@@ -80,9 +80,15 @@ export class Metrics {
     labelNames: ['force'] as const,
     registers: [this.registry],
   })
+  readonly jobsFailedPermanently = new Counter({
+    name: 'encompass_jobs_failed_permanently_total',
+    help: 'Jobs that gave up after repeated (or unrecoverable) failures; their work was put where people see it',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  })
   readonly alerts = new Counter({
     name: 'encompass_alerts_total',
-    help: 'Operational alerts raised (feed quiet, delivery overdue, children held, directory)',
+    help: 'Operational alerts raised (feed quiet, delivery overdue, children held, jobs failed, directory)',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   })

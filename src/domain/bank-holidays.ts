@@ -4,7 +4,7 @@
 // Wales only, so only the `england-and-wales` division is read; the parser checks the shape so a
 // changed or truncated feed fails loudly instead of silently dropping holidays from deadlines.
 
-import { isPlainDate } from './london-time.js'
+import { plainDateProblem } from './date-bounds.js'
 
 export const ENGLAND_AND_WALES = 'england-and-wales'
 
@@ -32,9 +32,8 @@ export function parseGovUkBankHolidays(json: unknown): BankHoliday[] {
     const at = `${where}: ${ENGLAND_AND_WALES}.events[${i}]`
     if (!isRecord(ev)) throw new Error(`${at} must be an object`)
     const { date, title } = ev
-    if (typeof date !== 'string' || !isPlainDate(date)) {
-      throw new Error(`${at}.date must be a date YYYY-MM-DD, got ${JSON.stringify(date)}`)
-    }
+    const problem = typeof date === 'string' ? plainDateProblem(date) : 'must be a date YYYY-MM-DD'
+    if (typeof date !== 'string' || problem) throw new Error(`${at}.date ${problem}, got ${JSON.stringify(date)}`)
     if (typeof title !== 'string' || title.trim() === '') {
       throw new Error(`${at}.title must be a non-empty string, got ${JSON.stringify(title)}`)
     }

@@ -3,11 +3,12 @@
 // occurrence not after awareness. Pure: takes values and a clock, returns values.
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
+import { boundedDate, boundedInstant } from './date-bounds.js'
 import { londonDateOf } from './london-time.js'
 import { NO_CONTROLS, NO_CONTROLS_BUT_LINES, plainText } from './text.js'
 
-// Accept any RFC 3339 offset; everything is stored and returned as UTC instants.
-const instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp with offset, e.g. 2026-11-20T22:14:00Z' })
+// Accept any RFC 3339 offset; everything is stored and returned as UTC instants. Years 1900–2100 only.
+const instant = boundedInstant('must be an RFC 3339 timestamp with offset, e.g. 2026-11-20T22:14:00Z')
 const name = plainText(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
 
 export const schoolRefSchema = z
@@ -27,7 +28,7 @@ export const schoolRefSchema = z
 export const childSchema = z.strictObject({
   givenName: name,
   familyName: name,
-  dateOfBirth: z.iso.date({ message: 'must be a date YYYY-MM-DD' }),
+  dateOfBirth: boundedDate('must be a date YYYY-MM-DD'),
   present: z.boolean({ message: 'must be true or false' }),
   school: schoolRefSchema.optional(),
 })

@@ -6,6 +6,7 @@
 // floating-point operations Postgres uses. `percentileCont` below is the definition written out,
 // so tests can check the database against it independently.
 import type { FieldError } from './incident.js'
+import { plainDateProblem } from './date-bounds.js'
 import { addDays, parsePlainDate } from './london-time.js'
 
 export const GROUP_BYS = ['force', 'la', 'school', 'month', 'weekday'] as const
@@ -56,6 +57,11 @@ export interface LatencyReport {
 
 /** The cross-field rules on a report's range; each error points into the query string. */
 export function checkReportRange(from: string, to: string): FieldError[] {
+  const bad = [
+    { path: '/query/from', problem: plainDateProblem(from) },
+    { path: '/query/to', problem: plainDateProblem(to) },
+  ].flatMap((f) => (f.problem ? [{ path: f.path, message: f.problem }] : []))
+  if (bad.length > 0) return bad
   if (to < from) return [{ path: '/query/to', message: 'must not be before from' }]
   // Three years inclusive: from 2023-01-01 the last allowed `to` is 2025-12-31.
   const limit = addYearsClamped(from, MAX_RANGE_YEARS)

@@ -33,6 +33,8 @@ export type UnmatchedReason =
   | 'pupil-roll-low-confidence'
   | 'urn-disagrees'
   | 'no-la-contact'
+  /** The match job failed again and again, or in a way retrying cannot mend (queue/job-failures.ts). */
+  | 'match-failed'
 
 /** Reasons that are the directory's fault, not the police record's: administrators are alerted. */
 export const DIRECTORY_REASONS: readonly UnmatchedReason[] = ['setting-closed', 'no-key-adult', 'no-la-contact']

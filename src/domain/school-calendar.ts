@@ -12,6 +12,7 @@
 // or a bank holiday when Key Adults are not at work, whereas 90 minutes before the start is when
 // they arrive and still leaves time to act, and to escalate, before the children do.
 
+import { isInstantInBounds } from './date-bounds.js'
 import { addDays, formatHhmm, londonDateOf, londonInstant, londonWallClock, parseHhmm, parsePlainDate, weekdayOf } from './london-time.js'
 
 export interface SchoolCalendar {
@@ -29,8 +30,27 @@ export interface SchoolCalendar {
 }
 
 export const DEFAULT_DAY_STARTS_AT = '08:30'
-/** How far ahead nextPupilDay searches before deciding the calendar is wrong (a year plus slack). */
+/**
+ * How far ahead nextPupilDay searches before deciding the calendar is wrong: longer than any
+ * closure the entry points accept (a school year) plus the weekends and bank holidays beside it.
+ */
 export const MAX_SEARCH_DAYS = 400
+
+/**
+ * A deadline that cannot be computed from these values: a moment outside 1900–2100, a calendar
+ * with no pupil day within MAX_SEARCH_DAYS, a start time that is not HH:MM. Retrying cannot help
+ * (the match worker sends the child straight to review). The message names no date: it is shown
+ * to officers and written to logs and alerts as it is.
+ */
+export class CalendarError extends Error {
+  override readonly name = 'CalendarError'
+  constructor(
+    readonly reason: 'date-out-of-range' | 'no-pupil-day' | 'invalid-start-time',
+    message: string,
+  ) {
+    super(message)
+  }
+}
 /** Default reminder lead: 90 minutes before the start of the first pupil day back (07:00 for 08:30). */
 export const DEFAULT_REMINDER_LEAD_MINUTES = 90
 
@@ -61,21 +81,26 @@ export function isPupilDay(cal: SchoolCalendar, date: string): boolean {
   return true
 }
 
-/** The first pupil day on or after `fromDate`; throws if none within MAX_SEARCH_DAYS. */
+/** The first pupil day on or after `fromDate`; a CalendarError if none within MAX_SEARCH_DAYS. */
 export function nextPupilDay(cal: SchoolCalendar, fromDate: string): string {
   let date = fromDate
   for (let i = 0; i < MAX_SEARCH_DAYS; i++) {
     if (isPupilDay(cal, date)) return date
     date = addDays(date, 1)
   }
-  throw new Error(
-    `no pupil day within ${MAX_SEARCH_DAYS} days from ${fromDate}: the school calendar closes every weekday; check its closed dates`,
+  throw new CalendarError(
+    'no-pupil-day',
+    `no pupil day within ${MAX_SEARCH_DAYS} days of the date the police became aware: the setting's calendar closes every weekday (a closure longer than a school year); check its closed dates`,
   )
 }
 
 function startTime(cal: SchoolCalendar): string {
   const start = cal.dayStartsAt === '' ? DEFAULT_DAY_STARTS_AT : cal.dayStartsAt
-  parseHhmm(start)
+  try {
+    parseHhmm(start)
+  } catch {
+    throw new CalendarError('invalid-start-time', "the setting's day start time is not a time HH:MM; correct the setting")
+  }
   return start
 }
 
@@ -85,6 +110,9 @@ function startTime(cal: SchoolCalendar): string {
  * the start, or on a non-pupil day → the next pupil day.
  */
 export function computeDueBy(cal: SchoolCalendar, policeAwareAt: Date): { dueBy: Date; schoolDay: string } {
+  if (policeAwareAt instanceof Date && !Number.isNaN(policeAwareAt.getTime()) && !isInstantInBounds(policeAwareAt)) {
+    throw new CalendarError('date-out-of-range', 'the date the police became aware is outside 1900–2100; the police record must be corrected')
+  }
   const start = startTime(cal)
   const awareDate = londonDateOf(policeAwareAt)
   if (isPupilDay(cal, awareDate)) {

@@ -4,8 +4,11 @@
 // closure) and iCalendar files of all-day holiday events. Both come back as the same TermCalendar:
 // the date ranges the file speaks for (`coverage`, so callers can warn when a deadline falls beyond
 // the data, where weekdays would otherwise count as pupil days) and one labelled closure per date.
+// Every date must lie in 1900–2100 and no closure may run longer than a school year
+// (domain/date-bounds.ts): a file that breaks either is refused whole, naming where.
 
-import { addDays, isPlainDate, parsePlainDate, weekdayOf } from './london-time.js'
+import { DATE_RANGE_MESSAGE, LATEST_DATE, longestClosure, MAX_CLOSURE_DAYS, plainDateProblem } from './date-bounds.js'
+import { addDays, parsePlainDate, weekdayOf } from './london-time.js'
 
 export interface TermCalendar {
   /** Sorted, non-overlapping, inclusive date ranges the file covers. */
@@ -41,8 +44,19 @@ function* datesIn(from: string, to: string): Generator<string> {
 }
 
 function dateField(v: unknown, at: string): string {
-  if (typeof v !== 'string' || !isPlainDate(v)) throw new Error(`${at} must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`)
-  return v
+  const problem = typeof v === 'string' ? plainDateProblem(v) : 'must be a date YYYY-MM-DD'
+  if (problem) throw new Error(`${at} ${problem}, got ${JSON.stringify(v)}`)
+  return v as string
+}
+
+/** Refuses a calendar whose closures, with the weekends among them, run longer than a school year. */
+function checkClosures(where: string, closures: TermCalendar['closures']): void {
+  const run = longestClosure(closures.map((c) => c.date))
+  if (run !== null && run.days > MAX_CLOSURE_DAYS) {
+    throw new Error(
+      `${where}: closes for ${run.days} days in a row (${run.from} to ${run.to}); no closure may be longer than a school year (${MAX_CLOSURE_DAYS} days)`,
+    )
+  }
 }
 
 function arrayField(obj: Record<string, unknown>, key: string, at: string, required: boolean): unknown[] {
@@ -107,6 +121,9 @@ export function parseTermDatesJson(json: unknown): TermCalendar {
     const first = known[0] as string // dates is non-empty
     const last = known[known.length - 1] as string
     const named = typeof year['name'] === 'string' ? academicYearSpan(year['name']) : null
+    if (named && (plainDateProblem(named.from) || plainDateProblem(named.to))) {
+      throw new Error(`${at}.name names an academic year outside 1900–2100, got ${JSON.stringify(year['name'])}`)
+    }
     coverage.push(named ? { from: first < named.from ? first : named.from, to: last > named.to ? last : named.to } : { from: first, to: last })
     for (const d of dates) pupilDates.add(d)
     holidays.push(...yearHolidays)
@@ -123,6 +140,7 @@ export function parseTermDatesJson(json: unknown): TermCalendar {
       closures.push({ date, label })
     }
   }
+  checkClosures(where, closures)
   return { coverage: merged, closures }
 }
 
@@ -169,13 +187,18 @@ function unescapeText(v: string): string {
   return v.replace(/\\([\\;,nN])/g, (_m, c: string) => (c === 'n' || c === 'N' ? '\n' : c))
 }
 
+/** The day after the last date accepted: an exclusive DTEND may name it. */
+const AFTER_LATEST = addDays(LATEST_DATE, 1)
+
 /** An all-day DATE value as YYYY-MM-DD, or null for a DATE-TIME (a timed event). */
 function icsDate(p: IcsProperty): string | null {
   const v = p.value.trim()
   const m = /^(\d{4})(\d{2})(\d{2})$/.exec(v)
   if (m) {
     const date = `${m[1]}-${m[2]}-${m[3]}`
-    if (isPlainDate(date)) return date
+    const problem = p.name === 'DTEND' && date === AFTER_LATEST ? null : plainDateProblem(date)
+    if (problem === null) return date
+    if (problem === DATE_RANGE_MESSAGE) throw new Error(`iCalendar line ${p.line}: ${p.name} ${problem}, got ${JSON.stringify(v)}`)
   } else if (p.params.get('VALUE')?.toUpperCase() !== 'DATE' && /^\d{8}T\d{6}Z?$/.test(v)) {
     return null
   }
@@ -186,6 +209,7 @@ function durationDays(p: IcsProperty): number {
   const m = /^P(?:(\d+)W|(\d+)D)$/.exec(p.value.trim())
   const days = m ? (m[1] !== undefined ? Number(m[1]) * 7 : Number(m[2])) : NaN
   if (!(days > 0)) throw new Error(`iCalendar line ${p.line}: an all-day DURATION must be whole days or weeks (P3D, P1W), got ${JSON.stringify(p.value)}`)
+  if (days > MAX_CLOSURE_DAYS) throw new Error(`iCalendar line ${p.line}: a closure of ${days} days is longer than a school year (${MAX_CLOSURE_DAYS} days)`)
   return days
 }
 
@@ -223,6 +247,9 @@ function toEvent(props: IcsProperty[], beginLine: number, order: number): AllDay
   const summary = get('SUMMARY')
   const label = summary !== undefined && unescapeText(summary.value).trim() !== '' ? unescapeText(summary.value).trim() : 'Closed'
   const days = Math.round((parsePlainDate(endExclusive) - parsePlainDate(from)) / 86_400_000)
+  if (days > MAX_CLOSURE_DAYS) {
+    throw new Error(`iCalendar line ${beginLine}: a closure of ${days} days (${from} to ${addDays(endExclusive, -1)}) is longer than a school year (${MAX_CLOSURE_DAYS} days)`)
+  }
   return { from, to: addDays(endExclusive, -1), label, days, order }
 }
 
@@ -280,6 +307,7 @@ export function parseTermDatesIcs(text: string): TermCalendar {
     }
   }
   const closures = [...best.entries()].sort((a, b) => cmp(a[0], b[0])).map(([date, ev]) => ({ date, label: ev.label }))
+  checkClosures('iCalendar', closures)
   const from = events.map((e) => e.from).sort(cmp)[0] as string
   const to = events.map((e) => e.to).sort(cmp)[events.length - 1] as string
   return { coverage: [{ from, to }], closures }

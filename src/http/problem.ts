@@ -23,6 +23,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -74,6 +75,18 @@ export function fieldErrorsFromValidation(err: FastifyError): FieldError[] {
     }
   }
   return out
+}
+
+/**
+ * The errors Fastify meets before any route is chosen (its `frameworkErrors` option): a path that
+ * does not percent-decode, a path segment longer than the router takes. Problems, like the rest.
+ */
+export function frameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void sendProblem(reply, 414, 'a segment of the path is too long', { errors: [{ path: '/params', message: 'is too long' }] })
+    return
+  }
+  void sendProblem(reply, 400, 'the path is not validly percent-encoded', { errors: [{ path: '/params', message: 'must be validly percent-encoded' }] })
 }
 
 /** A problem to answer with: status, title, detail and any extra members. */

@@ -6,7 +6,7 @@
 import { sendNotificationMail } from '../mail/send-notification.js'
 import type { Services } from '../services.js'
 import { withTransaction, type Queryable } from '../store/db.js'
-import { claimStep, loadSendContext, recordEvent, releaseStep } from '../store/notifications-store.js'
+import { claimStep, failStep, loadSendContext, recordEvent, releaseStep } from '../store/notifications-store.js'
 import type { EscalationStep } from './queues.js'
 
 interface StepState {
@@ -105,6 +105,15 @@ export async function processEscalation(services: Services, notificationId: stri
     logger.info({ notificationId, step: which, sent: Boolean(sentTo), reason }, 'escalation step')
     return sentTo ? 'sent' : 'skipped'
   }
+}
+
+/**
+ * The step's job gave up (queue/job-failures.ts): the step is recorded as failed with the reason,
+ * so neither its timer nor the sweeper takes it up again; the force's 'jobs-failed' alert tells
+ * the desk. Returns the notification's force.
+ */
+export async function giveUpEscalation(services: Services, notificationId: string, step: EscalationStep, reason: string): Promise<string | null> {
+  return failStep(services.db, notificationId, step, services.clock.now(), reason)
 }
 
 async function stepState(db: Queryable, notificationId: string): Promise<StepState | null> {

@@ -8,9 +8,10 @@
 // contact) administrators are alerted. An officer's assignment (assignSetting) places a child
 // the same way.
 import type { PoolClient } from 'pg'
-import { holdChild, markMatchEnqueued, rematchHeldChildren } from '../store/incidents-store.js'
+import { holdChild, holdFailedMatch, markMatchEnqueued, rematchHeldChildren } from '../store/incidents-store.js'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
 import { decidePupilRoll } from '../domain/pupil-names.js'
+import { CalendarError } from '../domain/school-calendar.js'
 import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
 import type { Services } from '../services.js'
 import { prepared, withTransaction, type Queryable } from '../store/db.js'
@@ -285,6 +286,16 @@ function announceAlert(services: Services, alert: HeldAlert & { opened: boolean 
 }
 
 /**
+ * The match job gave up (queue/job-failures.ts): the child waits in its force's review queue as
+ * 'match-failed' with the reason, for an officer to place by hand. Returns the child's force.
+ */
+export async function giveUpMatch(services: Services, childId: string, reason: string): Promise<string | null> {
+  const { held, forceCode } = await holdFailedMatch(services.db, childId, reason, services.clock.now())
+  if (held) services.metrics.matches.inc({ status: 'unmatched', how: 'match-failed' })
+  return forceCode
+}
+
+/**
  * Once an administrator has fixed what held them (a named Key Adult, a children's services
  * contact), the children the directory held go back to be matched: marked pending in Postgres,
  * then their ids to the queue (if Redis is away, the sweeper enqueues them). Returns how many.
@@ -308,7 +319,7 @@ export type AssignResult =
   | { kind: 'not-found' }
   | { kind: 'already'; status: string }
   | { kind: 'purged' }
-  | { kind: 'refused'; reason: UnmatchedReason | 'unknown-la'; detail: string }
+  | { kind: 'refused'; reason: UnmatchedReason | 'unknown-la' | 'calendar'; detail: string }
 
 /**
  * Places a child where a person says. `forceCode` limits it to that force's incidents (police);
@@ -325,7 +336,12 @@ export async function assignSetting(
 ): Promise<AssignResult> {
   const now = services.clock.now()
   const result = await withTransaction(services.db, async (client) => {
-    const r = await decideAssignment(client, target, assignment, now)
+    const r = await decideAssignment(client, target, assignment, now).catch((err: unknown) => {
+      // No deadline can be computed (the police date is out of range, the setting's calendar has
+      // no pupil day): nothing was written; the officer is told why.
+      if (!(err instanceof CalendarError)) throw err
+      return { result: { kind: 'refused', reason: 'calendar', detail: err.message } as AssignResult, placed: null, alert: null }
+    })
     if (r.result.kind !== 'not-found') await record(client, r.result)
     return r
   })

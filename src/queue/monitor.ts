@@ -1,19 +1,24 @@
 // Never suspend silently (domain rule 11). For each force: has its feed gone quiet for longer than
-// its quiet period, are any notifications past their deadline without having been sent, and have
-// children waited in its review queue (no setting found) for longer than HELD_ALERT_MINUTES?
+// its quiet period, are any notifications past their deadline without having been sent, have
+// children waited in its review queue (no setting found) for longer than HELD_ALERT_MINUTES, and
+// have any of its jobs given up after failing again and again (queue/job-failures.ts)?
 // Each condition raises one alert per episode — an error log line, a metric, and an e-mail to the
 // force's Encompass desk — and clears itself when the condition ends.
 import type { Services } from '../services.js'
 import { withTransaction } from '../store/db.js'
+import { jobFailureStates, type ForceJobFailures } from '../store/job-failures-store.js'
 
 const MONITOR_LOCK = 7_316_642_004
 /** A child held this long for review (no setting found, nobody has placed it yet) alerts the desk. */
 export const HELD_ALERT_MINUTES = 15
-type AlertKind = 'feed-quiet' | 'delivery-overdue' | 'children-held'
+/** A force's jobs-failed episode lasts while a job has given up within this many minutes, or a child whose match failed still waits. */
+export const JOB_FAILURE_EPISODE_MINUTES = 60
+type AlertKind = 'feed-quiet' | 'delivery-overdue' | 'children-held' | 'jobs-failed'
 const SUBJECTS: Record<AlertKind, string> = {
   'feed-quiet': 'incident feed has gone quiet',
   'delivery-overdue': 'notifications overdue',
   'children-held': 'children waiting for a setting in the review queue',
+  'jobs-failed': 'jobs failed again and again and gave up; children may not have been placed or told',
 }
 
 interface ForceState {
@@ -30,6 +35,21 @@ interface ForceState {
 export interface MonitorReport {
   raised: { force: string; kind: string }[]
   cleared: { force: string; kind: string }[]
+}
+
+/** The jobs-failed condition of one force: counts only, never a child. */
+function jobsFailed(f: ForceJobFailures | undefined): { kind: 'jobs-failed'; on: boolean; detail: string } {
+  const g = f?.gaveUp ?? { match: 0, notify: 0, escalate: 0 }
+  const waiting = f?.matchFailedWaiting ?? 0
+  const gaveUp = g.match + g.notify + g.escalate
+  return {
+    kind: 'jobs-failed',
+    on: gaveUp > 0 || waiting > 0,
+    detail:
+      `${gaveUp} job(s) gave up after failing again and again in the last ${JOB_FAILURE_EPISODE_MINUTES} minutes ` +
+      `(matching ${g.match}, sending ${g.notify}, escalation ${g.escalate}); ${waiting} child(ren) whose match failed wait in the review queue ` +
+      'at /v1/incidents?match=unmatched for an officer to place by hand; each send that failed comes to this desk on its own',
+  }
 }
 
 export async function checkFeeds(services: Services): Promise<MonitorReport> {
@@ -53,6 +73,7 @@ export async function checkFeeds(services: Services): Promise<MonitorReport> {
          FROM forces f`,
       [now, HELD_ALERT_MINUTES],
     )
+    const failing = await jobFailureStates(client, now, JOB_FAILURE_EPISODE_MINUTES)
     const transitions: { force: ForceState; kind: AlertKind; raise: boolean; detail: string }[] = []
     for (const f of rows) {
       const quietFor = f.last_received ? (now.getTime() - f.last_received.getTime()) / 1000 : 0
@@ -69,6 +90,7 @@ export async function checkFeeds(services: Services): Promise<MonitorReport> {
           on: f.held_long > 0 || (f.held > 0 && f.held_alert_open),
           detail: `${f.held} child(ren) waiting in the review queue with no setting found; their schools have not been told. Place them at /v1/incidents?match=unmatched`,
         },
+        jobsFailed(failing.get(f.code)),
       ]
       for (const c of conditions) {
         if (c.on) {

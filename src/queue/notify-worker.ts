@@ -9,6 +9,7 @@ import { describeSmtpError, isPermanentSmtpFailure } from '../mail/transport.js'
 import type { Services } from '../services.js'
 import {
   claimForSend,
+  failUnsent,
   markFailed,
   markSent,
   recordEvent,
@@ -27,6 +28,8 @@ export async function processNotify(
   const claim = await claimForSend(db, notificationId, clock.now(), config.CLAIM_TIMEOUT_MS)
   if (!claim) return 'skipped' // sent already, acknowledged, not yet due, or another worker has it
   const { ctx } = claim
+  // Claimed more often than it may be tried, with no failure recorded: its worker stopped mid-send each time.
+  if (claim.attempts > NOTIFY_ATTEMPTS) return fail(services, ctx, claim, `gave up after ${claim.attempts - 1} attempts that never finished`)
   const { to, cc } = firstRecipients(ctx.contacts, ctx.copyDeputies)
   if (to.length === 0) return fail(services, ctx, claim, 'no Key Adult on record for the setting')
   try {
@@ -91,6 +94,19 @@ async function rerouteToDeputies(services: Services, ctx: SendContext, claim: Cl
     await giveBack(services, ctx.id, claim, describeSmtpError(err))
     throw err
   }
+}
+
+/**
+ * The send job gave up (queue/job-failures.ts) on something other than SMTP: the notification
+ * fails, not yet sent, and the force desk is told, as for any failure. Returns its force.
+ */
+export async function giveUpNotify(services: Services, notificationId: string, reason: string): Promise<string | null> {
+  const { failed, forceCode } = await failUnsent(services.db, notificationId, services.clock.now(), reason)
+  if (failed) {
+    services.metrics.notifications.inc({ status: 'failed' })
+    await bestEffort(() => services.queues.addEscalation(notificationId, 'desk', 0))
+  }
+  return forceCode
 }
 
 async function fail(services: Services, ctx: SendContext, claim: ClaimedNotification, reason: string): Promise<'failed'> {

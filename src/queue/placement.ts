@@ -12,6 +12,7 @@ import type { Force } from '../store/forces-store.js'
 import type { Queryable } from '../store/db.js'
 import { createNotification, unmarkEnqueued } from '../store/notifications-store.js'
 import { processNotify } from './notify-worker.js'
+import { describeJobError } from './job-errors.js'
 import { bestEffort, type EscalationStep } from './queues.js'
 
 export interface Placed {
@@ -105,7 +106,7 @@ async function sendNow(services: Services, notificationId: string): Promise<void
     await processNotify(services, notificationId)
   } catch (err) {
     // A temporary failure has given the claim back with its retry time: the notify queue retries.
-    services.logger.warn({ notificationId, err: (err as Error).message }, 'first send failed; the notify queue will retry')
+    services.logger.warn({ notificationId, err: describeJobError(err) }, 'first send failed; the notify queue will retry')
     const ok = await bestEffort(() => services.queues.addNotify(notificationId, services.config.NOTIFY_BACKOFF_MS, { fresh: true }))
     if (!ok) await unmarkEnqueued(services.db, notificationId)
   }

@@ -31,6 +31,13 @@ export const jobId = {
 /** Temporary SMTP failures are retried with exponential backoff: 5 s, 10 s, 20 s ... about 40 min in all. */
 export const NOTIFY_ATTEMPTS = 10
 
+/**
+ * How many failed attempts each kind of job gets before it gives up and its work is put where
+ * people see it (queue/job-failures.ts). Postgres counts them: BullMQ's own count, which sets the
+ * backoff, starts again after a Redis restart or flush.
+ */
+export const JOB_ATTEMPTS: Record<keyof typeof QUEUE, number> = { match: 5, notify: NOTIFY_ATTEMPTS, escalate: 5 }
+
 /** The wait after failed attempt n (1-based) before the next: BullMQ's exponential backoff. */
 export function notifyRetryDelayMs(backoffMs: number, attempt: number): number {
   return Math.round(2 ** (Math.max(1, attempt) - 1) * backoffMs)
@@ -83,7 +90,7 @@ export class Queues {
     backoffMs = 5_000,
   ) {
     this.retrying = {
-      attempts: NOTIFY_ATTEMPTS,
+      attempts: JOB_ATTEMPTS.notify,
       backoff: { type: 'exponential', delay: backoffMs },
       removeOnComplete: true,
       removeOnFail: true,
@@ -100,7 +107,7 @@ export class Queues {
       childIds.map((childId) => ({
         name: 'match',
         data: { childId },
-        opts: { ...this.retrying, attempts: 5, jobId: jobId.match(childId) },
+        opts: { ...this.retrying, attempts: JOB_ATTEMPTS.match, jobId: jobId.match(childId) },
       })),
     )
   }
@@ -115,7 +122,7 @@ export class Queues {
   async addEscalation(notificationId: string, step: EscalationStep, delayMs: number): Promise<void> {
     await addOrPromote(this.escalate, 'escalate', { notificationId, step }, {
       ...this.retrying,
-      attempts: 5,
+      attempts: JOB_ATTEMPTS.escalate,
       jobId: jobId.escalate(notificationId, step),
       delay: Math.max(0, delayMs),
     })
@@ -127,7 +134,7 @@ export class Queues {
       timers.map((t) => ({
         name: 'escalate',
         data: { notificationId, step: t.step },
-        opts: { ...this.retrying, attempts: 5, jobId: jobId.escalate(notificationId, t.step), delay: Math.max(0, t.delayMs) },
+        opts: { ...this.retrying, attempts: JOB_ATTEMPTS.escalate, jobId: jobId.escalate(notificationId, t.step), delay: Math.max(0, t.delayMs) },
       })),
     )
   }

@@ -6,6 +6,8 @@ import { processEscalation } from './escalate-worker.js'
 import { processMatch } from './match-worker.js'
 import { processNotify } from './notify-worker.js'
 import { QUEUE, redisConnection, redisTargetOf, type EscalateJob, type MatchJob, type NotifyJob } from './queues.js'
+import { describeJobError } from './job-errors.js'
+import { runJob } from './job-failures.js'
 import { sweep } from './sweeper.js'
 import { checkFeeds } from './monitor.js'
 import { purgeExpiredPersonalData } from '../store/retention-store.js'
@@ -22,34 +24,47 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
   connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error (workers)'))
   const common = { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }
 
+  // Every job runs through runJob: failures counted in Postgres, and a job that keeps failing gives
+  // up into a state people see (queue/job-failures.ts).
   const workers = [
-    new Worker<MatchJob>(QUEUE.match, async (job) => processMatch(services, job.data.childId), common),
-    new Worker<NotifyJob>(
-      QUEUE.notify,
-      async (job: Job<NotifyJob>, token?: string) => {
-        const outcome = await processNotify(services, job.data.notificationId, {
-          finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-        })
-        // Postgres says when the retry is due (the first attempt may have been made outside this
-        // queue, or a Redis flush reset this job's backoff): wait until then, rather than finish.
-        if (outcome === 'skipped') {
-          const retryAt = await pendingRetryAt(services.db, job.data.notificationId, services.clock.now())
-          if (retryAt) {
-            await job.moveToDelayed(Date.now() + (retryAt.getTime() - services.clock.now().getTime()), token)
-            throw new DelayedError()
-          }
-        }
-        return outcome
-      },
+    new Worker<MatchJob>(
+      QUEUE.match,
+      async (job) => runJob(services, 'match', job.data, () => processMatch(services, job.data.childId), job.attemptsMade > 0),
       common,
     ),
-    new Worker<EscalateJob>(QUEUE.escalate, async (job) => processEscalation(services, job.data.notificationId, job.data.step), common),
+    new Worker<NotifyJob>(
+      QUEUE.notify,
+      async (job: Job<NotifyJob>, token?: string) =>
+        runJob(services, 'notify', job.data, async () => {
+          const outcome = await processNotify(services, job.data.notificationId, {
+            finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+          })
+          // Postgres says when the retry is due (the first attempt may have been made outside this
+          // queue, or a Redis flush reset this job's backoff): wait until then, rather than finish.
+          if (outcome === 'skipped') {
+            const retryAt = await pendingRetryAt(services.db, job.data.notificationId, services.clock.now())
+            if (retryAt) {
+              await job.moveToDelayed(Date.now() + (retryAt.getTime() - services.clock.now().getTime()), token)
+              throw new DelayedError()
+            }
+          }
+          return outcome
+        }, job.attemptsMade > 0),
+      common,
+    ),
+    new Worker<EscalateJob>(
+      QUEUE.escalate,
+      async (job) =>
+        runJob(services, 'escalate', job.data, () => processEscalation(services, job.data.notificationId, job.data.step), job.attemptsMade > 0),
+      common,
+    ),
   ]
   for (const w of workers) {
+    // err is runJob's summary (it names no child), or BullMQ's own (a stalled job).
     w.on('failed', (job, err) =>
-      logger.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
+      logger.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: describeJobError(err) }, 'job failed'),
     )
-    w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'worker error'))
+    w.on('error', (err) => logger.warn({ queue: w.name, err: describeJobError(err) }, 'worker error'))
   }
 
   let sweeping: Promise<void> = Promise.resolve()
@@ -60,7 +75,7 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
         if (r.match + r.notify + r.deputies + r.desk + r.reminder > 0) logger.info(r, 'sweeper re-queued work')
         await checkFeeds(services)
       } catch (err) {
-        logger.warn({ err: (err as Error).message }, 'sweep failed; will try again')
+        logger.warn({ err: describeJobError(err) }, 'sweep failed; will try again')
       }
     })
     return sweeping

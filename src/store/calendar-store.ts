@@ -20,8 +20,9 @@ export async function loadSchoolCalendar(
   db: Queryable,
   school: { urn: string; laCode: string | null; dayStartsAt: string | null },
   fromDate: string,
+  days = HORIZON_DAYS,
 ): Promise<SchoolCalendar> {
-  const { rows } = await db.query<{ kind: string; date: string }>(SCHOOL_CALENDAR([fromDate, school.laCode, school.urn, HORIZON_DAYS]))
+  const { rows } = await db.query<{ kind: string; date: string }>(SCHOOL_CALENDAR([fromDate, school.laCode, school.urn, days]))
   const bankHolidays = new Set<string>()
   const closedDates = new Set<string>()
   const openDates = new Set<string>()

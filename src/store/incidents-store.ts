@@ -115,6 +115,40 @@ export async function holdChild(
 }
 
 /**
+ * Holds a child whose match job gave up (it kept failing, or failed in a way retrying cannot
+ * mend) for its force's officers, as 'match-failed' with a summary of why that names no child;
+ * only while it is still pending. Returns whether it was held, and its force (for the alert).
+ */
+export async function holdFailedMatch(db: Queryable, childId: string, error: string, now: Date): Promise<{ held: boolean; forceCode: string | null }> {
+  const { rows } = await db.query<{ held: boolean; force_code: string | null }>(
+    `WITH held AS (
+       UPDATE children SET match_status = 'unmatched', match_reason = 'match-failed', match_error = $2, match_urn = NULL,
+              matched_at = NULL, match_confidence = NULL, match_candidates = '[]'::jsonb, held_at = COALESCE(held_at, $3)
+        WHERE id = $1 AND match_status = 'pending'
+        RETURNING id
+     )
+     SELECT EXISTS (SELECT 1 FROM held) AS held,
+            (SELECT i.force_code FROM children c JOIN incidents i ON i.id = c.incident_id WHERE c.id = $1) AS force_code`,
+    [childId, error.slice(0, 500), now],
+  )
+  return { held: rows[0]!.held, forceCode: rows[0]!.force_code }
+}
+
+/**
+ * Children still pending, and queued before `stale`, after the sweeper has put them on the match
+ * queue `limit` times: their match never finishes (nor reports a failure), so they are given up
+ * rather than re-queued again.
+ */
+export async function childrenRequeuedTooOften(db: Queryable, limit: number, stale: Date, batch: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM children WHERE match_status = 'pending' AND match_requeues >= $1
+        AND (match_enqueued_at IS NULL OR match_enqueued_at < $2) LIMIT $3`,
+    [limit, stale, batch],
+  )
+  return rows.map((r) => r.id)
+}
+
+/**
  * Puts children that the directory held back (no named Key Adult, a closed setting, no children's
  * services contact) back to be matched, once an administrator has fixed what held them: the match
  * worker decides afresh. Their held_at stays, so the wait still shows. Returns their ids.
@@ -124,7 +158,7 @@ export async function rematchHeldChildren(
   held: { reasons: ('no-key-adult' | 'setting-closed' | 'no-la-contact')[]; urn?: string },
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE children SET match_status = 'pending', match_enqueued_at = NULL
+    `UPDATE children SET match_status = 'pending', match_enqueued_at = NULL, match_requeues = 0
       WHERE match_status = 'unmatched' AND purged_at IS NULL AND match_reason = ANY($1::text[])
         AND ($2::text IS NULL OR match_urn = $2)
       RETURNING id`,

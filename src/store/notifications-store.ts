@@ -211,6 +211,47 @@ export async function markFailed(db: Queryable, id: string, claim: { attempts: n
   return rows.length === 1
 }
 
+/**
+ * Fails a notification not yet sent whose send job gave up, whoever holds its claim: the send
+ * kept failing in a way the SMTP retries do not cover. Recorded as a step like any failure.
+ * Returns whether it failed now, and its force (for the alert).
+ */
+export async function failUnsent(db: Queryable, id: string, at: Date, reason: string): Promise<{ failed: boolean; forceCode: string | null }> {
+  const { rows } = await db.query(
+    `WITH target AS (
+       UPDATE notifications SET status = 'failed', failed_at = $2, last_error = $3, claimed_at = NULL, retry_at = NULL
+        WHERE id = $1 AND sent_at IS NULL AND status IN ('scheduled', 'sending')
+        RETURNING id
+     ), ${stepSql({ at: '$2', kind: "'failed'", recipients: 'NULL', detail: '$3' })}
+     RETURNING true AS failed`,
+    [id, at, reason.slice(0, 500)],
+  )
+  return { failed: rows.length === 1, forceCode: await forceOf(db, id) }
+}
+
+/**
+ * Settles an escalation or reminder step whose job gave up: the step is recorded as failed (its
+ * *_step_at, or reminder_sent_at, is set, so no timer or sweep takes it up again) with the reason,
+ * and any claim on it is let go. Returns the notification's force, or null if there is none.
+ */
+export async function failStep(db: Queryable, id: string, step: 'deputies' | 'desk' | 'reminder', at: Date, reason: string): Promise<string | null> {
+  const column = { deputies: 'deputies_step_at', desk: 'desk_step_at', reminder: 'reminder_sent_at' }[step]
+  await db.query(
+    `WITH released AS (
+       UPDATE escalation_claims SET claimed_at = NULL WHERE notification_id = $1 AND step = $4
+     ), target AS (
+       UPDATE notifications SET ${column} = $2 WHERE id = $1 AND ${column} IS NULL RETURNING id
+     ), ${stepSql({ at: '$2', kind: `'${step}-failed'`, recipients: 'NULL', detail: '$3' })}`,
+    [id, at, reason.slice(0, 500), step],
+  )
+  return forceOf(db, id)
+}
+
+async function forceOf(db: Queryable, notificationId: string): Promise<string | null> {
+  const { rows } = await db.query<{ force_code: string }>('SELECT force_code FROM notifications WHERE id = $1', [notificationId])
+  return rows[0]?.force_code ?? null
+}
+
 export async function markEnqueued(db: Queryable, ids: string[], at: Date): Promise<void> {
   if (ids.length > 0) await db.query('UPDATE notifications SET enqueued_at = $2 WHERE id = ANY($1::uuid[])', [ids, at])
 }

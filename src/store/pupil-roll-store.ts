@@ -6,6 +6,7 @@ import type { FieldError } from '../domain/incident.js'
 import { GiasCsvError, parseCsv } from '../domain/gias-csv.js'
 import type { RollEntry } from '../domain/pupil-names.js'
 import { NO_CONTROLS } from '../domain/text.js'
+import { plainDateProblem } from '../domain/date-bounds.js'
 import { withTransaction, type Db, type Queryable } from './db.js'
 import { isChildrensServicesUrn } from './la-contacts-store.js'
 
@@ -73,7 +74,9 @@ export function validateRoll(
     const familyName = name(r.familyName, 'familyName')
     const dob = typeof r.dateOfBirth === 'string' ? parseRollDate(r.dateOfBirth) : null
     const earliest = `${Number(today.slice(0, 4)) - MAX_AGE_YEARS}${today.slice(4)}`
+    const outOfBounds = dob === null ? null : plainDateProblem(dob)
     if (dob === null) err('dateOfBirth', 'must be a date YYYY-MM-DD or DD/MM/YYYY')
+    else if (outOfBounds) err('dateOfBirth', outOfBounds)
     else if (dob > today) err('dateOfBirth', 'must not be in the future')
     else if (dob < earliest) err('dateOfBirth', `must be a pupil's date of birth (not before ${earliest})`)
     let urn: string | null = null

@@ -65,3 +65,10 @@ t.test('a malformed feed gives a clear error', async (t) => {
   t.throws(() => parseGovUkBankHolidays(withEvents([{ title: 'ok', date: '2026-01-01' }, { date: '2026-12-25' }])), /events\[1\]\.title must be a non-empty string, got undefined/)
   t.throws(() => parseGovUkBankHolidays(withEvents([{ title: '  ', date: '2026-01-01' }])), /events\[0\]\.title must be a non-empty string/)
 })
+
+t.test('a bank holiday outside 1900–2100 is refused, naming the event', async (t) => {
+  const withEvents = (events: unknown): unknown => ({ [ENGLAND_AND_WALES]: { division: ENGLAND_AND_WALES, events } })
+  for (const date of ['0026-12-25', '1899-12-25', '2101-01-01']) {
+    t.throws(() => parseGovUkBankHolidays(withEvents([{ title: 'Christmas Day', date }])), /events\[0\]\.date must be a date from 1900-01-01 to 2100-12-31/, date)
+  }
+})

@@ -164,8 +164,8 @@ t.test('nextPupilDay', async (t) => {
   t.equal(nextPupilDay(cal, '2026-01-14'), '2026-01-14', 'inclusive of the start date')
   t.equal(nextPupilDay(cal, '2025-12-20'), '2026-01-05', 'across Christmas')
   const closedForever = makeSchoolCalendar({ closedDates: Array.from({ length: 500 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10)) })
-  t.throws(() => nextPupilDay(closedForever, '2026-01-01'), new RegExp(`no pupil day within ${MAX_SEARCH_DAYS} days from 2026-01-01`))
-  t.throws(() => computeDueBy(closedForever, new Date('2026-01-01T12:00:00Z')), /no pupil day within/)
+  t.throws(() => nextPupilDay(closedForever, '2026-01-01'), new RegExp(`no pupil day within ${MAX_SEARCH_DAYS} days`))
+  t.throws(() => computeDueBy(closedForever, new Date('2026-01-01T12:00:00Z')), { name: 'CalendarError', reason: 'no-pupil-day' })
 })
 
 t.test('calendar defaults and validation', async (t) => {
@@ -178,8 +178,19 @@ t.test('calendar defaults and validation', async (t) => {
   t.equal(computeDueBy(emptyStart, new Date('2026-01-14T03:00:00Z')).dueBy.toISOString(), '2026-01-14T08:30:00.000Z', "'' start means the default")
   t.throws(() => makeSchoolCalendar({ dayStartsAt: '8.30' }), /invalid time "8.30"/)
   const bad: SchoolCalendar = { dayStartsAt: '25:00', bankHolidays: new Set(), closedDates: new Set() }
-  t.throws(() => computeDueBy(bad, new Date('2026-01-14T03:00:00Z')), /invalid time "25:00"/)
+  t.throws(() => computeDueBy(bad, new Date('2026-01-14T03:00:00Z')), { name: 'CalendarError', reason: 'invalid-start-time' })
   t.throws(() => computeDueBy(bare, new Date('not a date')), /expected a valid Date/)
+})
+
+t.test('a deadline outside 1900–2100 is a CalendarError naming no date, never a misread year or a loop', async (t) => {
+  const bare = makeSchoolCalendar({})
+  for (const aware of ['0026-11-20T22:14:00Z', '0099-12-31T23:00:00Z', '1899-12-31T23:59:59Z', '2101-01-01T00:00:00Z', '9999-12-31T23:00:00Z']) {
+    const err = t.throws(() => computeDueBy(bare, new Date(aware)), { name: 'CalendarError', reason: 'date-out-of-range' }, aware) as Error
+    t.notMatch(err.message, /\d{4}-\d{2}-\d{2}/, 'the message names no date')
+    t.throws(() => planDelivery(bare, new Date(aware)), { name: 'CalendarError' })
+  }
+  t.equal(computeDueBy(bare, new Date('1900-01-01T00:00:00Z')).schoolDay, '1900-01-01', 'the first day of 1900 (a Monday) is in range')
+  t.equal(computeDueBy(bare, new Date('2100-12-30T12:00:00Z')).schoolDay, '2100-12-31', 'late in 2100 still has a next pupil day')
 })
 
 t.test('isHolidayGap', async (t) => {

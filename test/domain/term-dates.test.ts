@@ -203,3 +203,26 @@ t.test('parseTermDates picks the parser by extension and names the file in error
   t.throws(() => parseTermDates('terms.csv', 'a,b'), /terms\.csv: unsupported term-dates file type; expected \.json or \.ics/)
   t.throws(() => parseTermDates('README', ''), /README: unsupported term-dates file type/)
 })
+
+t.test('term dates outside 1900–2100, or a closure longer than a school year, are refused with where', async (t) => {
+  const year = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ name: '2030-31', dates: ['2030-09-02'], ...over })
+  t.throws(() => parseTermDatesJson({ academic_years: [year({ dates: ['0026-09-02'] })] }), /dates\[0\] must be a date from 1900-01-01 to 2100-12-31, with a four-digit year, got "0026-09-02"/)
+  t.throws(() => parseTermDatesJson({ academic_years: [year({ school_holidays: [{ start: '2030-10-28', end: '9999-11-01' }] })] }), /school_holidays\[0\]\.end must be a date from 1900-01-01/)
+  t.throws(() => parseTermDatesJson({ academic_years: [year({ bank_holidays: ['1899-12-25'] })] }), /bank_holidays\[0\] must be a date from 1900-01-01/)
+  t.throws(() => parseTermDatesJson({ academic_years: [year({ name: '2100-01', dates: ['2100-09-01'] })] }), /name names an academic year outside 1900–2100/)
+  // One pupil day in two academic years: everything between is closed for well over a year.
+  t.throws(
+    () => parseTermDatesJson({ academic_years: [year({ dates: ['2030-09-02'] }), year({ name: '2031-32', dates: ['2032-07-19'] })] }),
+    /closes for \d+ days in a row \(2030-09-03 to 2032-07-18\); no closure may be longer than a school year \(366 days\)/,
+  )
+  t.throws(() => parseTermDatesIcs(vcal(...vevent('DTSTART;VALUE=DATE:00260105', 'SUMMARY:x'))), /line \d+: DTSTART must be a date from 1900-01-01 to 2100-12-31, with a four-digit year, got "00260105"/)
+  t.throws(() => parseTermDatesIcs(vcal(...vevent('DTSTART;VALUE=DATE:20260105', 'DTEND;VALUE=DATE:99991231'))), /DTEND must be a date from 1900-01-01/)
+  t.throws(() => parseTermDatesIcs(vcal(...vevent('DTSTART;VALUE=DATE:20260105', 'DTEND;VALUE=DATE:20270301'))), /a closure of 420 days \(2026-01-05 to 2027-02-28\) is longer than a school year/)
+  t.throws(() => parseTermDatesIcs(vcal(...vevent('DTSTART;VALUE=DATE:20260105', 'DURATION:P99999999W'))), /a closure of 699999993 days is longer than a school year/)
+  // Two events of half a year each, back to back: no one event is too long, the closure is.
+  t.throws(
+    () => parseTermDatesIcs(vcal(...vevent('DTSTART;VALUE=DATE:20260105', 'DTEND;VALUE=DATE:20260801'), ...vevent('DTSTART;VALUE=DATE:20260801', 'DTEND;VALUE=DATE:20270201'))),
+    /iCalendar: closes for \d+ days in a row/,
+  )
+  t.equal(parseTermDatesIcs(vcal(...vevent('DTSTART;VALUE=DATE:21001225', 'DTEND;VALUE=DATE:21010101'))).closures.length, 7, 'a closure to the last day of 2100 ends (exclusive) on 2101-01-01')
+})

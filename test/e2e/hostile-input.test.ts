@@ -1,7 +1,7 @@
 // Bad input at scale: more than 10,500 malformed or hostile POST /v1/incidents bodies, generated
 // with fast-check, against the real app (app.inject, real PostgreSQL, no workers). Every body
 // carries at least one violation the contract rejects (wrong types, values too long, control
-// characters in the reference, values outside an enum, impossible dates, unknown or missing
+// characters in the reference, values outside an enum, impossible or out-of-range dates, unknown or missing
 // fields, nesting where a value belongs, duplicate keys whose last value is wrong, prototype
 // pollution keys, text that is not JSON, bodies over the size limit, other media types), often
 // with hostile noise elsewhere: SQL fragments, control characters, odd Unicode. The service must
@@ -215,7 +215,7 @@ const families: { name: string; runs: number; expect: readonly (typeof ALLOWED)[
     ),
   },
   {
-    name: 'impossible or malformed dates and times',
+    name: 'impossible, malformed or out-of-range (before 1900, after 2100, years 0–99) dates and times',
     runs: 1000,
     expect: [400],
     arb: fc.oneof(
@@ -233,9 +233,15 @@ const families: { name: string; runs: number; expect: readonly (typeof ALLOWED)[
           fc.date({ noInvalidDate: true }).map((d) => d.toISOString().replace('T', ' ')),
         ),
       ).map(([f, v]) => json({ ...valid(), [f]: v })),
+      // Years 0–99 (never read as 19xx or 20xx), before 1900 or after 2100: outside what the service believes.
+      fc.tuple(
+        fc.constantFrom('policeAwareAt', 'occurredAt'),
+        fc.constantFrom('0000-01-01T00:00:00Z', '0026-11-20T22:14:00Z', '0099-12-31T23:59:59Z', '1899-12-31T23:59:59Z', '1000-06-01T12:00:00+01:00', '2101-01-01T00:00:00Z', '9999-12-31T23:59:59Z'),
+      ).map(([f, v]) => json({ ...valid(), [f]: v })),
       fc.oneof(
         fc.constantFrom('2016-02-30', '2015-02-29', '2016-13-01', '2016-00-01', '2016-04-31', '2016-5-4', '16-05-04', '2016/05/04',
-          '04/05/2016', '2016-05-04T00:00:00Z', '20160504', '', 'unknown', '2016-05-04 ', ' 2016-05-04'),
+          '04/05/2016', '2016-05-04T00:00:00Z', '20160504', '', 'unknown', '2016-05-04 ', ' 2016-05-04',
+          '0001-01-01', '0016-05-04', '0099-12-31', '1899-12-31', '2101-01-01', '9999-12-31'),
         fc.string({ maxLength: 12 }).filter((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s)),
       ).map((v) => {
         const b = valid()
@@ -252,7 +258,7 @@ const families: { name: string; runs: number; expect: readonly (typeof ALLOWED)[
     arb: fc.oneof(
       fc.integer({ min: 10, max: 10_000_000 }).map((m) => json({ ...valid(), policeAwareAt: new Date(h.clock.now().getTime() + m * 60_000).toISOString(), occurredAt: undefined })),
       fc.integer({ min: 1, max: 100_000 }).map((m) => json({ ...valid(), occurredAt: new Date(Date.parse('2026-11-20T22:14:00Z') + m * 60_000).toISOString() })),
-      fc.constantFrom('2026-11-21', '2030-01-01', '2008-11-20', '1990-01-01', '0001-01-01').map((d) => {
+      fc.constantFrom('2026-11-21', '2030-01-01', '2008-11-20', '1990-01-01', '1900-01-01').map((d) => {
         const b = valid()
         b.children[0]!.dateOfBirth = d
         return json(b)

@@ -1,6 +1,7 @@
 // The audit trail for administrators: who saw or did what, when and why; JSON or CSV.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { boundedDate } from '../../domain/date-bounds.js'
 import type { Services } from '../../services.js'
 import { listAudit, type AuditRow } from '../../store/audit-store.js'
 import { auditRequest } from '../audit.js'
@@ -27,8 +28,8 @@ export const auditRoutes =
           tags: ['audit'],
           summary: 'The audit trail, oldest first; page with afterId. Accept: text/csv for CSV.',
           querystring: z.strictObject({
-            from: z.iso.date().optional(),
-            to: z.iso.date().optional(),
+            from: boundedDate().optional(),
+            to: boundedDate().optional(),
             action: z.string().max(100).optional(),
             subjectId: z.string().max(100).optional(),
             afterId: z.coerce.number().int().min(0).optional(),

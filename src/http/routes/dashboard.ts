@@ -2,6 +2,7 @@
 // with a bearer token for a machine: a server-rendered page and CSV downloads.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { boundedDate } from '../../domain/date-bounds.js'
 import { checkReportRange, csvFilename, latencyCsv, GROUP_BYS } from '../../domain/latency.js'
 import { addDays, londonDateOf } from '../../domain/london-time.js'
 import type { Services } from '../../services.js'
@@ -12,8 +13,8 @@ import { renderDashboard } from '../pages/dashboard-page.js'
 import { invalidInput } from '../problem.js'
 
 const range = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: boundedDate().optional(),
+  to: boundedDate().optional(),
 })
 
 export const dashboardRoutes =

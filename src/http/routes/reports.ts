@@ -3,6 +3,7 @@
 // school, month or weekday. JSON, or CSV with Accept: text/csv. Counts and durations only.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { boundedDate } from '../../domain/date-bounds.js'
 import { checkReportRange, csvFilename, GROUP_BYS, latencyCsv, type LatencyReport } from '../../domain/latency.js'
 import type { Services } from '../../services.js'
 import { latencyReport } from '../../store/reports-store.js'
@@ -45,8 +46,8 @@ export const reportRoutes =
           tags: ['reports'],
           summary: 'Delivery latency by force, LA, school, month or weekday (London dates, inclusive). Accept: text/csv for CSV.',
           querystring: z.strictObject({
-            from: z.iso.date(),
-            to: z.iso.date(),
+            from: boundedDate(),
+            to: boundedDate(),
             groupBy: z.enum(GROUP_BYS),
           }),
           response: {

@@ -29,6 +29,7 @@ interface HeldRow {
   given_school_postcode: string | null
   match_urn: string | null
   match_reason: string | null
+  match_error: string | null
   match_confidence: number | null
   match_candidates: MatchCandidate[] | null
   held_at: Date | null
@@ -69,7 +70,7 @@ export const reviewRoutes =
           `SELECT i.id AS incident_id, i.reference, i.force_code, i.police_aware_at, i.received_at,
                   c.id AS child_id, c.given_name, c.family_name, c.date_of_birth, c.present,
                   c.given_school_urn, c.given_school_name, c.given_school_postcode,
-                  c.match_urn, c.match_reason, c.match_confidence, c.match_candidates, c.held_at
+                  c.match_urn, c.match_reason, c.match_error, c.match_confidence, c.match_candidates, c.held_at
              FROM children c JOIN incidents i ON i.id = c.incident_id
             WHERE c.match_status = 'unmatched' AND c.purged_at IS NULL AND ($1::text IS NULL OR i.force_code = $1)
             ORDER BY c.held_at NULLS FIRST, i.received_at, c.position
@@ -94,7 +95,8 @@ export const reviewRoutes =
             waitingSeconds: Math.max(0, Math.round((now - r.received_at.getTime()) / 1000)),
             child: { id: r.child_id, givenName: r.given_name, familyName: r.family_name, dateOfBirth: r.date_of_birth, present: r.present },
             given: { urn: r.given_school_urn, name: r.given_school_name, postcode: r.given_school_postcode },
-            match: { status: 'unmatched', urn: r.match_urn, reason: r.match_reason, confidence: r.match_confidence },
+            // error: why the match failed, when reason is 'match-failed' (it names no child).
+            match: { status: 'unmatched', urn: r.match_urn, reason: r.match_reason, confidence: r.match_confidence, error: r.match_reason === 'match-failed' ? r.match_error : null },
             candidates: r.match_candidates ?? [],
           })),
         }

@@ -4,8 +4,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isGenericRoleAddress } from '../../domain/contacts.js'
 import { plainText } from '../../domain/text.js'
-import { londonDateOf } from '../../domain/london-time.js'
-import { computeDueBy } from '../../domain/school-calendar.js'
+import { boundedDate, boundedInstant, closureAround, closureTooLongMessage, MAX_CLOSURE_DAYS } from '../../domain/date-bounds.js'
+import { addDays, londonDateOf } from '../../domain/london-time.js'
+import { CalendarError, computeDueBy, isPupilDay } from '../../domain/school-calendar.js'
 import type { Services } from '../../services.js'
 import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
 import { getSchool, putSchool } from '../../store/schools-store.js'
@@ -16,6 +17,8 @@ import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
 
 const urnParam = z.object({ urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits') })
+/** How far either side of a closed date its closure is followed: past the longest allowed. */
+const CLOSURE_LOOK_DAYS = MAX_CLOSURE_DAYS + 2
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a local time HH:MM')
 
 const contactSchema = z.strictObject({
@@ -85,7 +88,7 @@ export const schoolRoutes =
           tags: ['schools'],
           summary: 'The start of the setting’s next pupil day after a moment the police became aware',
           params: urnParam,
-          querystring: z.strictObject({ policeAwareAt: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp with offset' }) }),
+          querystring: z.strictObject({ policeAwareAt: boundedInstant('must be an RFC 3339 timestamp with offset') }),
         },
       },
       async (request) => {
@@ -93,8 +96,14 @@ export const schoolRoutes =
         if (!school) throw notFound('school')
         const aware = new Date(request.query.policeAwareAt)
         const calendar = await loadSchoolCalendar(db, school, londonDateOf(aware))
-        const { dueBy, schoolDay } = computeDueBy(calendar, aware)
-        return { urn: school.urn, policeAwareAt: aware, dueBy, schoolDay }
+        try {
+          const { dueBy, schoolDay } = computeDueBy(calendar, aware)
+          return { urn: school.urn, policeAwareAt: aware, dueBy, schoolDay }
+        } catch (err) {
+          // The stored calendar gives no deadline (data loaded before the closure rule).
+          if (err instanceof CalendarError) throw invalidInput(422, [{ path: '/query/policeAwareAt', message: err.message }])
+          throw err
+        }
       },
     )
 
@@ -105,14 +114,21 @@ export const schoolRoutes =
         schema: {
           tags: ['schools'],
           summary: 'A setting’s own closure (INSET day) or opening on one date, overriding its LA calendar',
-          params: urnParam.extend({ date: z.iso.date() }),
+          params: urnParam.extend({ date: boundedDate() }),
           body: z.strictObject({ open: z.boolean(), label: plainText(z.string().trim().min(1).max(200)) }),
         },
       },
       async (request, reply) => {
         const school = await getSchool(db, request.params.urn)
         if (!school) throw notFound('school')
-        await putSchoolException(db, school.urn, { date: request.params.date, ...request.body })
+        const { date } = request.params
+        if (!request.body.open) {
+          // Closing the date must leave a pupil day within a school year either side of it.
+          const around = await loadSchoolCalendar(db, school, addDays(date, -CLOSURE_LOOK_DAYS), 2 * CLOSURE_LOOK_DAYS)
+          const run = closureAround(date, (d) => !isPupilDay(around, d))
+          if (run.days > MAX_CLOSURE_DAYS) throw invalidInput(422, [{ path: '/params/date', message: closureTooLongMessage(run) }])
+        }
+        await putSchoolException(db, school.urn, { date, ...request.body })
         await auditRequest(db, request, 'school.calendar', 'school', school.urn, 'calendar maintenance', {
           date: request.params.date, open: request.body.open,
         })
