@@ -32,7 +32,7 @@ export type GiasFormat = 'establishments-all' | 'target-las-joined' | 'statefund
 export interface ReadGiasOptions {
   /** LA name key (see laNameKey) -> GIAS LA code, for files that carry LA names but no codes. Default: data/la-codes.csv. */
   laCodesByName?: Map<string, string>
-  /** Byte encoding of Buffer chunks. Raw DfE downloads are Windows-1252; the copies in shared/data are UTF-8. */
+  /** Byte encoding of Buffer chunks. Raw DfE downloads are Windows-1252; the copies in data/gias are UTF-8. */
   encoding?: 'utf-8' | 'windows-1252'
   /** Named in error messages, e.g. the file name. */
   source?: string

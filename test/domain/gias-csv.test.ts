@@ -14,8 +14,8 @@ import {
   readGiasCsv,
 } from '../../src/domain/gias-csv.js'
 
-// The shared reference data sits beside the repository (locally and in CI).
-const shared = (name: string) => fileURLToPath(new URL(`../../../shared/data/gias/${name}`, import.meta.url))
+// The real DfE register extracts the repository ships (data/gias, provenance in data/README.md).
+const shared = (name: string) => fileURLToPath(new URL(`../../data/gias/${name}`, import.meta.url))
 const shipped = (name: string) => fileURLToPath(new URL(`../../data/${name}`, import.meta.url))
 
 const ALL = shared('gias-establishments-all-20240617.csv')

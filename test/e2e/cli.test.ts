@@ -9,7 +9,7 @@ import { migrate } from '../../src/store/migrate.js'
 import { authenticate } from '../../src/store/tokens-store.js'
 import { createTestDatabase } from '../helpers/harness.js'
 
-const shared = (p: string) => new URL(`../../../shared/data/${p}`, import.meta.url).pathname
+const shared = (p: string) => new URL(`../../data/${p}`, import.meta.url).pathname
 const database = await createTestDatabase()
 t.teardown(() => database.drop())
 const db = database.db
