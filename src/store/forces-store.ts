@@ -54,3 +54,9 @@ export async function putForce(db: Queryable, code: string, s: ForceSettings): P
   )
   return rows[0]!
 }
+
+/** Every force, by code. */
+export async function listForces(db: Queryable): Promise<Force[]> {
+  const { rows } = await db.query<Force>(`SELECT ${COLUMNS} FROM forces ORDER BY code`)
+  return rows
+}

@@ -14,10 +14,10 @@ import {
   listDirectoryAlerts,
   putChildrensServices,
 } from '../../store/la-contacts-store.js'
-import { parseRollCsv, replaceRoll, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
+import { parseRollCsv, replaceRoll, RollShrinkRefused, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
 import { rematchHeld } from '../../queue/match-worker.js'
 import { auditRequest } from '../audit.js'
-import { invalidInput, notFound } from '../problem.js'
+import { HttpProblem, invalidInput, notFound } from '../problem.js'
 
 /** A large LA's roll (a quarter of a million pupils) as CSV is about 12 MB. */
 const ROLL_BODY_LIMIT = 64 * 1024 * 1024
@@ -52,6 +52,12 @@ export const directoryRoutes =
           tags: ['directory'],
           summary: 'Replace an LA’s pupil roll: a JSON array of { givenName, familyName, dateOfBirth, urn } or a CSV (text/csv) with those columns; a blank URN is a child with no setting',
           params: laParam,
+          querystring: z.strictObject({
+            replaceAll: z
+              .enum(['true', 'false'], { message: "must be 'true' or 'false'" })
+              .optional()
+              .describe('true: accept a roll that empties the LA’s roll or cuts it to less than half (refused with 409 otherwise)'),
+          }),
           body: z.union([z.array(z.unknown()), z.string()]),
         },
       },
@@ -78,7 +84,16 @@ export const directoryRoutes =
         const { rows, errors } = validateRoll(input, today, lineOf)
         if (errors.length > 0) throw invalidInput(422, errors.slice(0, MAX_ERRORS), `${errors.length} problem(s) in the roll${errors.length > MAX_ERRORS ? `; the first ${MAX_ERRORS} are listed` : ''}; nothing was imported`)
         const importedAt = clock.now()
-        const r = await replaceRoll(db, laCode, rows, importedAt, typeof body === 'string' ? 'csv' : 'json')
+        const r = await replaceRoll(db, laCode, rows, importedAt, typeof body === 'string' ? 'csv' : 'json', {
+          replaceAll: request.query.replaceAll === 'true',
+        }).catch((err: unknown) => {
+          if (err instanceof RollShrinkRefused) {
+            throw new HttpProblem(409, 'Conflict', `${err.message}; send it again with ?replaceAll=true if it is right`, {
+              type: '/problems/roll-shrink', currentPupils: err.current, offeredPupils: err.offered,
+            })
+          }
+          throw err
+        })
         const unknownUrns = await unknownRollUrns(db, laCode)
         await auditRequest(db, request, 'pupil-roll.import', 'la', laCode, 'pupil roll replaced', { pupils: r.pupils, noSetting: r.noSetting })
         request.log.info({ laCode, pupils: r.pupils, noSetting: r.noSetting, unknownUrns: unknownUrns.length }, 'pupil roll replaced')
