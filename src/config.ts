@@ -42,12 +42,21 @@ const schema = z.object({
   // child's name, date of birth and the incident summary are purged; timings and audit stay.
   RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  // Who may read /metrics (see src/http/metrics-endpoint.ts). A token: scrapers send
+  // `Authorization: Bearer <METRICS_TOKEN>`. A port: metrics move to their own listener on
+  // METRICS_HOST (default this machine only), in worker processes too. Neither in production:
+  // /metrics is off; in development: open to this machine only.
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 })
 
 export type Config = z.infer<typeof schema> & {
   PUBLIC_BASE_URL: string
   ACK_LINK_SECRET: string
   defaultsInUse: string[]
+  /** Settings that work but should not go live as they are (logged as warnings at start-up). */
+  warnings: string[]
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +81,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!c.ACK_LINK_SECRET) defaultsInUse.push('ACK_LINK_SECRET unset: a development-only signing key')
   const ACK_LINK_SECRET = c.ACK_LINK_SECRET ?? 'development-only-ack-link-secret-not-for-production'
-  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, defaultsInUse }
+  const warnings: string[] = []
+  // docker-compose.yml starts with no edits by falling back to public development-only values.
+  for (const [name, value] of Object.entries(c)) {
+    if (c.NODE_ENV === 'production' && typeof value === 'string' && value.startsWith('development-only')) {
+      warnings.push(`${name} is a public development-only value (docker-compose.yml): set your own before real use`)
+    }
+  }
+  if (c.METRICS_PORT === undefined && !c.METRICS_TOKEN) {
+    if (c.NODE_ENV === 'production') warnings.push('METRICS_TOKEN and METRICS_PORT unset: /metrics is off')
+    else defaultsInUse.push('METRICS_TOKEN and METRICS_PORT unset: /metrics answers this machine only')
+  }
+  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, defaultsInUse, warnings }
 }

@@ -5,6 +5,7 @@ import { loadConfig } from './config.js'
 import { systemClock } from './domain/clock.js'
 import { createLogger } from './logger.js'
 import { createMailer } from './mail/transport.js'
+import { startMetricsListener } from './http/metrics-endpoint.js'
 import { Metrics } from './metrics.js'
 import { localStateDir } from './paths.js'
 import { reportFatal } from './process-errors.js'
@@ -23,6 +24,7 @@ async function main(mode: Mode): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.LOG_LEVEL)
   for (const d of config.defaultsInUse) logger.info(`default in use: ${d}`)
+  for (const w of config.warnings) logger.warn(w)
 
   let embedded: EmbeddedDatabase | undefined
   let databaseUrl = config.DATABASE_URL
@@ -59,7 +61,9 @@ async function main(mode: Mode): Promise<void> {
   if (mode !== 'api') workers = startWorkers(services)
   const app = mode !== 'worker' ? await buildApp(services) : undefined
   if (app) await app.listen({ port: config.PORT, host: config.HOST })
-  logger.info({ mode, mail: services.mailer.kind, port: app ? config.PORT : undefined }, 'encompass-notify started')
+  // Worker processes have metrics too; with METRICS_PORT every process serves its own.
+  const metricsListener = config.METRICS_PORT !== undefined ? await startMetricsListener(services) : undefined
+  logger.info({ mode, mail: services.mailer.kind, port: app ? config.PORT : undefined, metricsPort: config.METRICS_PORT }, 'encompass-notify started')
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -73,6 +77,7 @@ async function main(mode: Mode): Promise<void> {
     force.unref()
     try {
       await app?.close()
+      await new Promise((resolve) => (metricsListener ? metricsListener.close(resolve) : resolve(undefined)))
       await workers?.close()
       await services.queues.close()
       producer.disconnect()
