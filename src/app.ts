@@ -5,9 +5,10 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { createHash } from 'node:crypto'
 import { bearerToken, registerAuth } from './http/auth.js'
+import { openApiOptions } from './http/openapi.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { auditRoutes } from './http/routes/audit.js'
 import { dashboardRoutes } from './http/routes/dashboard.js'
@@ -72,14 +73,7 @@ export async function buildApp(services: Services, opts: { rateLimitPerMinute?: 
     },
     allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
   })
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'encompass-notify', version: '1', description: 'Operation Encompass notifications: police incidents in, Key Adult e-mails out before the next school day.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  })
+  await app.register(swagger, openApiOptions())
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   registerAuth(app, services.db)

@@ -46,7 +46,11 @@ export const directoryRoutes =
     app.post(
       '/v1/pupil-rolls/:laCode',
       {
-        config: { roles: ['admin'] },
+        config: {
+          roles: ['admin'],
+          responses: { 409: 'The roll is empty, or under half the current one, and replaceAll=true was not given; nothing was imported' },
+          bodyExample: [{ givenName: 'Amy', familyName: 'Example', dateOfBirth: '2016-05-04', urn: '111234' }],
+        },
         bodyLimit: ROLL_BODY_LIMIT,
         schema: {
           tags: ['directory'],
@@ -104,7 +108,14 @@ export const directoryRoutes =
     app.put(
       '/v1/local-authorities/:laCode/childrens-services',
       {
-        config: { roles: ['admin'] },
+        config: {
+          roles: ['admin'],
+          responses: { 201: 'Created', 200: 'Replaced' },
+          bodyExample: {
+            name: 'Stockton-on-Tees children’s services',
+            contacts: [{ role: 'lead', name: 'Pat Hale', email: 'pat.hale@stockton.example.org' }, { role: 'deputy', name: 'Lou Reed', email: 'lou.reed@stockton.example.org' }],
+          },
+        },
         schema: {
           tags: ['directory'],
           summary: 'Create or replace an LA’s children’s services contact, told instead of a school when a child has no setting',
