@@ -21,7 +21,7 @@ import { cannotRead, debugRequested, EXIT, ExitError, reportFatal } from './proc
 import { replaceBankHolidays, replaceTermDates } from './store/calendar-store.js'
 import { createPool, type Db } from './store/db.js'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded-postgres.js'
-import { getForce, listForces, putForce } from './store/forces-store.js'
+import { getForce, listForces, policeForceNamed, putForce } from './store/forces-store.js'
 import { migrate } from './store/migrate.js'
 import { getSchool, importDirectory } from './store/schools-store.js'
 import { parseRollCsv, replaceRoll, RollShrinkRefused, unknownRollUrns, validateRoll } from './store/pupil-roll-store.js'
@@ -168,13 +168,21 @@ const COMMANDS: Command[] = [
       const days = wholeNumber(values, 'expires-days', 1)
       if (role === 'police') {
         if (!/^[a-z0-9-]{2,40}$/.test(force!)) throw new UsageError('--force must be a lower-case code like cleveland', usage)
-        // A token for a mistyped force would submit incidents nobody's desk or settings cover.
+        // A token for a mistyped force would submit incidents nobody's desk or settings cover: the
+        // force must be one added here, or a police force of England and Wales (added now).
         if (!(await getForce(db, force!))) {
-          const known = (await listForces(db)).map((f) => f.code)
-          throw new UsageError(
-            `no force ${JSON.stringify(force)}${known.length ? ` (known: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''})` : ' (none yet)'}; ` +
-              `create it first: ${PROGRAM} forces create ${force} --desk-email <address>, or PUT /v1/forces/${force} as an admin`,
-          )
+          const known = policeForceNamed(force!)
+          if (!known) {
+            const added = (await listForces(db)).map((f) => f.code)
+            throw new UsageError(
+              `no force ${JSON.stringify(force)}: not a police force of England and Wales (data/police-forces.csv)` +
+                `${added.length ? ` nor one added here (${added.slice(0, 12).join(', ')}${added.length > 12 ? ', …' : ''})` : ''}; ` +
+                `add it first: ${PROGRAM} forces create ${force} --desk-email <address>, or PUT /v1/forces/${force} as an admin`,
+            )
+          }
+          const created = await putForce(db, known.code, forceSettingsSchema.parse({ name: known.name }))
+          await audit(db, { actor: 'cli', action: 'force.create', subjectType: 'force', subjectId: created.code, reason: 'force added for its first token', detail: { deskEmail: null } })
+          out(`added force ${created.code} (${known.name}); give it an Encompass desk address with PUT /v1/forces/${created.code} (deskEmail): overdue and failed notifications are escalated there`)
         }
       }
       if (role === 'dsl' && !(await getSchool(db, urn!))) {
@@ -223,7 +231,7 @@ const COMMANDS: Command[] = [
       const code = positionals[0]!
       if (!/^[a-z0-9-]{2,40}$/.test(code)) throw new UsageError(`the force code must be lower-case letters, digits and hyphens, like cleveland (got ${JSON.stringify(code)})`, usage)
       if (await getForce(db, code)) throw new UsageError(`force ${code} exists already; change its settings with PUT /v1/forces/${code}`)
-      const parsed = forceSettingsSchema.safeParse({ name: str(values, 'name') ?? null, deskEmail: str(values, 'desk-email') ?? null })
+      const parsed = forceSettingsSchema.safeParse({ name: str(values, 'name') ?? policeForceNamed(code)?.name ?? null, deskEmail: str(values, 'desk-email') ?? null })
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!
         throw new UsageError(`--${issue.path[0] === 'deskEmail' ? 'desk-email' : 'name'}: ${issue.message}`, usage)
