@@ -6,10 +6,12 @@
 # Linted offline by .ci/validate-containers.sh.
 
 # The base is pinned by tag; override with a digest for reproducible releases:
-#   docker build --build-arg NODE_IMAGE=node:20-bookworm-slim@sha256:... .
-ARG NODE_IMAGE=node:20-bookworm-slim
-# package.json uses npm 11 features (allowScripts, overrides) and the lockfile is written by npm 11;
-# the node:20 image ships npm 10, which ignores allowScripts. Match the developers' npm exactly.
+#   docker build --build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:... .
+# Node 24 is the LTS line (Node 20 reached end of life in April 2026); the package also runs on
+# Node 20, the developers' machines, with no engine warnings.
+ARG NODE_IMAGE=node:24-bookworm-slim
+# package.json uses npm 11 features (allowScripts, overrides) and the lockfile is written by npm 11.
+# Match the developers' npm exactly rather than whatever the base image ships.
 ARG NPM_VERSION=11.19.1
 
 # ---------------------------------------------------------------------------------------------
@@ -40,7 +42,7 @@ LABEL org.opencontainers.image.title="encompass-notify" \
       org.opencontainers.image.description="Operation Encompass notifications: police domestic-incident records in, Key Adult e-mails out before the next school day" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.base.name="node:20-bookworm-slim"
+      org.opencontainers.image.base.name="node:24-bookworm-slim"
 ENV NODE_ENV=production \
     PORT=3000
 

@@ -1,5 +1,5 @@
 // How well does name-and-postcode find the right setting? A labelled evaluation set built from
-// the real DfE register (../shared/data/gias), deterministic for a seed: real names with the
+// the real DfE register (data/gias), deterministic for a seed: real names with the
 // mistakes officers make (typing slips, abbreviations, missing words, wrong or partial
 // postcodes), establishments the register only knows by LA (independent, closed), and names
 // that are in no register at all. The whole register is imported (`schools import`, both files)
@@ -44,7 +44,7 @@ const ADMIN_URL = process.env.EVAL_ADMIN_DATABASE_URL ?? 'postgres://postgres@12
 const SEED = Number(process.env.EVAL_SEED ?? 2026)
 const CASES = Number(process.env.EVAL_CASES ?? 3000)
 const VERBOSE = process.env.EVAL_VERBOSE === '1'
-const gias = (f: string) => fileURLToPath(new URL(`../../shared/data/gias/${f}`, import.meta.url))
+const gias = (f: string) => fileURLToPath(new URL(`../data/gias/${f}`, import.meta.url))
 const FILES = ['gias-establishments-all-20240617.csv', 'register-trainee-teachers-schools-gias-20250711.csv'].map(gias)
 
 // ---------------------------------------------------------------------------------------------

@@ -4,11 +4,12 @@ import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { Config } from './config.js'
 import { registerAuth } from './http/auth.js'
+import { openApiOptions } from './http/openapi.js'
 import { registerAssets } from './http/assets.js'
 import { requireSameOriginForms } from './http/forms.js'
 import { registerLimits } from './http/limits.js'
@@ -119,14 +120,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     // URL of ours, which for the acknowledgement page holds its link's token.
     referrerPolicy: { policy: 'same-origin' },
   })
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'encompass-notify', version: '1', description: 'Operation Encompass notifications: police incidents in, Key Adult e-mails out before the next school day.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  })
+  await app.register(swagger, openApiOptions())
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     // Swagger UI sets style attributes as it draws; only its own pages (no personal data, no

@@ -85,6 +85,13 @@ const schema = z.object({
   // sign-in whatever happens (see src/store/sessions-store.ts).
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+  // Who may read /metrics (see src/http/metrics-endpoint.ts). A token: scrapers send
+  // `Authorization: Bearer <METRICS_TOKEN>`. A port: metrics move to their own listener on
+  // METRICS_HOST (default this machine only), in worker processes too. Neither in production:
+  // /metrics is off; in development: open to this machine only.
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 })
 
 export type Config = z.infer<typeof schema> & {
@@ -92,6 +99,8 @@ export type Config = z.infer<typeof schema> & {
   ACK_LINK_SECRET: string
   AUDIT_HMAC_KEY: string
   defaultsInUse: string[]
+  /** Settings that work but should not go live as they are (logged as warnings at start-up). */
+  warnings: string[]
 }
 
 export class ConfigError extends Error {}
@@ -121,5 +130,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!c.AUDIT_HMAC_KEY) defaultsInUse.push('AUDIT_HMAC_KEY unset: a development-only audit chain key')
   const AUDIT_HMAC_KEY = c.AUDIT_HMAC_KEY ?? 'development-only-audit-hmac-key-not-for-production'
-  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, AUDIT_HMAC_KEY, defaultsInUse }
+  const warnings: string[] = []
+  // docker-compose.yml starts with no edits by falling back to public development-only values.
+  for (const [name, value] of Object.entries(c)) {
+    if (c.NODE_ENV === 'production' && typeof value === 'string' && value.startsWith('development-only')) {
+      warnings.push(`${name} is a public development-only value (docker-compose.yml): set your own before real use`)
+    }
+  }
+  if (c.METRICS_PORT === undefined && !c.METRICS_TOKEN) {
+    if (c.NODE_ENV === 'production') warnings.push('METRICS_TOKEN and METRICS_PORT unset: /metrics is off')
+    else defaultsInUse.push('METRICS_TOKEN and METRICS_PORT unset: /metrics answers this machine only')
+  }
+  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, AUDIT_HMAC_KEY, defaultsInUse, warnings }
 }

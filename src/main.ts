@@ -1,12 +1,14 @@
 // Starts the API, the workers, or both (`all`, the default for `npm start`), and owns shutdown:
 // on SIGTERM/SIGINT the API stops taking requests, workers finish in-flight jobs, then pools close.
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { loadConfig } from './config.js'
 import { systemClock } from './domain/clock.js'
 import { createLogger } from './logger.js'
 import { createMailer } from './mail/transport.js'
+import { startMetricsListener } from './http/metrics-endpoint.js'
 import { Metrics } from './metrics.js'
 import { localStateDir } from './paths.js'
+import { reportFatal } from './process-errors.js'
 import { Queues, redisConnection, redisTargetOf } from './queue/queues.js'
 import { startWorkers, type RunningWorkers } from './queue/workers.js'
 import type { Services } from './services.js'
@@ -18,18 +20,11 @@ import { join } from 'node:path'
 type Mode = 'api' | 'worker' | 'all'
 
 async function main(mode: Mode): Promise<void> {
-  let config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message)
-      process.exit(78) // EX_CONFIG
-    }
-    throw err
-  }
+  // A bad or missing setting ends here with one line naming it, and exit status 78 (EX_CONFIG).
+  const config = loadConfig()
   const logger = createLogger(config.LOG_LEVEL)
   for (const d of config.defaultsInUse) logger.info(`default in use: ${d}`)
+  for (const w of config.warnings) logger.warn(w)
 
   let embedded: EmbeddedDatabase | undefined
   let databaseUrl = config.DATABASE_URL
@@ -66,7 +61,9 @@ async function main(mode: Mode): Promise<void> {
   if (mode !== 'api') workers = startWorkers(services)
   const app = mode !== 'worker' ? await buildApp(services) : undefined
   if (app) await app.listen({ port: config.PORT, host: config.HOST })
-  logger.info({ mode, mail: services.mailer.kind, port: app ? config.PORT : undefined }, 'encompass-notify started')
+  // Worker processes have metrics too; with METRICS_PORT every process serves its own.
+  const metricsListener = config.METRICS_PORT !== undefined ? await startMetricsListener(services) : undefined
+  logger.info({ mode, mail: services.mailer.kind, port: app ? config.PORT : undefined, metricsPort: config.METRICS_PORT }, 'encompass-notify started')
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -80,6 +77,7 @@ async function main(mode: Mode): Promise<void> {
     force.unref()
     try {
       await app?.close()
+      await new Promise((resolve) => (metricsListener ? metricsListener.close(resolve) : resolve(undefined)))
       await workers?.close()
       await services.queues.close()
       producer.disconnect()
@@ -100,10 +98,9 @@ async function main(mode: Mode): Promise<void> {
 
 const mode = (process.argv[2] ?? 'all') as Mode
 if (!['api', 'worker', 'all'].includes(mode)) {
-  console.error(`usage: main.ts [api|worker|all]  (got ${mode})`)
+  console.error(`error: unknown mode ${JSON.stringify(mode)} (usage: main.ts [api|worker|all])`)
   process.exit(64)
 }
-main(mode).catch((err) => {
-  console.error(err)
-  process.exit(1)
-})
+// Start-up failures (a bad setting, PostgreSQL unreachable) print one line, not a stack; the stack
+// with --debug or ENCOMPASS_DEBUG=1.
+main(mode).catch((err) => process.exit(reportFatal(err)))

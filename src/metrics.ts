@@ -94,6 +94,8 @@ export class Metrics {
   })
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
-    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'encompass_process_' })
+    // prom-client's own names already start with process_ or nodejs_: the prefix goes before them
+    // (encompass_process_cpu_seconds_total), once.
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'encompass_' })
   }
 }

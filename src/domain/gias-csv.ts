@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { dataDir } from '../paths.js'
+import { BomAwareDecoder, TextEncodingError, type TextEncodingName } from './text-encoding.js'
 
 export interface DirectoryRecord {
   urn: string
@@ -16,7 +17,7 @@ export interface DirectoryRecord {
   laName?: string
   phase?: string
   type?: string
-  /** GIAS wording: 'Open', 'Closed', 'Open, but proposed to close', 'Proposed to open'. */
+  /** GIAS wording, whatever the file's case: one of GIAS_STATUSES. */
   status?: string
   /** status !== 'Closed' (undefined when the status is unknown). */
   open?: boolean
@@ -32,8 +33,11 @@ export type GiasFormat = 'establishments-all' | 'target-las-joined' | 'statefund
 export interface ReadGiasOptions {
   /** LA name key (see laNameKey) -> GIAS LA code, for files that carry LA names but no codes. Default: data/la-codes.csv. */
   laCodesByName?: Map<string, string>
-  /** Byte encoding of Buffer chunks. Raw DfE downloads are Windows-1252; the copies in shared/data are UTF-8. */
-  encoding?: 'utf-8' | 'windows-1252'
+  /**
+   * Byte encoding of Buffer chunks. Raw DfE downloads are Windows-1252; the copies in data/gias are
+   * UTF-8 (the default). A byte-order mark at the start overrides it.
+   */
+  encoding?: TextEncodingName
   /** Named in error messages, e.g. the file name. */
   source?: string
 }
@@ -377,6 +381,16 @@ export function bundledLaCodes(): Map<string, string> {
 // ---------------------------------------------------------------------------------------------
 // Reader
 
+/** Every establishment status GIAS publishes. Files differ in case ("OPEN", "open, but proposed to close"). */
+export const GIAS_STATUSES = ['Open', 'Closed', 'Open, but proposed to close', 'Proposed to open'] as const
+const statusKey = (s: string) => s.toLowerCase().replace(/[^a-z]+/g, ' ').trim()
+const STATUS_BY_KEY = new Map<string, string>(GIAS_STATUSES.map((s) => [statusKey(s), s]))
+
+/** A status as a file spells it -> GIAS's own wording, or undefined when it is none of them. */
+export function giasStatus(raw: string): string | undefined {
+  return STATUS_BY_KEY.get(statusKey(raw))
+}
+
 type Input = AsyncIterable<string | Buffer> | NodeJS.ReadableStream
 
 /**
@@ -388,8 +402,7 @@ type Input = AsyncIterable<string | Buffer> | NodeJS.ReadableStream
 export async function* readGiasCsv(input: Input, opts: ReadGiasOptions = {}): AsyncGenerator<DirectoryRecord> {
   const source = opts.source ?? 'GIAS CSV'
   const parser = new CsvParser(source)
-  const encoding = opts.encoding ?? 'utf-8'
-  const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' })
+  const decoder = new BomAwareDecoder(opts.encoding ?? 'utf-8', (lines) => `${source} line ${parser.currentLine + lines}`)
   let mapper: ((row: CsvRow) => DirectoryRecord | undefined) | undefined
 
   // Rows -> records synchronously, then plain `yield`s: each yield in an async generator costs promises
@@ -409,11 +422,10 @@ export async function* readGiasCsv(input: Input, opts: ReadGiasOptions = {}): As
 
   const decode = (chunk: Uint8Array | undefined): string => {
     try {
-      return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true })
-    } catch {
-      throw new GiasCsvError(
-        `${source}: not valid UTF-8 near line ${parser.currentLine} (raw GIAS downloads are Windows-1252: pass { encoding: 'windows-1252' })`,
-      )
+      return chunk === undefined ? decoder.end() : decoder.write(chunk)
+    } catch (err) {
+      if (err instanceof TextEncodingError) throw new GiasCsvError(err.message, parser.currentLine + err.linesIntoChunk)
+      throw err
     }
   }
 
@@ -457,7 +469,8 @@ function makeMapper(header: string[], opts: ReadGiasOptions, source: string): (r
     }
     const urn = (f[urnI] as string).trim()
     if (urn === '') return undefined
-    if (!/^[0-9]+$/.test(urn)) throw new GiasCsvError(`${source} line ${line}: URN is not a number: ${JSON.stringify(urn)}`, line)
+    // The directory's rule (schools.urn CHECK): found here, the line can be named.
+    if (!/^[0-9]{5,8}$/.test(urn)) throw new GiasCsvError(`${source} line ${line}: URN ${JSON.stringify(urn)} is not a DfE URN (5 to 8 digits)`, line)
 
     const rec: DirectoryRecord = { urn }
     const name = str(f, nameI)
@@ -470,8 +483,13 @@ function makeMapper(header: string[], opts: ReadGiasOptions, source: string): (r
     if (phase !== undefined) rec.phase = phase
     const type = str(f, typeI)
     if (type !== undefined) rec.type = type
-    const status = str(f, statusI)
-    if (status !== undefined) {
+    const rawStatus = str(f, statusI)
+    if (rawStatus !== undefined) {
+      // A status read wrongly would send to a closed school, or hold a child from an open one.
+      const status = giasStatus(rawStatus)
+      if (status === undefined) {
+        throw new GiasCsvError(`${source} line ${line}: status ${JSON.stringify(rawStatus)} is not a GIAS establishment status (${GIAS_STATUSES.join('; ')})`, line)
+      }
       rec.status = status
       rec.open = status !== 'Closed'
     }

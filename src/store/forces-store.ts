@@ -1,5 +1,9 @@
 // Forces and their per-force settings: age band, e-mail content profile, deputies copied or not,
 // delivery window, escalation lead time and the Encompass desk address.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseCsv } from '../domain/gias-csv.js'
+import { dataDir } from '../paths.js'
 import type { Queryable } from './db.js'
 
 export interface Force {
@@ -53,4 +57,26 @@ export async function putForce(db: Queryable, code: string, s: ForceSettings): P
       s.escalationLeadMinutes, s.quietPeriodMinutes, s.deliveryNotAfter],
   )
   return rows[0]!
+}
+
+/** Every force, by code. */
+export async function listForces(db: Queryable): Promise<Force[]> {
+  const { rows } = await db.query<Force>(`SELECT ${COLUMNS} FROM forces ORDER BY code`)
+  return rows
+}
+
+let knownForces: Map<string, string> | undefined
+/**
+ * A police force of England and Wales by its code (data/police-forces.csv: the codes data.police.uk
+ * uses), or null. A police token may name one of these before an administrator has added it.
+ */
+export function policeForceNamed(code: string): { code: string; name: string } | null {
+  if (!knownForces) {
+    knownForces = new Map()
+    for (const { fields } of parseCsv(readFileSync(join(dataDir, 'police-forces.csv'), 'utf8'), 'police-forces.csv').slice(1)) {
+      if (fields[0] && fields[1]) knownForces.set(fields[0].trim(), fields[1].trim())
+    }
+  }
+  const name = knownForces.get(code)
+  return name === undefined ? null : { code, name }
 }

@@ -140,15 +140,44 @@ export function parseRollCsv(text: string): { rows: RollRowInput[]; lineOf: (i: 
   }
 }
 
-/** Replaces an LA's roll. */
+/**
+ * An import that would empty an LA's roll, or cut it to less than half, without `replaceAll`. A
+ * roll shrinks by a year group a year, not by half: an empty or much shorter file is far more often
+ * a failed export or a truncated copy than the truth, and would leave children unplaced.
+ */
+export class RollShrinkRefused extends Error {
+  override name = 'RollShrinkRefused'
+  constructor(
+    readonly laCode: string,
+    readonly current: number,
+    readonly offered: number,
+  ) {
+    super(
+      offered === 0
+        ? `the roll has no pupils${current > 0 ? `; LA ${laCode}'s roll of ${current} pupils is kept` : ''}. Nothing was imported`
+        : `the roll has ${offered} pupils, less than half of LA ${laCode}'s current ${current}; it is kept. Nothing was imported`,
+    )
+  }
+}
+
+/**
+ * Replaces an LA's roll in one transaction. Refuses (RollShrinkRefused, nothing changed) a roll with
+ * no rows, or with fewer than half the pupils of the current one, unless `replaceAll` is set.
+ */
 export async function replaceRoll(
   db: Db,
   laCode: string,
   rows: RollRow[],
   at: Date,
   source: string | null,
-): Promise<{ pupils: number; noSetting: number }> {
+  opts: { replaceAll?: boolean } = {},
+): Promise<{ pupils: number; noSetting: number; replaced: number }> {
   return withTransaction(db, async (client) => {
+    // Serialise imports of one LA so the count compared is the one replaced.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pupil-roll:${laCode}`])
+    const { rows: cur } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pupil_roll WHERE la_code = $1', [laCode])
+    const current = cur[0]!.n
+    if (!opts.replaceAll && (rows.length === 0 || rows.length * 2 < current)) throw new RollShrinkRefused(laCode, current, rows.length)
     await client.query('DELETE FROM pupil_roll WHERE la_code = $1', [laCode])
     const BATCH = 5000
     for (let i = 0; i < rows.length; i += BATCH) {
@@ -165,7 +194,7 @@ export async function replaceRoll(
        ON CONFLICT (la_code) DO UPDATE SET imported_at = $2, pupils = $3, no_setting = $4, source = $5`,
       [laCode, at, rows.length, noSetting, source],
     )
-    return { pupils: rows.length, noSetting }
+    return { pupils: rows.length, noSetting, replaced: current }
   })
 }
 

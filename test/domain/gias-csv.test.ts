@@ -14,8 +14,8 @@ import {
   readGiasCsv,
 } from '../../src/domain/gias-csv.js'
 
-// The shared reference data sits beside the repository (locally and in CI).
-const shared = (name: string) => fileURLToPath(new URL(`../../../shared/data/gias/${name}`, import.meta.url))
+// The real DfE register extracts the repository ships (data/gias, provenance in data/README.md).
+const shared = (name: string) => fileURLToPath(new URL(`../../data/gias/${name}`, import.meta.url))
 const shipped = (name: string) => fileURLToPath(new URL(`../../data/${name}`, import.meta.url))
 
 const ALL = shared('gias-establishments-all-20240617.csv')
@@ -94,7 +94,7 @@ t.test('full establishments register: 51,012 rows, LA codes resolved by name, fa
 })
 
 t.test('an explicit LA table overrides the bundled one', async (t) => {
-  const text = 'urn,name,local_authority_name,status\n1,A,STOCKTON ON TEES,Open\n2,B,Sheffield,Open\n'
+  const text = 'urn,name,local_authority_name,status\n100001,A,STOCKTON ON TEES,Open\n100002,B,Sheffield,Open\n'
   const rows = await readText([text], { laCodesByName: new Map([[laNameKey('Stockton-on-Tees'), '808']]) })
   t.same(rows.map((r) => r.laCode), ['808', undefined])
   t.same((await readText([text])).map((r) => r.laCode), ['808', '373'], 'bundled data/la-codes.csv by default')
@@ -238,12 +238,12 @@ t.test('CSV parsing: quotes, commas, newlines, CRLF, BOM', async (t) => {
 
   const csv =
     '\uFEFFURN,EstablishmentName,LA (code),LA (name),EstablishmentStatus (name),Postcode,Town\r\n' +
-    '1001,"Smith, Jones & ""Co"" School",808,Stockton-on-Tees,Open,ts18 1ab,"Stockton-\r\non-Tees"\r\n' +
+    '100101,"Smith, Jones & ""Co"" School",808,Stockton-on-Tees,Open,ts18 1ab,"Stockton-\r\non-Tees"\r\n' +
     ',Blank URN school,808,Stockton-on-Tees,Open,,\r\n' +
-    '1002,Plain,808,Stockton-on-Tees,Closed,TS181AB,\r\n'
+    '100102,Plain,808,Stockton-on-Tees,Closed,TS181AB,\r\n'
   const expected = [
-    { urn: '1001', name: 'Smith, Jones & "Co" School', laCode: '808', laName: 'Stockton-on-Tees', status: 'Open', open: true, postcode: 'TS18 1AB', town: 'Stockton-\r\non-Tees' },
-    { urn: '1002', name: 'Plain', laCode: '808', laName: 'Stockton-on-Tees', status: 'Closed', open: false, postcode: 'TS18 1AB' },
+    { urn: '100101', name: 'Smith, Jones & "Co" School', laCode: '808', laName: 'Stockton-on-Tees', status: 'Open', open: true, postcode: 'TS18 1AB', town: 'Stockton-\r\non-Tees' },
+    { urn: '100102', name: 'Plain', laCode: '808', laName: 'Stockton-on-Tees', status: 'Closed', open: false, postcode: 'TS18 1AB' },
   ]
   t.same(await readText([csv]), expected, 'whole text; empty URN skipped')
   t.same(await readText([...csv]), expected, 'one character per chunk')
@@ -256,10 +256,52 @@ t.test('CSV parsing: quotes, commas, newlines, CRLF, BOM', async (t) => {
 })
 
 t.test('encodings', async (t) => {
-  const text = 'urn,name,town,postcode\n1,Ysgol Gymraeg Caerffili é,Caerphilly,CF83 1AA\n'
+  const text = 'urn,name,town,postcode\n100001,Ysgol Gymraeg Caerffili é,Caerphilly,CF83 1AA\n'
   const cp1252 = Buffer.from(text, 'latin1')
   t.equal((await readText([cp1252], { encoding: 'windows-1252' }))[0]?.name, 'Ysgol Gymraeg Caerffili é')
-  await t.rejects(readText([cp1252]), /not valid UTF-8 .*windows-1252/)
+  await t.rejects(readText([cp1252]), /not valid UTF-8 .*--encoding windows-1252/)
+  // A byte-order mark settles it, split across chunks or not, whatever encoding was asked for.
+  const utf8Bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])
+  for (const encoding of ['utf-8', 'windows-1252'] as const) {
+    t.equal((await readText([utf8Bom], { encoding }))[0]?.name, 'Ysgol Gymraeg Caerffili é', `UTF-8 BOM, asked ${encoding}`)
+    t.equal((await readText([...utf8Bom].map((b) => Buffer.from([b])), { encoding }))[0]?.name, 'Ysgol Gymraeg Caerffili é', `UTF-8 BOM a byte at a time, asked ${encoding}`)
+  }
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+  t.equal((await readText([utf16]))[0]?.name, 'Ysgol Gymraeg Caerffili é', 'UTF-16 with its BOM (Excel "Unicode" export)')
+  await t.rejects(readText([Buffer.from('ur')]), /missing column "URN"/, 'a file shorter than a byte-order mark is still read')
+})
+
+t.test('a raw GIAS download in Windows-1252, as DfE publishes it', async (t) => {
+  // Real establishments whose names carry characters outside ASCII (é, ç, à, °, and the typographic
+  // apostrophe GIAS stores as byte 0x92), encoded as the GIAS download is; CRLF line ends.
+  const file = fileURLToPath(new URL('../fixtures/gias-download-windows-1252.csv', import.meta.url))
+  const bytes = readFileSync(file)
+  t.ok(bytes.includes(0xe9) && bytes.includes(0x92), 'the fixture really is Windows-1252 bytes')
+  const rows = await readFile(file, { encoding: 'windows-1252' })
+  const byUrn = new Map(rows.map((r) => [r.urn, r]))
+  t.equal(byUrn.get('100371')?.name, 'Ecole Française de Londres Jacques Prévert')
+  t.equal(byUrn.get('149557')?.name, 'St Thomas à Becket Church of England Aided Primary School')
+  t.equal(byUrn.get('148296')?.name, 'North Star 82°')
+  t.equal(byUrn.get('147296')?.name, 'Beis Rochel d’Satmar School')
+  await t.rejects(readFile(file), { name: 'GiasCsvError', message: /not valid UTF-8.*--encoding windows-1252/ }, 'read as UTF-8 it is refused, not garbled')
+})
+
+t.test('establishment status is read whatever its case, and an unknown one is refused with its line', async (t) => {
+  const head = 'URN,LA (code),LA (name),EstablishmentName,EstablishmentStatus (name)\n'
+  const rows = await readText([
+    head +
+      '100001,808,Stockton-on-Tees,A,OPEN\n' +
+      '100002,808,Stockton-on-Tees,B,closed\n' +
+      '100003,808,Stockton-on-Tees,C,"open, but proposed to close"\n' +
+      '100004,808,Stockton-on-Tees,D," Proposed To Open "\n' +
+      '100005,808,Stockton-on-Tees,E,CLOSED\n',
+  ])
+  t.same(rows.map((r) => [r.status, r.open]), [
+    ['Open', true], ['Closed', false], ['Open, but proposed to close', true], ['Proposed to open', true], ['Closed', false],
+  ])
+  await t.rejects(readText([head + '100001,808,S,A,Open\n100002,808,S,B,Shut\n'], { source: 'x.csv' }), {
+    name: 'GiasCsvError', line: 3, message: /^x\.csv line 3: status "Shut" is not a GIAS establishment status/,
+  })
 })
 
 t.test('errors', async (t) => {
@@ -280,14 +322,16 @@ t.test('errors', async (t) => {
     t.match((err as Error).message, re)
     t.equal((err as GiasCsvError).line, line)
   }
-  await rej('1,A,"two\nlines",TS1 1AA\n2,B,T\n', /^x\.csv line 4: expected 4 fields as in the header, found 3$/, 4)
-  await rej('1,A,T,P,extra\n', /line 2: expected 4 fields/, 2)
-  await rej('1,"A,T,P\n2,B,T,P\n', /line 2: quoted field not closed/, 2)
-  await rej('1,"A"x,T,P\n', /line 2: unexpected character after closing quote/, 2)
-  await rej('1,A "B",T,P\n', /line 2: '"' inside an unquoted field/, 2)
-  await rej('\n\nABC,A,T,P\n', /line 4: URN is not a number/, 4)
+  await rej('100001,A,"two\nlines",TS1 1AA\n100002,B,T\n', /^x\.csv line 4: expected 4 fields as in the header, found 3$/, 4)
+  await rej('100001,A,T,P,extra\n', /line 2: expected 4 fields/, 2)
+  await rej('100001,"A,T,P\n100002,B,T,P\n', /line 2: quoted field not closed/, 2)
+  await rej('100001,"A"x,T,P\n', /line 2: unexpected character after closing quote/, 2)
+  await rej('100001,A "B",T,P\n', /line 2: '"' inside an unquoted field/, 2)
+  await rej('\n\nABC,A,T,P\n', /line 4: URN "ABC" is not a DfE URN \(5 to 8 digits\)/, 4)
+  await rej('100001,A,T,P\n1234,B,T,P\n', /^x\.csv line 3: URN "1234" is not a DfE URN/, 3)
+  await rej('100001,A,T,P\n123456789,B,T,P\n', /line 3: URN "123456789"/, 3)
   await t.rejects(
-    readText(['URN,LA (code),LA (name),EstablishmentName,EstablishmentStatus (name),StatutoryLowAge\n1,808,S,A,Open,four\n']),
+    readText(['URN,LA (code),LA (name),EstablishmentName,EstablishmentStatus (name),StatutoryLowAge\n100001,808,S,A,Open,four\n']),
     /line 2: StatutoryLowAge is not a whole number/,
   )
 })

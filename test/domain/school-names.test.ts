@@ -18,7 +18,7 @@ import {
 } from '../../src/domain/school-names.js'
 import { DirectoryIndex } from '../../src/store/directory-search.js'
 
-const gias = (f: string) => fileURLToPath(new URL(`../../../shared/data/gias/${f}`, import.meta.url))
+const gias = (f: string) => fileURLToPath(new URL(`../../data/gias/${f}`, import.meta.url))
 
 t.test('names are normalised the way officers and the register differ', async (t) => {
   const same = (a: string, b: string, why: string) => t.equal(schoolNameKey(a), schoolNameKey(b), why)

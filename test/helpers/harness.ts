@@ -310,8 +310,8 @@ export const aSchool = (over: Record<string, unknown> = {}) => ({
   ...over,
 })
 
-/** A file of the real DfE register extracts in ../shared/data/gias. */
-export const giasFile = (f: string) => fileURLToPath(new URL(`../../../shared/data/gias/${f}`, import.meta.url))
+/** A file of the real DfE register extracts the repository ships in data/gias. */
+export const giasFile = (f: string) => fileURLToPath(new URL(`../../data/gias/${f}`, import.meta.url))
 
 /**
  * Loads the whole real register into a test database, as `cli schools import` would: the 51,012

@@ -14,10 +14,10 @@ import {
   listDirectoryAlerts,
   putChildrensServices,
 } from '../../store/la-contacts-store.js'
-import { parseRollCsv, replaceRoll, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
+import { parseRollCsv, replaceRoll, RollShrinkRefused, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
 import { rematchHeld } from '../../queue/match-worker.js'
 import { auditRequest } from '../audit.js'
-import { invalidInput, notFound } from '../problem.js'
+import { HttpProblem, invalidInput, notFound } from '../problem.js'
 
 /** A large LA's roll (a quarter of a million pupils) as CSV is about 12 MB. */
 const ROLL_BODY_LIMIT = 64 * 1024 * 1024
@@ -46,12 +46,22 @@ export const directoryRoutes =
     app.post(
       '/v1/pupil-rolls/:laCode',
       {
-        config: { roles: ['admin'] },
+        config: {
+          roles: ['admin'],
+          responses: { 409: 'The roll is empty, or under half the current one, and replaceAll=true was not given; nothing was imported' },
+          bodyExample: [{ givenName: 'Amy', familyName: 'Example', dateOfBirth: '2016-05-04', urn: '111234' }],
+        },
         bodyLimit: ROLL_BODY_LIMIT,
         schema: {
           tags: ['directory'],
           summary: 'Replace an LA’s pupil roll: a JSON array of { givenName, familyName, dateOfBirth, urn } or a CSV (text/csv) with those columns; a blank URN is a child with no setting',
           params: laParam,
+          querystring: z.strictObject({
+            replaceAll: z
+              .enum(['true', 'false'], { message: "must be 'true' or 'false'" })
+              .optional()
+              .describe('true: accept a roll that empties the LA’s roll or cuts it to less than half (refused with 409 otherwise)'),
+          }),
           body: z.union([z.array(z.unknown()), z.string()]),
         },
       },
@@ -78,7 +88,16 @@ export const directoryRoutes =
         const { rows, errors } = validateRoll(input, today, lineOf)
         if (errors.length > 0) throw invalidInput(422, errors.slice(0, MAX_ERRORS), `${errors.length} problem(s) in the roll${errors.length > MAX_ERRORS ? `; the first ${MAX_ERRORS} are listed` : ''}; nothing was imported`)
         const importedAt = clock.now()
-        const r = await replaceRoll(db, laCode, rows, importedAt, typeof body === 'string' ? 'csv' : 'json')
+        const r = await replaceRoll(db, laCode, rows, importedAt, typeof body === 'string' ? 'csv' : 'json', {
+          replaceAll: request.query.replaceAll === 'true',
+        }).catch((err: unknown) => {
+          if (err instanceof RollShrinkRefused) {
+            throw new HttpProblem(409, 'Conflict', `${err.message}; send it again with ?replaceAll=true if it is right`, {
+              type: '/problems/roll-shrink', currentPupils: err.current, offeredPupils: err.offered,
+            })
+          }
+          throw err
+        })
         const unknownUrns = await unknownRollUrns(db, laCode)
         await auditRequest(db, request, 'pupil-roll.import', 'la', laCode, 'pupil roll replaced', { pupils: r.pupils, noSetting: r.noSetting })
         request.log.info({ laCode, pupils: r.pupils, noSetting: r.noSetting, unknownUrns: unknownUrns.length }, 'pupil roll replaced')
@@ -89,7 +108,14 @@ export const directoryRoutes =
     app.put(
       '/v1/local-authorities/:laCode/childrens-services',
       {
-        config: { roles: ['admin'] },
+        config: {
+          roles: ['admin'],
+          responses: { 201: 'Created', 200: 'Replaced' },
+          bodyExample: {
+            name: 'Stockton-on-Tees children’s services',
+            contacts: [{ role: 'lead', name: 'Pat Hale', email: 'pat.hale@stockton.example.org' }, { role: 'deputy', name: 'Lou Reed', email: 'lou.reed@stockton.example.org' }],
+          },
+        },
         schema: {
           tags: ['directory'],
           summary: 'Create or replace an LA’s children’s services contact, told instead of a school when a child has no setting',

@@ -32,7 +32,14 @@ export const forceRoutes =
     const { db } = services
     app.put(
       '/v1/forces/:code',
-      { config: { roles: ['admin'] }, schema: { tags: ['forces'], summary: 'Create or replace a force’s settings', params: codeParam, body: forceSettingsSchema } },
+      {
+        config: {
+          roles: ['admin'],
+          responses: { 404: false },
+          bodyExample: { name: 'Cleveland Police', deskEmail: 'encompass.desk@cleveland.police.example', ageMin: 0, ageMax: 17, escalationLeadMinutes: 60 },
+        },
+        schema: { tags: ['forces'], summary: 'Create or replace a force’s settings', params: codeParam, body: forceSettingsSchema },
+      },
       async (request) => {
         const b = request.body
         if (b.ageMin > b.ageMax) throw invalidInput(422, [{ path: '/ageMin', message: 'must not be above ageMax' }])

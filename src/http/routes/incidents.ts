@@ -12,6 +12,17 @@ import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
 
+/** The contract's example (docs/api.md), shown in /docs; a test sends it and expects 202. */
+const INCIDENT_EXAMPLE = {
+  reference: 'CLE-2026-004211',
+  policeAwareAt: '2026-11-20T22:14:00Z',
+  occurredAt: '2026-11-20T21:50:00Z',
+  incidentType: 'crime',
+  riskLevel: 'medium',
+  summary: 'Verbal argument between parents; child was upstairs.',
+  children: [{ givenName: 'Amy', familyName: 'Example', dateOfBirth: '2016-05-04', present: true, school: { urn: '111234' } }],
+}
+
 export const incidentRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
@@ -20,7 +31,15 @@ export const incidentRoutes =
     app.post(
       '/v1/incidents',
       {
-        config: { roles: ['police'] },
+        config: {
+          roles: ['police'],
+          responses: {
+            202: 'Accepted: the incident and its children are stored; matching and sending follow (Location names it)',
+            200: 'The same reference with the same content again: the incident as first accepted; nothing new is stored or sent',
+            409: 'The same reference with different content: the problem names the existing incident',
+          },
+          bodyExample: INCIDENT_EXAMPLE,
+        },
         schema: {
           tags: ['incidents'],
           summary: 'Submit a police domestic-incident record with its children',

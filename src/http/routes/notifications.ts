@@ -64,7 +64,10 @@ export const notificationRoutes =
 
     app.post(
       '/v1/notifications/:id/acknowledge',
-      { config: { roles: ['dsl'] }, schema: { tags: ['notifications'], summary: 'Acknowledge as the school’s Key Adult', params: idParam } },
+      {
+        config: { roles: ['dsl'], responses: { 409: 'The notification can no longer be acknowledged' } },
+        schema: { tags: ['notifications'], summary: 'Acknowledge as the school’s Key Adult', params: idParam },
+      },
       async (request) => {
         const p = caller(request)
         const n = await getNotification(db, request.params.id)

@@ -1,6 +1,8 @@
 // Liveness, readiness and Prometheus metrics for whoever runs the service.
 import type { FastifyPluginAsync } from 'fastify'
 import type { Services } from '../../services.js'
+import { metricsAccess, renderMetrics } from '../metrics-endpoint.js'
+import { sendProblem } from '../problem.js'
 
 export const operationsRoutes =
   (services: Services): FastifyPluginAsync =>
@@ -27,18 +29,9 @@ export const operationsRoutes =
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', postgres, redis })
     })
 
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      try {
-        const depths = await Promise.race([
-          services.queues.depths(),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000)),
-        ])
-        for (const [queue, counts] of Object.entries(depths)) {
-          for (const [state, n] of Object.entries(counts)) services.metrics.queueDepth.set({ queue, state }, n)
-        }
-      } catch {
-        // Redis away: the other metrics are still worth serving.
-      }
-      return reply.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics())
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      const access = metricsAccess(services.config, 'api', { authorization: request.headers.authorization, peer: request.socket.remoteAddress })
+      if (!access.ok) return sendProblem(reply, access.status, access.detail)
+      return reply.type(services.metrics.registry.contentType).send(await renderMetrics(services))
     })
   }

@@ -41,7 +41,7 @@ export const reportRoutes =
     app.get(
       '/v1/reports/latency',
       {
-        config: { roles: ['auditor', 'admin'] },
+        config: { roles: ['auditor', 'admin'], responses: { 422: 'The date range breaks a rule (from after to, or too long)' } },
         schema: {
           tags: ['reports'],
           summary: 'Delivery latency by force, LA, school, month or weekday (London dates, inclusive). Accept: text/csv for CSV.',

@@ -106,7 +106,11 @@ export const reviewRoutes =
     app.put(
       '/v1/incidents/:id/children/:childId/school',
       {
-        config: { roles: ['police', 'admin'] },
+        config: {
+          roles: ['police', 'admin'],
+          responses: { 409: 'The child is already placed, or its details were removed at the end of the retention period' },
+          bodyExample: { urn: '111234' },
+        },
         schema: {
           tags: ['incidents'],
           summary: 'Place a held child: at a setting (urn), or with its LA’s children’s services (noSetting)',

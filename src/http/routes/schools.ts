@@ -43,7 +43,19 @@ export const schoolRoutes =
     app.put(
       '/v1/schools/:urn',
       {
-        config: { roles: ['admin'] },
+        config: {
+          roles: ['admin'],
+          responses: { 201: 'Created', 200: 'Replaced', 404: false },
+          bodyExample: {
+            name: 'Example Primary School',
+            laCode: '808',
+            dayStartsAt: '08:45',
+            contacts: [
+              { role: 'dsl', name: 'Jo Bloggs', email: 'jo.bloggs@example.org', phone: '01642 000000' },
+              { role: 'deputy', name: 'Sam Deputy', email: 'sam.deputy@example.org' },
+            ],
+          },
+        },
         schema: { tags: ['schools'], summary: 'Create or replace a setting and its Key Adults', params: urnParam, body: schoolPutSchema },
       },
       async (request, reply) => {
@@ -110,7 +122,7 @@ export const schoolRoutes =
     app.put(
       '/v1/schools/:urn/calendar/:date',
       {
-        config: { roles: ['admin'] },
+        config: { roles: ['admin'], responses: { 204: 'Saved' }, bodyExample: { open: false, label: 'INSET day' } },
         schema: {
           tags: ['schools'],
           summary: 'A setting’s own closure (INSET day) or opening on one date, overriding its LA calendar',

@@ -1,0 +1,103 @@
+// /docs tells the truth: every documented route lists the status codes it really answers, and
+// each example body in it passes the route's own validation. Checked by asking each route, not by
+// re-deriving the list: whatever a probe gets back must be in the route's documented responses.
+import t from 'tap'
+import { createHarness } from '../helpers/harness.js'
+
+const h = await createHarness()
+t.teardown(() => h.close())
+
+type Operation = {
+  responses: Record<string, { description: string; content?: Record<string, unknown> }>
+  requestBody?: { content: Record<string, { example?: unknown; schema?: unknown }> }
+  parameters?: { in: string; name: string }[]
+  'x-roles'?: string[]
+}
+const docs = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, Operation>> }
+const operations = Object.entries(docs.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
+
+const ROLES = ['police', 'dsl', 'auditor', 'admin'] as const
+const tokens = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await h.token(r, r === 'dsl' ? '111234' : r === 'police' ? 'cleveland' : undefined)] as const)))
+const ids: Record<string, string> = { urn: '111234', laCode: '808', code: 'cleveland', date: '2026-12-07' }
+
+/** The path with its parameters filled from what the earlier requests created. */
+const fill = (path: string, over: Record<string, string> = {}) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (over[name] !== undefined) return over[name]
+    if (name === 'id') return path.startsWith('/v1/incidents') ? (ids.incidentId ?? '00000000-0000-4000-8000-000000000000') : '00000000-0000-4000-8000-000000000000'
+    return ids[name] ?? 'x'
+  })
+
+const problemJson = (res: { headers: Record<string, unknown> }) => String(res.headers['content-type']).startsWith('application/problem+json')
+
+t.test('the OpenAPI document covers the API', async (t) => {
+  t.ok(operations.length >= 19, `${operations.length} operations`)
+  for (const path of ['/v1/incidents', '/v1/incidents/{id}', '/v1/schools/{urn}', '/v1/forces/{code}', '/v1/reports/latency']) t.ok(docs.paths[path], path)
+})
+
+// Body routes first, in the order a new deployment fills them in; the incident's ids feed the rest.
+const ORDER = ['/v1/forces/{code}', '/v1/schools/{urn}', '/v1/local-authorities/{laCode}/childrens-services', '/v1/pupil-rolls/{laCode}', '/v1/schools/{urn}/calendar/{date}', '/v1/incidents', '/v1/incidents/{id}/children/{childId}/school']
+const rank = (o: (typeof operations)[number]) => (o.op.requestBody ? (ORDER.indexOf(o.path) + 1 || ORDER.length + 1) : ORDER.length + 2)
+
+for (const { path, method, op } of [...operations].sort((a, b) => rank(a) - rank(b))) {
+  t.test(`${method} ${path}: every answer is documented`, async (t) => {
+    const listed = new Set(Object.keys(op.responses).map(Number))
+    const roles = op['x-roles'] ?? []
+    const example = op.requestBody?.content['application/json']?.example
+    const observed: { probe: string; status: number }[] = []
+    const send = async (probe: string, opts: { role?: string; body?: unknown; raw?: string; type?: string; url?: string }) => {
+      const payload = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body))
+      const res = await h.app.inject({
+        method: method as 'GET',
+        url: opts.url ?? fill(path),
+        headers: {
+          ...(opts.role ? { authorization: `Bearer ${tokens[opts.role]}` } : {}),
+          ...(payload !== undefined ? { 'content-type': opts.type ?? 'application/json' } : {}),
+        },
+        ...(payload !== undefined ? { payload } : {}),
+      })
+      observed.push({ probe, status: res.statusCode })
+      t.ok(res.statusCode < 500, `${probe}: no 5xx (${res.statusCode})`)
+      if (res.statusCode >= 400) t.ok(problemJson(res), `${probe}: ${res.statusCode} is problem+json`)
+      return res
+    }
+
+    // The minimum a declaration implies, so a route cannot opt out of documenting its errors.
+    if (roles.length > 0) for (const c of [401, 403, 429]) t.ok(listed.has(c), `lists ${c}`)
+    if (op.requestBody) {
+      for (const c of [400, 413, 415, 422]) t.ok(listed.has(c), `lists ${c}`)
+      t.not(example, undefined, 'has an example body')
+    }
+    if ((op.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query')) t.ok(listed.has(400), 'lists 400')
+
+    const allowed = roles.find((r) => r === 'admin') ?? roles[0]
+    await send('no token', { body: example })
+    const refused = ROLES.find((r) => !roles.includes(r))
+    if (refused) await send(`a ${refused} token`, { role: refused, body: example })
+    if (allowed) {
+      const good = await send(example !== undefined ? 'the example body' : 'a plain request', { role: allowed, body: example })
+      if (example !== undefined) {
+        t.ok(good.statusCode >= 200 && good.statusCode < 300, `the example passes validation (${good.statusCode}: ${good.statusCode >= 300 ? good.body.slice(0, 300) : ''})`)
+        if (path === '/v1/incidents') {
+          const incident = good.json()
+          ids.incidentId = incident.id
+          ids.childId = incident.children[0].id
+          // Held for an officer, as a child the service could not place would be.
+          await h.services.db.query(`UPDATE children SET match_status = 'unmatched' WHERE id = $1`, [ids.childId])
+        }
+      }
+      if (op.requestBody) {
+        await send('an unknown field', { role: allowed, body: Array.isArray(example) ? [{ unexpected: true }] : { unexpected: true } })
+        await send('a text/plain body', { role: allowed, raw: 'hello', type: 'text/plain' })
+        if (path !== '/v1/pupil-rolls/{laCode}') await send('a body over the limit', { role: allowed, raw: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }) })
+      }
+      if (/\{/.test(path)) {
+        const garbled = fill(path, Object.fromEntries([...path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, 'not-an-id'])))
+        await send('malformed path parameters', { role: allowed, body: example, url: garbled })
+      }
+      if ((op.parameters ?? []).some((p) => p.in === 'query')) await send('a malformed query', { role: allowed, url: `${fill(path)}?limit=-1&from=yesterday&policeAwareAt=soon&open=perhaps&replaceAll=maybe` })
+    }
+    const undocumented = observed.filter((o) => !listed.has(o.status))
+    t.same(undocumented, [], `every status seen is documented (listed: ${[...listed].join(', ')})`)
+  })
+}
