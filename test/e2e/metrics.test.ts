@@ -26,7 +26,7 @@ const get = (app = h.app, remoteAddress = '127.0.0.1', authorization?: string) =
   app.inject({ method: 'GET', url: '/metrics', remoteAddress, headers: authorization ? { authorization } : {} })
 /** The same service with other metrics settings, as the environment would give them. */
 const withSettings = async (env: Record<string, string>) => {
-  const config: Config = { ...h.services.config, ...loadConfig({ ...env, ACK_LINK_SECRET: 'x'.repeat(40) }), DATABASE_URL: h.services.config.DATABASE_URL }
+  const config: Config = { ...h.services.config, ...loadConfig({ ...env, ACK_LINK_SECRET: 'x'.repeat(40), AUDIT_HMAC_KEY: 'y'.repeat(40) }), DATABASE_URL: h.services.config.DATABASE_URL }
   const app = await buildApp({ ...h.services, config })
   t.teardown(() => app.close())
   return { app, config }
@@ -51,7 +51,7 @@ t.test('production with no metrics setting exposes nothing, not even to this mac
     t.equal(res.statusCode, 404, `from ${peer}`)
     t.notMatch(res.body, /encompass_/)
   }
-  t.ok(loadConfig({ NODE_ENV: 'production', ACK_LINK_SECRET: 'x'.repeat(40) }).warnings.some((w) => /\/metrics is off/.test(w)), 'and start-up says so')
+  t.ok(loadConfig({ NODE_ENV: 'production', ACK_LINK_SECRET: 'x'.repeat(40), AUDIT_HMAC_KEY: 'y'.repeat(40) }).warnings.some((w) => /\/metrics is off/.test(w)), 'and start-up says so')
 })
 
 t.test('METRICS_TOKEN: a scraper with the token reads metrics from anywhere; nobody else does', async (t) => {
