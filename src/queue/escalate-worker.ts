@@ -6,7 +6,8 @@
 import { sendNotificationMail } from '../mail/send-notification.js'
 import type { Services } from '../services.js'
 import { withTransaction, type Queryable } from '../store/db.js'
-import { claimStep, failStep, loadSendContext, recordEvent, releaseStep } from '../store/notifications-store.js'
+import { claimStep, failStep, loadSendContext, recordEvent, releaseStep, renewStep } from '../store/notifications-store.js'
+import { whileHoldingLease } from './lease.js'
 import type { EscalationStep } from './queues.js'
 
 interface StepState {
@@ -37,7 +38,7 @@ export async function processEscalation(services: Services, notificationId: stri
     const fresh = (await stepState(db, notificationId))!
     if (stepDone(fresh, step)) return false // done by the job that held the claim before us
     try {
-      await sendNotificationMail(services, ctx, kind, to)
+      await whileHoldingLease(services, (at) => renewStep(db, notificationId, step, claim, at), () => sendNotificationMail(services, ctx, kind, to))
     } catch (err) {
       await releaseStep(db, notificationId, step, claim)
       throw err

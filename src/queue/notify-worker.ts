@@ -14,9 +14,11 @@ import {
   markSent,
   recordEvent,
   releaseClaim,
+  renewClaim,
   type ClaimedNotification,
   type SendContext,
 } from '../store/notifications-store.js'
+import { whileHoldingLease } from './lease.js'
 import { bestEffort, NOTIFY_ATTEMPTS, notifyRetryDelayMs } from './queues.js'
 
 export async function processNotify(
@@ -33,7 +35,7 @@ export async function processNotify(
   const { to, cc } = firstRecipients(ctx.contacts, ctx.copyDeputies)
   if (to.length === 0) return fail(services, ctx, claim, 'no Key Adult on record for the setting')
   try {
-    const result = await sendNotificationMail(services, ctx, 'notification', to, cc)
+    const result = await whileHoldingLease(services, (now) => renewClaim(db, ctx.id, claim, now), () => sendNotificationMail(services, ctx, 'notification', to, cc))
     await recordSent(services, ctx, [...to, ...cc], result.response, result.rejected)
     return 'sent'
   } catch (err) {
@@ -78,7 +80,9 @@ async function rerouteToDeputies(services: Services, ctx: SendContext, claim: Cl
   await recordEvent(services.db, ctx.id, 'dsl-refused', now, refused, why)
   if (deputies.length === 0) return fail(services, ctx, claim, `SMTP refused the Key Adult address and there is no deputy: ${why}`)
   try {
-    const result = await sendNotificationMail(services, ctx, 'deputies', deputies)
+    const result = await whileHoldingLease(services, (now) => renewClaim(services.db, ctx.id, claim, now), () =>
+      sendNotificationMail(services, ctx, 'deputies', deputies),
+    )
     const at = services.clock.now()
     await services.db.query(
       `UPDATE notifications SET deputies_notified_at = $2, deputies_step_at = COALESCE(deputies_step_at, $2)

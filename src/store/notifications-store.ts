@@ -138,6 +138,19 @@ export async function claimForSend(
   return { id: row.id, messageId: row.messageId, attempts, ctx }
 }
 
+/**
+ * Renews our claim while its e-mail is on its way (a send can wait its turn in the SMTP pool for a
+ * long time on a busy machine). Fenced by the claim's attempt number: false once the claim has
+ * passed to another worker or the notification is no longer being sent.
+ */
+export async function renewClaim(db: Queryable, id: string, claim: { attempts: number }, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    "UPDATE notifications SET claimed_at = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2 AND sent_at IS NULL",
+    [id, claim.attempts, now],
+  )
+  return rowCount === 1
+}
+
 /** When a send that was turned away (claimForSend gave null) waits out a retry backoff: its retry time, else null. */
 export async function pendingRetryAt(db: Queryable, id: string, now: Date): Promise<Date | null> {
   const { rows } = await db.query<{ retry_at: Date }>(
@@ -462,6 +475,15 @@ export async function claimStep(db: Queryable, id: string, step: string, now: Da
     [id, step, now, claimTimeoutMs],
   )
   return rows[0]?.attempts ?? null
+}
+
+/** Renews an escalation step's claim while its e-mail is on its way (fenced like releaseStep). */
+export async function renewStep(db: Queryable, id: string, step: string, attempts: number, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE escalation_claims SET claimed_at = $4 WHERE notification_id = $1 AND step = $2 AND attempts = $3 AND claimed_at IS NOT NULL',
+    [id, step, attempts, now],
+  )
+  return rowCount === 1
 }
 
 /** Gives a step's claim back after its e-mail failed, so the retry may take it at once. */

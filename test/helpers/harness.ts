@@ -73,6 +73,8 @@ export class TestSmtpServer {
   readonly messages: CapturedMail[] = []
   readonly refuse = new Set<string>()
   tempFail = 0
+  /** While set, each message's end-of-data is answered only once this settles (a slow server). */
+  hold: Promise<void> | null = null
   port = 0
   private server: SMTPServer
   private waiters: (() => void)[] = []
@@ -94,6 +96,7 @@ export class TestSmtpServer {
         const chunks: Buffer[] = []
         stream.on('data', (c: Buffer) => chunks.push(c))
         stream.on('end', async () => {
+          if (this.hold) await this.hold
           if (this.tempFail > 0) {
             this.tempFail -= 1
             const err = new Error('try again later') as Error & { responseCode: number }
