@@ -3,6 +3,7 @@
 // acknowledged does nothing; a timer lost in Redis is found again by the sweeper. A step that
 // sends first claims it (escalation_claims), so two jobs for one step never both send; a send
 // that fails gives the claim back for the retry.
+import { deputiesOf } from '../domain/contacts.js'
 import { sendNotificationMail } from '../mail/send-notification.js'
 import type { Services } from '../services.js'
 import { withTransaction, type Queryable } from '../store/db.js'
@@ -58,7 +59,7 @@ export async function processEscalation(services: Services, notificationId: stri
     if (n.deputies_step_at) return 'done-already'
     if (n.due_by.getTime() - n.lead * 60_000 > now.getTime()) return 'not-due'
     if (n.status === 'failed') return done('deputies', 'notification failed; the force desk handles it')
-    const deputies = ctx.contacts.filter((c) => c.role === 'deputy').map((c) => c.email)
+    const deputies = deputiesOf(ctx.contacts)
     if (deputies.length === 0) return done('deputies', 'no deputy on record')
     // A late report: the first e-mail, copied to the deputies, is going out now or went out less
     // than the lead time ago. A second e-mail to them seconds later would read as a duplicate; the

@@ -9,6 +9,7 @@
 // the same way.
 import type { PoolClient } from 'pg'
 import { holdChild, holdFailedMatch, markMatchEnqueued, rematchHeldChildren } from '../store/incidents-store.js'
+import { hasKeyAdult } from '../domain/contacts.js'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
 import { decidePupilRoll } from '../domain/pupil-names.js'
 import { CalendarError } from '../domain/school-calendar.js'
@@ -217,7 +218,7 @@ async function settle(
 
   if (finding.kind === 'no-setting') {
     const cs = await getChildrensServices(db, finding.laCode)
-    if (!cs || cs.contacts.length === 0) {
+    if (!cs || !hasKeyAdult(cs.contacts)) {
       return hold(db, child, {
         reason: 'no-la-contact', urn: null, confidence: finding.confidence, candidates, now, from,
         alert: { kind: 'no-la-contact', urn: null, laCode: finding.laCode },
@@ -384,7 +385,7 @@ async function decideAssignment(
       return { result: { kind: 'refused', reason: 'unknown-la', detail: `${laCode} is not a local authority of England or Wales` }, ...none }
     }
     const cs = await getChildrensServices(client, laCode)
-    if (!cs || cs.contacts.length === 0) {
+    if (!cs || !hasKeyAdult(cs.contacts)) {
       const alert = await raise(client, { kind: 'no-la-contact', urn: null, laCode }, now)
       const detail = `LA ${laCode} has no children's services contact on record; an administrator has been alerted`
       return { result: { kind: 'refused', reason: 'no-la-contact', detail }, placed: null, alert }

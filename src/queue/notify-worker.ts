@@ -3,7 +3,7 @@
 // BullMQ retry with exponential backoff; a permanent refusal of the DSL's address goes to the
 // deputies at once; with nobody left to send to, the notification is failed explicitly and the
 // force desk is alerted — never dropped.
-import { firstRecipients } from '../domain/matching.js'
+import { deputiesOf, firstRecipients } from '../domain/contacts.js'
 import { sendNotificationMail } from '../mail/send-notification.js'
 import { describeSmtpError, isPermanentSmtpFailure } from '../mail/transport.js'
 import type { Services } from '../services.js'
@@ -73,7 +73,7 @@ async function recordSent(services: Services, ctx: SendContext, recipients: stri
 }
 
 async function rerouteToDeputies(services: Services, ctx: SendContext, claim: ClaimedNotification, refused: string[], why: string) {
-  const deputies = ctx.contacts.filter((c) => c.role === 'deputy' && !refused.includes(c.email)).map((c) => c.email)
+  const deputies = deputiesOf(ctx.contacts).filter((email) => !refused.includes(email))
   const now = services.clock.now()
   await recordEvent(services.db, ctx.id, 'dsl-refused', now, refused, why)
   if (deputies.length === 0) return fail(services, ctx, claim, `SMTP refused the Key Adult address and there is no deputy: ${why}`)
