@@ -12,7 +12,7 @@ import type { Db } from '../store/db.js'
 import { writeDemoYear } from '../store/demo-store.js'
 import { putForce } from '../store/forces-store.js'
 import { importDirectory, putSchool } from '../store/schools-store.js'
-import { generateDemoYear, type DemoSchool } from './demo-year.js'
+import { DEMO_ESCALATION_LEAD_MINUTES, generateDemoYear, type DemoSchool } from './demo-year.js'
 import { londonDateOf } from '../domain/london-time.js'
 
 const FIRST = ['Alex', 'Sam', 'Jo', 'Priya', 'Tom', 'Aisha', 'Ben', 'Chloe', 'Dev', 'Ellen', 'Farah', 'Gareth']
@@ -28,7 +28,7 @@ export async function seedDemo(db: Db, opts: { incidents: number; seed: number; 
   await putForce(db, 'cleveland', {
     name: 'Cleveland Police (demo)', ageMin: 0, ageMax: 17, contentProfile: 'minimal', copyDeputies: true,
     deskEmail: 'encompass.desk@cleveland.police.example', deliveryNotBefore: null, deliveryNotAfter: null,
-    escalationLeadMinutes: 60, quietPeriodMinutes: 1440,
+    escalationLeadMinutes: DEMO_ESCALATION_LEAD_MINUTES, quietPeriodMinutes: 1440,
   })
   const { rows } = await db.query<{ urn: string; la_code: string; name: string }>(
     `SELECT urn, la_code, name FROM schools WHERE la_code IN ('805','806','807','808') AND open ORDER BY urn`,

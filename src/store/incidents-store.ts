@@ -156,24 +156,47 @@ export async function childrenRequeuedTooOften(db: Queryable, limit: number, sta
 export async function rematchHeldChildren(
   db: Queryable,
   held: { reasons: ('no-key-adult' | 'setting-closed' | 'no-la-contact')[]; urn?: string },
+  /** When they are handed to the match queue (flows/hand-off.ts); null: left for the sweeper. */
+  enqueuedAt: Date | null = null,
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE children SET match_status = 'pending', match_enqueued_at = NULL, match_requeues = 0
+    `UPDATE children SET match_status = 'pending', match_enqueued_at = $3, match_requeues = 0
       WHERE match_status = 'unmatched' AND purged_at IS NULL AND match_reason = ANY($1::text[])
         AND ($2::text IS NULL OR match_urn = $2)
       RETURNING id`,
-    [held.reasons, held.urn ?? null],
+    [held.reasons, held.urn ?? null, enqueuedAt],
   )
   return rows.map((r) => r.id)
 }
 
-export async function markMatchEnqueued(db: Queryable, childIds: string[], at: Date): Promise<void> {
-  await db.query('UPDATE children SET match_enqueued_at = $2 WHERE id = ANY($1::uuid[])', [childIds, at])
+/**
+ * Pending children that should be on the match queue and may not be: never handed over, or handed
+ * over before `stale` (lost in Redis, or their worker died), and re-queued fewer than `maxRequeues`
+ * times. Marked as handed over at `at` (counting one more re-queue) in the statement that finds
+ * them, under the sweeper's lock; the sweeper then hands them to the queue (flows/hand-off.ts).
+ */
+export async function markChildrenRequeued(db: Queryable, at: Date, stale: Date, maxRequeues: number, batch: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE children SET match_enqueued_at = $1, match_requeues = match_requeues + 1
+      WHERE id IN (SELECT id FROM children WHERE match_status = 'pending' AND (match_enqueued_at IS NULL OR match_enqueued_at < $2)
+                      AND match_requeues < $3
+                    ORDER BY match_enqueued_at NULLS FIRST LIMIT $4)
+      RETURNING id`,
+    [at, stale, maxRequeues, batch],
+  )
+  return rows.map((r) => r.id)
 }
 
-/** Redis did not take these children's ids: the sweeper's next round enqueues them. */
-export async function unmarkMatchEnqueued(db: Queryable, childIds: string[]): Promise<void> {
-  await db.query('UPDATE children SET match_enqueued_at = NULL WHERE id = ANY($1::uuid[])', [childIds])
+/**
+ * Redis did not take these children's ids: the sweeper's next round enqueues them. `requeued`:
+ * the sweeper had counted this as a re-queue, which did not happen after all.
+ */
+export async function unmarkMatchEnqueued(db: Queryable, childIds: string[], opts: { requeued?: boolean } = {}): Promise<void> {
+  await db.query(
+    `UPDATE children SET match_enqueued_at = NULL${opts.requeued ? ', match_requeues = greatest(match_requeues - 1, 0)' : ''}
+      WHERE id = ANY($1::uuid[])`,
+    [childIds],
+  )
 }
 
 export interface IncidentView {

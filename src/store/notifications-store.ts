@@ -252,13 +252,54 @@ async function forceOf(db: Queryable, notificationId: string): Promise<string | 
   return rows[0]?.force_code ?? null
 }
 
-export async function markEnqueued(db: Queryable, ids: string[], at: Date): Promise<void> {
-  if (ids.length > 0) await db.query('UPDATE notifications SET enqueued_at = $2 WHERE id = ANY($1::uuid[])', [ids, at])
+/**
+ * Sends that should be on the notify queue and may not be: due, not waiting out a retry backoff,
+ * and never handed over or handed over before `stale`; and claims left by a worker that died
+ * mid-send. Marked as handed over at `now` in the statement that finds them, under the sweeper's
+ * lock; the sweeper then hands them to the queue (flows/hand-off.ts).
+ */
+export async function markSendsRequeued(db: Queryable, now: Date, stale: Date, batch: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE notifications SET enqueued_at = $1
+      WHERE id IN (SELECT id FROM notifications
+                    WHERE sent_at IS NULL AND (
+                          (status = 'scheduled' AND send_after <= $1 AND (retry_at IS NULL OR retry_at <= $1)
+                           AND (enqueued_at IS NULL OR enqueued_at < $2))
+                       OR (status = 'sending' AND claimed_at < $2))
+                    LIMIT $3)
+      RETURNING id`,
+    [now, stale, batch],
+  )
+  return rows.map((r) => r.id)
 }
 
-/** Redis did not take the send: the sweeper enqueues it on its next round. */
-export async function unmarkEnqueued(db: Queryable, id: string): Promise<void> {
-  await db.query('UPDATE notifications SET enqueued_at = NULL WHERE id = $1', [id])
+/** Redis did not take the sends: the sweeper enqueues them on its next round. */
+export async function unmarkEnqueued(db: Queryable, ids: string[]): Promise<void> {
+  await db.query('UPDATE notifications SET enqueued_at = NULL WHERE id = ANY($1::uuid[])', [ids])
+}
+
+/**
+ * The escalation point in SQL, for the sweeper's query: the same rule as escalationPointOf
+ * (domain/delivery.ts), which is its home; test/flows/escalation-point.test.ts keeps them equal.
+ */
+const ESCALATION_POINT_SQL = (dueBy: string, leadMinutes: string) => `${dueBy} - make_interval(mins => ${leadMinutes})`
+
+/** Escalation steps and reminders that are due at `now` and not yet taken (their timers may be lost). */
+export async function dueEscalationSteps(db: Queryable, now: Date, batch: number): Promise<{ id: string; step: 'deputies' | 'desk' | 'reminder' }[]> {
+  const { rows } = await db.query<{ id: string; step: 'deputies' | 'desk' | 'reminder' }>(
+    `SELECT n.id, 'deputies' AS step FROM notifications n JOIN forces f ON f.code = n.force_code
+      WHERE n.acknowledged_at IS NULL AND n.deputies_step_at IS NULL
+        AND ${ESCALATION_POINT_SQL('n.due_by', 'f.escalation_lead_minutes')} <= $1
+     UNION ALL
+     SELECT id, 'desk' FROM notifications
+      WHERE acknowledged_at IS NULL AND desk_step_at IS NULL AND (due_by <= $1 OR status = 'failed')
+     UNION ALL
+     SELECT id, 'reminder' FROM notifications
+      WHERE reminder_due_at <= $1 AND reminder_sent_at IS NULL AND status <> 'failed'
+     LIMIT $2`,
+    [now, batch],
+  )
+  return rows
 }
 
 /** Everything an e-mail needs, read at send time so the queue never carries it. */

@@ -15,7 +15,7 @@ import {
   putChildrensServices,
 } from '../../store/la-contacts-store.js'
 import { parseRollCsv, replaceRoll, RollShrinkRefused, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
-import { rematchHeld } from '../../queue/match-worker.js'
+import { rematchHeld } from '../../flows/match-child.js'
 import { auditRequest } from '../audit.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
 
