@@ -11,6 +11,7 @@ import type { Services } from '../services.js'
 import {
   claimForSend,
   failUnsent,
+  markDeputiesNotified,
   markFailed,
   markSent,
   recordEvent,
@@ -81,12 +82,7 @@ async function rerouteToDeputies(services: Services, ctx: SendContext, claim: Cl
   try {
     const result = await sendNotificationMail(services, ctx, 'deputies', deputies)
     const at = services.clock.now()
-    await services.db.query(
-      `UPDATE notifications SET deputies_notified_at = $2, deputies_step_at = COALESCE(deputies_step_at, $2)
-        WHERE id = $1`,
-      [ctx.id, at],
-    )
-    await recordEvent(services.db, ctx.id, 'deputies', at, deputies, 'the DSL address was refused permanently')
+    await markDeputiesNotified(services.db, ctx.id, at, deputies, 'the DSL address was refused permanently')
     services.metrics.escalations.inc({ step: 'deputies' })
     await recordSent(services, ctx, deputies, result.response, result.rejected)
     return 'rerouted'

@@ -7,23 +7,8 @@ import { deputiesOf } from '../domain/contacts.js'
 import { escalationPointOf } from '../domain/delivery.js'
 import { sendNotificationMail } from '../mail/send-notification.js'
 import type { Services } from '../services.js'
-import { withTransaction, type Queryable } from '../store/db.js'
-import { claimStep, failStep, loadSendContext, recordEvent, releaseStep } from '../store/notifications-store.js'
+import { claimStep, escalationState as stepState, failStep, loadSendContext, recordStepTaken, releaseStep, type EscalationState as StepState } from '../store/notifications-store.js'
 import type { EscalationStep } from '../queue/queues.js'
-
-interface StepState {
-  status: string
-  acknowledged_at: Date | null
-  due_by: Date
-  lead: number
-  deputies_step_at: Date | null
-  desk_step_at: Date | null
-  reminder_due_at: Date | null
-  reminder_sent_at: Date | null
-  sent_at: Date | null
-  send_after: Date
-  recipients: string[] | null
-}
 
 export async function escalateStep(services: Services, notificationId: string, step: EscalationStep): Promise<string> {
   const { db, clock, logger, metrics, config } = services
@@ -86,23 +71,7 @@ export async function escalateStep(services: Services, notificationId: string, s
   return done('desk', reason, [ctx.deskEmail])
 
   async function done(which: EscalationStep, reason: string, sentTo?: string[]): Promise<string> {
-    const at = clock.now()
-    const sets: Record<EscalationStep, string> = {
-      deputies: `deputies_step_at = $2${sentTo ? ', deputies_notified_at = $2' : ''}`,
-      desk: `desk_step_at = $2${sentTo ? ', desk_alerted_at = $2' : ''}`,
-      reminder: 'reminder_sent_at = $2',
-    }
-    // A step that sent something to someone other than the DSL makes a sent notification 'escalated'.
-    const escalates = sentTo && which !== 'reminder'
-    await withTransaction(db, async (client) => {
-      await client.query(
-        `UPDATE notifications SET ${sets[which]}
-           ${escalates ? ", status = CASE WHEN status = 'sent' THEN 'escalated' ELSE status END" : ''}
-          WHERE id = $1`,
-        [notificationId, at],
-      )
-      await recordEvent(client, notificationId, sentTo ? which : `${which}-skipped`, at, sentTo ?? null, reason)
-    })
+    await recordStepTaken(db, notificationId, which, clock.now(), sentTo ?? null, reason)
     if (sentTo && which !== 'reminder') metrics.escalations.inc({ step: which })
     logger.info({ notificationId, step: which, sent: Boolean(sentTo), reason }, 'escalation step')
     return sentTo ? 'sent' : 'skipped'
@@ -116,16 +85,6 @@ export async function escalateStep(services: Services, notificationId: string, s
  */
 export async function giveUpEscalation(services: Services, notificationId: string, step: EscalationStep, reason: string): Promise<string | null> {
   return failStep(services.db, notificationId, step, services.clock.now(), reason)
-}
-
-async function stepState(db: Queryable, notificationId: string): Promise<StepState | null> {
-  const { rows } = await db.query<StepState>(
-    `SELECT n.status, n.acknowledged_at, n.due_by, f.escalation_lead_minutes AS lead, n.deputies_step_at,
-            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at, n.sent_at, n.send_after, n.recipients
-       FROM notifications n JOIN forces f ON f.code = n.force_code WHERE n.id = $1`,
-    [notificationId],
-  )
-  return rows[0] ?? null
 }
 
 function stepDone(n: StepState, step: EscalationStep): boolean {

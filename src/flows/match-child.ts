@@ -8,16 +8,15 @@
 // contact) administrators are alerted. An officer's assignment (assignSetting) places a child
 // the same way.
 import type { PoolClient } from 'pg'
-import { holdChild, holdFailedMatch, rematchHeldChildren } from '../store/incidents-store.js'
+import { childToPlace, holdChild, holdFailedMatch, lockChildToPlace, rematchHeldChildren, type ChildToPlace } from '../store/incidents-store.js'
 import { hasKeyAdult } from '../domain/contacts.js'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
 import { decidePupilRoll } from '../domain/pupil-names.js'
 import { CalendarError } from '../domain/school-calendar.js'
 import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
 import type { Services } from '../services.js'
-import { prepared, withTransaction, type Queryable } from '../store/db.js'
+import { withTransaction, type Queryable } from '../store/db.js'
 import { currentDirectoryIndex, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
-import { forceJson, type Force } from '../store/forces-store.js'
 import {
   clearResolvedDirectoryAlerts,
   getChildrensServices,
@@ -31,31 +30,7 @@ import { getSchool, type School } from '../store/schools-store.js'
 import { handOffMatch } from './hand-off.js'
 import { placeChild, scheduleDelivery, type Placed, type Placement } from './place-child.js'
 
-interface ChildRow {
-  id: string
-  incidentId: string
-  matchStatus: string
-  givenUrn: string | null
-  givenSchoolName: string | null
-  givenSchoolPostcode: string | null
-  givenName: string | null
-  familyName: string | null
-  dateOfBirth: string | null
-  forceCode: string
-  policeAwareAt: Date
-  receivedAt: Date
-  purged: boolean
-  force: Force
-}
-
-const CHILD_SELECT = `SELECT c.id, c.incident_id AS "incidentId", c.match_status AS "matchStatus", c.given_school_urn AS "givenUrn",
-        c.given_school_name AS "givenSchoolName", c.given_school_postcode AS "givenSchoolPostcode",
-        c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth::text AS "dateOfBirth",
-        i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt",
-        c.purged_at IS NOT NULL AS purged, ${forceJson('f')} AS force
-   FROM children c JOIN incidents i ON i.id = c.incident_id JOIN forces f ON f.code = i.force_code`
-
-const MATCH_CHILD = prepared('match-child', `${CHILD_SELECT} WHERE c.id = $1`)
+type ChildRow = ChildToPlace
 
 /** The settings a match looks at, each read once per match. */
 type SchoolLookup = (urn: string) => Promise<School | null>
@@ -89,8 +64,7 @@ export async function matchChild(services: Services, childId: string): Promise<v
   // No transaction: every read goes to the pool, and the one write that settles the child (placed
   // with its notification, or held) is a single statement that applies only while the child is
   // still pending, so two jobs racing for one child settle it once.
-  const { rows } = await db.query<ChildRow>(MATCH_CHILD([childId]))
-  const child = rows[0]
+  const child = await childToPlace(db, childId)
   if (!child || child.matchStatus !== 'pending') return // done already, or by someone else
   const candidates: MatchCandidate[] = []
   const schoolOf = schoolLookup(db)
@@ -369,11 +343,7 @@ async function decideAssignment(
   now: Date,
 ): Promise<{ result: AssignResult; placed: Placed | null; alert: Outcome['alert'] }> {
   const none = { placed: null, alert: null }
-  const { rows } = await client.query<ChildRow>(`${CHILD_SELECT} WHERE c.id = $1 AND c.incident_id = $2 FOR UPDATE OF c`, [
-    target.childId,
-    target.incidentId,
-  ])
-  const child = rows[0]
+  const child = await lockChildToPlace(client, target.childId, target.incidentId)
   if (!child || (target.forceCode !== null && child.forceCode !== target.forceCode)) return { result: { kind: 'not-found' }, ...none }
   if (child.matchStatus === 'matched' || child.matchStatus === 'no-setting') return { result: { kind: 'already', status: child.matchStatus }, ...none }
   // Past retention the child's name and date of birth are gone: nothing a Key Adult could act on.

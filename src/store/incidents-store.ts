@@ -3,6 +3,7 @@
 // and the sweeper re-reads pending children if that never happened.
 import type { IncidentInput } from '../domain/incident.js'
 import { prepared, type Db, type Queryable } from './db.js'
+import { forceJson, type Force } from './forces-store.js'
 import { directoryAlertSql } from './la-contacts-store.js'
 
 export interface AcceptedIncident {
@@ -272,4 +273,45 @@ export async function getIncidentView(db: Queryable, id: string): Promise<Incide
 /** 'sending' is our internal claim; to everyone outside it is still scheduled. */
 export function publicStatus(status: string): string {
   return status === 'sending' ? 'scheduled' : status
+}
+
+// ---------------------------------------------------------------------------------------------
+// A child to match and place (flows/match-child.ts)
+
+/** A child as matching and placement read it: what was given, its incident's times, its force. */
+export interface ChildToPlace {
+  id: string
+  incidentId: string
+  matchStatus: string
+  givenUrn: string | null
+  givenSchoolName: string | null
+  givenSchoolPostcode: string | null
+  givenName: string | null
+  familyName: string | null
+  dateOfBirth: string | null
+  forceCode: string
+  policeAwareAt: Date
+  receivedAt: Date
+  purged: boolean
+  force: Force
+}
+
+const CHILD_SELECT = `SELECT c.id, c.incident_id AS "incidentId", c.match_status AS "matchStatus", c.given_school_urn AS "givenUrn",
+        c.given_school_name AS "givenSchoolName", c.given_school_postcode AS "givenSchoolPostcode",
+        c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth::text AS "dateOfBirth",
+        i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt",
+        c.purged_at IS NOT NULL AS purged, ${forceJson('f')} AS force
+   FROM children c JOIN incidents i ON i.id = c.incident_id JOIN forces f ON f.code = i.force_code`
+
+const MATCH_CHILD = prepared('match-child', `${CHILD_SELECT} WHERE c.id = $1`)
+
+export async function childToPlace(db: Queryable, childId: string): Promise<ChildToPlace | null> {
+  const { rows } = await db.query<ChildToPlace>(MATCH_CHILD([childId]))
+  return rows[0] ?? null
+}
+
+/** The child, locked until the transaction ends (a person placing it), when it belongs to the incident. */
+export async function lockChildToPlace(client: Queryable, childId: string, incidentId: string): Promise<ChildToPlace | null> {
+  const { rows } = await client.query<ChildToPlace>(`${CHILD_SELECT} WHERE c.id = $1 AND c.incident_id = $2 FOR UPDATE OF c`, [childId, incidentId])
+  return rows[0] ?? null
 }
