@@ -2,6 +2,7 @@
 // (match_status = 'pending') are written in one transaction; the queue only learns ids afterwards,
 // and the sweeper re-reads pending children if that never happened.
 import type { IncidentInput } from '../domain/incident.js'
+import type { MatchCandidate } from '../domain/matching.js'
 import { prepared, type Db, type Queryable } from './db.js'
 import { forceJson, type Force } from './forces-store.js'
 import { directoryAlertSql } from './la-contacts-store.js'
@@ -314,4 +315,46 @@ export async function childToPlace(db: Queryable, childId: string): Promise<Chil
 export async function lockChildToPlace(client: Queryable, childId: string, incidentId: string): Promise<ChildToPlace | null> {
   const { rows } = await client.query<ChildToPlace>(`${CHILD_SELECT} WHERE c.id = $1 AND c.incident_id = $2 FOR UPDATE OF c`, [childId, incidentId])
   return rows[0] ?? null
+}
+
+// ---------------------------------------------------------------------------------------------
+// The review queue (GET /v1/incidents?match=unmatched)
+
+/** A child waiting in its force's review queue, with what was given and the settings considered. */
+export interface HeldRow {
+  incident_id: string
+  reference: string
+  force_code: string
+  police_aware_at: Date
+  received_at: Date
+  child_id: string
+  given_name: string | null
+  family_name: string | null
+  date_of_birth: string | null
+  present: boolean
+  given_school_urn: string | null
+  given_school_name: string | null
+  given_school_postcode: string | null
+  match_urn: string | null
+  match_reason: string | null
+  match_error: string | null
+  match_confidence: number | null
+  match_candidates: MatchCandidate[] | null
+  held_at: Date | null
+}
+
+/** Children waiting for a person to place them, oldest hold first; one force's, or every force's (null). */
+export async function listHeldChildren(db: Queryable, opts: { forceCode: string | null; limit: number }): Promise<HeldRow[]> {
+  const { rows } = await db.query<HeldRow>(
+    `SELECT i.id AS incident_id, i.reference, i.force_code, i.police_aware_at, i.received_at,
+            c.id AS child_id, c.given_name, c.family_name, c.date_of_birth, c.present,
+            c.given_school_urn, c.given_school_name, c.given_school_postcode,
+            c.match_urn, c.match_reason, c.match_error, c.match_confidence, c.match_candidates, c.held_at
+       FROM children c JOIN incidents i ON i.id = c.incident_id
+      WHERE c.match_status = 'unmatched' AND c.purged_at IS NULL AND ($1::text IS NULL OR i.force_code = $1)
+      ORDER BY c.held_at NULLS FIRST, i.received_at, c.position
+      LIMIT $2`,
+    [opts.forceCode, opts.limit],
+  )
+  return rows
 }
