@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
-import { readGiasCsv } from '../../domain/gias-csv.js'
+import { readGiasFile } from '../../store/gias-files.js'
 import { audit } from '../../store/audit-store.js'
 import { importDirectory } from '../../store/schools-store.js'
 import { encodingOption, type Command } from '../command.js'
@@ -18,8 +17,7 @@ export const schoolsImportCommand: Command = {
     const encoding = encodingOption(values, usage)
     await checkReadable(file)
     const started = Date.now()
-    const stream = createReadStream(file)
-    const { count } = await importDirectory(db, readGiasCsv(stream, { source: basename(file), encoding }), (n) =>
+    const { count } = await importDirectory(db, readGiasFile(file, { source: basename(file), encoding }), (n) =>
       progress?.(`imported ${n} establishments...`),
     )
     progress?.(`imported ${count} establishments`, true)
