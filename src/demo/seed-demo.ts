@@ -2,15 +2,14 @@
 // invented Key Adults, and writes a generated year of incidents so the boards' dashboard tells a
 // story on first run. Refuses to seed twice.
 import { readFile } from 'node:fs/promises'
-import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 import { parseGovUkBankHolidays } from '../domain/bank-holidays.js'
-import { readGiasCsv } from '../domain/gias-csv.js'
 import { dataDir } from '../paths.js'
 import { loadSchoolCalendar, replaceBankHolidays } from '../store/calendar-store.js'
 import type { Db } from '../store/db.js'
 import { demoSeeded, openSchoolsIn, writeDemoYear } from '../store/demo-store.js'
 import { putForce } from '../store/forces-store.js'
+import { readGiasFile } from '../store/gias-files.js'
 import { importDirectory, putSchool } from '../store/schools-store.js'
 import { DEMO_ESCALATION_LEAD_MINUTES, generateDemoYear, type DemoSchool } from './demo-year.js'
 import { londonDateOf } from '../domain/london-time.js'
@@ -21,7 +20,7 @@ const LAST = ['Morgan', 'Patel', 'Hughes', 'Khan', 'Walsh', 'Osei', 'Reid', 'Tur
 export async function seedDemo(db: Db, opts: { incidents: number; seed: number; end: Date }, out: (l: string) => void) {
   if (await demoSeeded(db, 'cleveland', 'CLE-DEMO-')) throw new Error('demo data is already seeded in this database')
   const file = join(dataDir, 'demo-cleveland-schools.csv')
-  await importDirectory(db, readGiasCsv(createReadStream(file), { source: 'demo-cleveland-schools.csv' }))
+  await importDirectory(db, readGiasFile(file, { source: 'demo-cleveland-schools.csv' }))
   const holidays = parseGovUkBankHolidays(JSON.parse(await readFile(join(dataDir, 'bank-holidays.json'), 'utf8')))
   await replaceBankHolidays(db, holidays)
   await putForce(db, 'cleveland', {
