@@ -7,7 +7,6 @@
 // what holds a child back (a closed setting, no named Key Adult, no children's services
 // contact) administrators are alerted. An officer's assignment (assignSetting) places a child
 // the same way.
-import type { PoolClient } from 'pg'
 import { childToPlace, holdChild, holdFailedMatch, lockChildToPlace, rematchHeldChildren, type ChildToPlace } from '../store/incidents-store.js'
 import { hasKeyAdult } from '../domain/contacts.js'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
@@ -15,7 +14,7 @@ import { decidePupilRoll } from '../domain/pupil-names.js'
 import { CalendarError } from '../domain/school-calendar.js'
 import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
 import type { Services } from '../services.js'
-import { withTransaction, type Queryable } from '../store/db.js'
+import { withTransaction, type Queryable, type TxClient } from '../store/db.js'
 import { currentDirectoryIndex, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
 import {
   clearResolvedDirectoryAlerts,
@@ -307,7 +306,7 @@ export async function assignSetting(
   services: Services,
   target: { incidentId: string; childId: string; forceCode: string | null },
   assignment: Assignment,
-  record: (client: PoolClient, result: AssignResult) => Promise<void> = async () => {},
+  record: (client: TxClient, result: AssignResult) => Promise<void> = async () => {},
 ): Promise<AssignResult> {
   const now = services.clock.now()
   const result = await withTransaction(services.db, async (client) => {
@@ -337,7 +336,7 @@ async function raise(client: Queryable, alert: HeldAlert, now: Date): Promise<He
 }
 
 async function decideAssignment(
-  client: PoolClient,
+  client: TxClient,
   target: { incidentId: string; childId: string; forceCode: string | null },
   assignment: Assignment,
   now: Date,

@@ -10,6 +10,8 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
 
 export type Db = pg.Pool
 export type Queryable = pg.Pool | pg.PoolClient
+/** A connection taken from the pool for a transaction. */
+export type TxClient = pg.PoolClient
 
 export function createPool(
   connectionString: string,
