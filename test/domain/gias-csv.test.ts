@@ -62,12 +62,11 @@ t.test('detects each real GIAS format from its header', async (t) => {
   t.equal(detectGiasFormat(headerOf(shipped('demo-schools.csv'))), 'target-las-joined')
 })
 
-t.test('full establishments register: 51,012 rows, LA codes resolved by name, fast', async (t) => {
-  const t0 = performance.now()
+// How fast the register parses is the bench's business (bench/match-eval.ts): a timed assertion
+// here would fail on a busy machine and prove nothing on a quiet one.
+t.test('full establishments register: 51,012 rows, LA codes resolved by name', async (t) => {
   const rows = await readFile(ALL)
-  const ms = performance.now() - t0
   t.equal(rows.length, 51012)
-  t.ok(ms < 2000, `parsed in ${ms.toFixed(0)} ms`)
   t.equal(new Set(rows.map((r) => r.urn)).size, 51012, 'URNs unique')
 
   // The only LA name missing from the GIAS LA tables is "Scotland Offshore Establishments" (9 independent schools).
