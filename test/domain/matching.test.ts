@@ -1,6 +1,7 @@
 // Whether a child can be placed with a setting, and who gets the first e-mail (src/domain/matching.ts).
 import t from 'tap'
-import { DIRECTORY_REASONS, decideByUrn, firstRecipients } from '../../src/domain/matching.js'
+import { firstRecipients } from '../../src/domain/contacts.js'
+import { DIRECTORY_REASONS, decideByUrn } from '../../src/domain/matching.js'
 
 const open = { urn: '111234', open: true, contacts: [{ role: 'dsl' as const }] }
 

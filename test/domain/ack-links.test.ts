@@ -1,7 +1,7 @@
 // Acknowledgement-page links (src/mail/ack-links.ts): an HMAC of the notification id, good for that
 // one notification under that one secret.
 import t from 'tap'
-import { ackToken, ackUrl, verifyAckToken } from '../../src/mail/ack-links.js'
+import { ackToken, ackUrl, verifyAckToken } from '../../src/domain/ack-links.js'
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!'
 const ID = '6f1c2d9e-0000-4000-8000-000000000001'
