@@ -25,7 +25,10 @@ ALTER TABLE incidents ADD COLUMN minimised_at timestamptz;
 ALTER TABLE children
   ADD COLUMN pseudonym text,
   ADD COLUMN times_notified_12m int,
-  ADD COLUMN erased_at timestamptz;
+  ADD COLUMN erased_at timestamptz,
+  -- The child's age in whole years on the day the police knew (London date), for the board's age
+  -- bands: worked out while the date of birth is held, kept after it goes.
+  ADD COLUMN age_years int;
 CREATE INDEX children_pseudonym ON children (pseudonym) WHERE pseudonym IS NOT NULL;
 CREATE INDEX children_unpseudonymised ON children (id) WHERE pseudonym IS NULL AND times_notified_12m IS NULL AND purged_at IS NULL;
 

@@ -19,6 +19,7 @@ import { registerPages } from './http/render.js'
 import { auditRoutes } from './http/routes/audit.js'
 import { reportRoutes } from './http/routes/reports.js'
 import { subjectAccessRoutes } from './http/routes/subject-access.js'
+import { boardReportRoutes } from './http/routes/board-report.js'
 import { forceRoutes } from './http/routes/forces.js'
 import { incidentRoutes } from './http/routes/incidents.js'
 import { notificationRoutes } from './http/routes/notifications.js'
@@ -142,6 +143,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(auditRoutes(services))
   await app.register(reportRoutes(services))
   await app.register(subjectAccessRoutes(services))
+  await app.register(boardReportRoutes(services))
   await app.register(pageRoutes(services))
   return app
 }

@@ -8,8 +8,9 @@
 // "notified minus notified twice or more"), but they are still parts of a sum. A cell is derivable
 // when the shown cells and the sums pin its value down: in linear-algebra terms, when its column
 // is determined in the reduced row-echelon form of the sums over the cells not shown. Suppression
-// hides every 1–4, then, while any 1–4 (shown or hidden) is derivable, hides one more figure of a
-// sum it is pinned by (the smallest non-zero part, else the total), and checks again.
+// hides every 1–4, then, while any withheld figure or small hidden remainder is derivable, hides
+// one more figure of a sum it is pinned by (the smallest non-zero part, else the total), and
+// checks again. So nothing withheld can be worked out from what is shown.
 // Pure: no I/O. Property-tested in test/domain/suppression.test.ts.
 
 export interface Cell {
@@ -29,11 +30,13 @@ export const isSmall = (n: number) => n >= 1 && n <= 4
 export function suppress(cells: ReadonlyMap<string, Cell>, sums: readonly Sum[]): Set<string> {
   const withheld = new Set<string>()
   for (const [id, c] of cells) if (c.shown && isSmall(c.value)) withheld.add(id)
-  const sensitive = [...cells].filter(([, c]) => isSmall(c.value)).map(([id]) => id)
+  const smallHidden = [...cells].filter(([, c]) => !c.shown && isSmall(c.value)).map(([id]) => id)
   for (let guard = 0; guard <= cells.size; guard++) {
     const unknown = (id: string) => !cells.get(id)!.shown || withheld.has(id)
     const derivable = determined(cells, sums, unknown)
-    const exposed = sensitive.filter((id) => derivable.has(id))
+    // Nothing withheld may be worked out (a complement worked out is a withheld figure shown after
+    // all), nor any small remainder that is never shown.
+    const exposed = [...withheld, ...smallHidden].filter((id) => derivable.has(id))
     if (exposed.length === 0) return withheld
     let added = false
     for (const id of exposed) {

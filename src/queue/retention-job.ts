@@ -8,7 +8,7 @@ import type { Db } from '../store/db.js'
 import {
   minimiseOldRecords, purgeExpiredPersonalData, recordRetentionRun, removeEndedTokens, removeOldPseudonyms,
   removeOldRetentionRuns, removeOperationalRecords, removePastCalendars, removeStalePupilRolls,
-  stampRepeatNotifications, withRetentionLock,
+  stampReportFacts, withRetentionLock,
 } from '../store/retention-store.js'
 
 type RetentionConfig = Pick<Config, 'RETENTION_DAYS' | 'RETENTION_UNACKNOWLEDGED_DAYS' | 'RECORD_RETENTION_DAYS' | 'PSEUDONYM_RETENTION_DAYS'
@@ -36,8 +36,7 @@ export async function runRetention(db: Db, config: RetentionConfig, now: Date): 
         detail: typeof r === 'number' ? { days } : { days, ...r },
       })
     }
-    const key = config.REPORT_PSEUDONYM_KEY
-    if (key) await rule('repeat-stamp', null, () => stampRepeatNotifications(db, key))
+    await rule('report-facts', null, () => stampReportFacts(db, config.REPORT_PSEUDONYM_KEY))
     await rule('children-personal-details', config.RETENTION_DAYS, async () => {
       const r = await purgeExpiredPersonalData(db, now, config.RETENTION_DAYS, config.RETENTION_UNACKNOWLEDGED_DAYS)
       return { children: r.children, incidents: r.incidents }

@@ -107,14 +107,15 @@ export function childPseudonym(key: string, givenName: string, familyName: strin
 }
 
 /**
- * Gives each notified child still holding its details a keyed pseudonym, then stamps each
+ * Facts the board report keeps after the purge. Gives each notified child still holding its
+ * details a keyed pseudonym and its age on the day, then stamps each
  * pseudonymised notified child with how many times that child had been notified in the 12 months
  * up to its incident (itself included). The stamp is what the board report counts, so repeat
  * counts stay the same after the pseudonyms go. Runs hourly in the retention job and before a
  * board report (idempotent). Returns how many children it stamped.
  */
-export async function stampRepeatNotifications(db: Queryable, key: string): Promise<number> {
-  const { rows } = await db.query<{ id: string; given_name: string; family_name: string; date_of_birth: string }>(
+export async function stampReportFacts(db: Queryable, key: string | null): Promise<number> {
+  const { rows } = key === null ? { rows: [] } : await db.query<{ id: string; given_name: string; family_name: string; date_of_birth: string }>(
     `SELECT c.id, c.given_name, c.family_name, c.date_of_birth FROM children c
       WHERE c.pseudonym IS NULL AND c.times_notified_12m IS NULL AND c.purged_at IS NULL AND c.given_name IS NOT NULL
         AND c.family_name IS NOT NULL AND c.date_of_birth IS NOT NULL
@@ -124,9 +125,13 @@ export async function stampRepeatNotifications(db: Queryable, key: string): Prom
   if (rows.length > 0) {
     await db.query(
       `UPDATE children c SET pseudonym = u.p FROM unnest($1::uuid[], $2::text[]) AS u(id, p) WHERE c.id = u.id`,
-      [rows.map((r) => r.id), rows.map((r) => childPseudonym(key, r.given_name, r.family_name, r.date_of_birth))],
+      [rows.map((r) => r.id), rows.map((r) => childPseudonym(key!, r.given_name, r.family_name, r.date_of_birth))],
     )
   }
+  // Ages for the board's age bands, while the dates of birth are still held.
+  await db.query(
+    `UPDATE children c SET age_years = date_part('year', age((i.police_aware_at AT TIME ZONE 'Europe/London')::date, c.date_of_birth))::int
+       FROM incidents i WHERE i.id = c.incident_id AND c.age_years IS NULL AND c.date_of_birth IS NOT NULL`)
   const stamped = await db.query(
     `UPDATE children c SET times_notified_12m = (
          SELECT count(*) FROM children o JOIN notifications n ON n.child_id = o.id
