@@ -1,7 +1,7 @@
 // `npm run chaos`: a few thousand incidents through real API and worker processes while worker
 // processes are SIGKILLed at random, Redis is restarted twice and flushed once, and the SMTP server
 // is stopped for a minute; then what the API acknowledged, Postgres and what the SMTP server
-// received are compared (see bench/lib/chaos-runner.ts for the definitions). Exit status 0 when
+// received are compared (see test/helpers/chaos-runner.ts for the definitions). Exit status 0 when
 // the run passes: nothing lost, nothing accepted but unrecorded, no e-mail under two Message-IDs,
 // every duplicate explained by a kill or the SMTP stop right after an unrecorded acceptance, every
 // child matched, no failure other than giving up after the configured retries, every incident
@@ -14,14 +14,14 @@
 // SIGINT/SIGTERM (Ctrl-C): the run is aborted and cleaned up — service processes killed, scratch
 // database dropped, the run's Redis prefix deleted, the private redis-server stopped — then exit 2.
 // A second signal, 2 s or more after the first, exits at once (the service processes are still
-// killed by the exit hook in bench/lib/procs.ts).
+// killed by the exit hook in test/helpers/procs.ts).
 //
 // Options: --incidents N (3000), --rate N per second (50), --workers N (3), --apis N (1),
 // --kills N (10), --smtp-down-seconds N (60), --seed N, --shared-redis.
 import { parseArgs } from 'node:util'
-import { formatReport, runChaos, verdict } from './lib/chaos-runner.js'
-import { REDIS_URL } from './lib/fixture.js'
-import { PrivateRedis } from './lib/private-redis.js'
+import { formatReport, runChaos, verdict } from '../test/helpers/chaos-runner.js'
+import { REDIS_URL } from '../test/helpers/fixture.js'
+import { PrivateRedis } from '../test/helpers/private-redis.js'
 
 const { values: opt } = parseArgs({
   options: {

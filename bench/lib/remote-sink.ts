@@ -1,7 +1,7 @@
 // The parent's side of bench/lib/sink-process.ts: start, stop and read what the sink accepted.
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type { Accepted } from './smtp-sink.js'
+import type { Accepted } from '../../test/helpers/smtp-sink.js'
 
 export class RemoteSink {
   readonly accepted: Accepted[] = []

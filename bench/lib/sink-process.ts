@@ -3,7 +3,7 @@
 // once that message has left: the parent knows of every message the sink acknowledged.
 // Parent → child: { cmd: 'start', port? } | { cmd: 'stop' }. Child → parent: { ev: 'listening', port }
 // | { ev: 'accepted', a } | { ev: 'stopped' }.
-import { SmtpSink, type Accepted } from './smtp-sink.js'
+import { SmtpSink, type Accepted } from '../../test/helpers/smtp-sink.js'
 
 const send = (msg: unknown) =>
   new Promise<void>((resolve, reject) => process.send!(msg, undefined, {}, (err) => (err ? reject(err) : resolve())))

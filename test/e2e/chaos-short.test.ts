@@ -5,7 +5,7 @@
 // SMTP server received must agree: every child notified or explicitly failed, nothing lost,
 // nothing accepted but unrecorded, no e-mail under two Message-IDs, and any duplicate only from an
 // acceptance we never recorded — same Message-ID, our record after the last send, and a kill or the
-// SMTP stop right after the first (definitions in bench/lib/chaos-runner.ts).
+// SMTP stop right after the first (definitions in test/helpers/chaos-runner.ts).
 //
 // The claim timeout is 10 s, as in `npm run chaos`: with the prefix flush landing in a burst of
 // retries on two shared cores, a living worker can take seconds between its claim and its send,
@@ -13,8 +13,8 @@
 // A killed worker's claim is therefore retried about 10 s after the kill; the settle budget allows
 // for that several times over. No wall-clock assertion: tap's timeout bounds the run.
 import t from 'tap'
-import { explained, formatReport, runChaos, verdict } from '../../bench/lib/chaos-runner.js'
-import { REDIS_URL } from '../../bench/lib/fixture.js'
+import { explained, formatReport, runChaos, verdict } from '../helpers/chaos-runner.js'
+import { REDIS_URL } from '../helpers/fixture.js'
 
 const started = Date.now()
 const abort = new AbortController()

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { createTestDatabase } from '../helpers/harness.js'
+import { childEnv } from '../helpers/procs.js'
 
 const database = await createTestDatabase()
 t.teardown(() => database.drop())
@@ -28,8 +29,7 @@ const file = (name: string, content: string | Buffer) => {
 interface Ran { status: number | null; stdout: string; stderr: string }
 /** `npm run cli -- ...args` as a child process (tsx, as npm runs it), with this file's database. */
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Ran> {
-  const merged: Record<string, string | undefined> = { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'development', LOG_LEVEL: 'warn', ENCOMPASS_DEBUG: '', ...env }
-  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k]
+  const merged = childEnv({ DATABASE_URL: database.url, NODE_ENV: 'development', LOG_LEVEL: 'warn', ENCOMPASS_DEBUG: '', ...env })
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: root,

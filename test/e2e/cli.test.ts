@@ -12,6 +12,7 @@ import { migrate } from '../../src/store/migrate.js'
 import { describeError, EXIT } from '../../src/process-errors.js'
 import { authenticate } from '../../src/store/tokens-store.js'
 import { createTestDatabase } from '../helpers/harness.js'
+import { childEnv } from '../helpers/procs.js'
 
 const shared = (p: string) => new URL(`../../data/${p}`, import.meta.url).pathname
 const database = await createTestDatabase()
@@ -88,7 +89,7 @@ t.test('a bad setting stops start-up with a message naming it', async (t) => {
   t.equal(c.PUBLIC_BASE_URL, 'http://localhost:3000')
   t.ok(c.defaultsInUse.some((d) => d.startsWith('DATABASE_URL unset')))
   const proc = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'api'], {
-    env: { ...process.env, PORT: 'not-a-port' }, encoding: 'utf8', timeout: 30_000,
+    env: childEnv({ PORT: 'not-a-port' }), encoding: 'utf8', timeout: 30_000,
   })
   t.equal(proc.status, 78, 'exits with EX_CONFIG')
   t.match(proc.stderr, /^error: invalid configuration: PORT: Invalid input[^\n]*\n$/, 'one line naming the setting, no stack')

