@@ -18,6 +18,8 @@ import { frameworkError, registerProblemHandlers } from './http/problem.js'
 import { registerPages } from './http/render.js'
 import { auditRoutes } from './http/routes/audit.js'
 import { reportRoutes } from './http/routes/reports.js'
+import { subjectAccessRoutes } from './http/routes/subject-access.js'
+import { boardReportRoutes } from './http/routes/board-report.js'
 import { forceRoutes } from './http/routes/forces.js'
 import { incidentRoutes } from './http/routes/incidents.js'
 import { notificationRoutes } from './http/routes/notifications.js'
@@ -140,6 +142,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(forceRoutes(services))
   await app.register(auditRoutes(services))
   await app.register(reportRoutes(services))
+  await app.register(subjectAccessRoutes(services))
+  await app.register(boardReportRoutes(services))
   await app.register(pageRoutes(services))
   return app
 }

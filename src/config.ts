@@ -67,6 +67,26 @@ const schema = z.object({
   // Days after a notification closes (acknowledged, escalated to the desk, or failed) before the
   // child's name, date of birth and the incident summary are purged; timings and audit stay.
   RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  // Retention for every table (docs/retention.md), applied by the hourly retention job.
+  // A notification never acknowledged keeps the child's details this long after it closed, so
+  // the Key Adult can still read, print and acknowledge it.
+  RETENTION_UNACKNOWLEDGED_DAYS: z.coerce.number().min(0).max(3650).default(90),
+  // Police reference, recipients' addresses and mail-server answers, after the police knew.
+  RECORD_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(730),
+  // The children's keyed pseudonyms that count repeat notifications within 12 months.
+  PSEUDONYM_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(366),
+  // The audit trail (and revoked API tokens, which it names).
+  AUDIT_RETENTION_DAYS: z.coerce.number().min(0).max(7300).default(2190),
+  // A local authority's pupil roll not replaced for this long is out of date and goes.
+  PUPIL_ROLL_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(400),
+  // Ended sessions, job failures, escalation claims, cleared alerts, closed settings' Key Adults.
+  OPERATIONAL_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(90),
+  // Past term dates, closures and bank holidays.
+  CALENDAR_RETENTION_DAYS: z.coerce.number().min(0).max(7300).default(2190),
+  RETENTION_INTERVAL_MS: durationMs.default(3_600_000),
+  // Keys the children's pseudonyms (HMAC-SHA256) for the board's repeat counts: held outside the
+  // database so a pseudonym cannot be recomputed from a guessed name there.
+  REPORT_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   TRUST_PROXY: trustProxy.optional(),
   // Requests per minute per API process: per verified token; per client address for requests
@@ -94,10 +114,12 @@ const schema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 })
 
-export type Config = z.infer<typeof schema> & {
+export type Config = Omit<z.infer<typeof schema>, 'REPORT_PSEUDONYM_KEY'> & {
   PUBLIC_BASE_URL: string
   ACK_LINK_SECRET: string
   AUDIT_HMAC_KEY: string
+  /** null in production when unset: no pseudonyms are kept, repeat counts are null. */
+  REPORT_PSEUDONYM_KEY: string | null
   defaultsInUse: string[]
   /** Settings that work but should not go live as they are (logged as warnings at start-up). */
   warnings: string[]
@@ -131,6 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!c.AUDIT_HMAC_KEY) defaultsInUse.push('AUDIT_HMAC_KEY unset: a development-only audit chain key')
   const AUDIT_HMAC_KEY = c.AUDIT_HMAC_KEY ?? 'development-only-audit-hmac-key-not-for-production'
   const warnings: string[] = []
+  // No development default in production: without its own key the service keeps no pseudonyms
+  // and the board report's repeat counts are empty (null), rather than keyed by a public value.
+  if (!c.REPORT_PSEUDONYM_KEY && c.NODE_ENV !== 'production') defaultsInUse.push('REPORT_PSEUDONYM_KEY unset: a development-only pseudonym key')
+  if (!c.REPORT_PSEUDONYM_KEY && c.NODE_ENV === 'production') warnings.push('REPORT_PSEUDONYM_KEY unset: no repeat counts in the board report')
+  const REPORT_PSEUDONYM_KEY = c.REPORT_PSEUDONYM_KEY ?? (c.NODE_ENV === 'production' ? null : 'development-only-report-pseudonym-key-not-for-production')
   // docker-compose.yml starts with no edits by falling back to public development-only values.
   for (const [name, value] of Object.entries(c)) {
     if (c.NODE_ENV === 'production' && typeof value === 'string' && value.startsWith('development-only')) {
@@ -141,5 +168,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (c.NODE_ENV === 'production') warnings.push('METRICS_TOKEN and METRICS_PORT unset: /metrics is off')
     else defaultsInUse.push('METRICS_TOKEN and METRICS_PORT unset: /metrics answers this machine only')
   }
-  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, AUDIT_HMAC_KEY, defaultsInUse, warnings }
+  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, AUDIT_HMAC_KEY, REPORT_PSEUDONYM_KEY, defaultsInUse, warnings }
 }

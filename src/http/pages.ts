@@ -11,6 +11,7 @@ import { ackRoutes } from './routes/ack.js'
 import { dashboardRoutes } from './routes/dashboard.js'
 import { notificationPageRoutes } from './routes/notification-pages.js'
 import { signInRoutes } from './routes/sign-in.js'
+import { subjectAccessPageRoutes } from './routes/subject-access.js'
 
 /** A browser asking for a page (it says it takes HTML), rather than a program asking for JSON. */
 export const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? '').includes('text/html')
@@ -55,4 +56,5 @@ export const pageRoutes =
     await app.register(dashboardRoutes(services))
     await app.register(ackRoutes(services))
     await app.register(notificationPageRoutes())
+    await app.register(subjectAccessPageRoutes(services))
   }

@@ -10,7 +10,7 @@ import { describeJobError } from './job-errors.js'
 import { runJob } from './job-failures.js'
 import { sweep } from './sweeper.js'
 import { checkFeeds } from './monitor.js'
-import { purgeExpiredPersonalData } from '../store/retention-store.js'
+import { runRetention } from './retention-job.js'
 import { pendingRetryAt } from '../store/notifications-store.js'
 
 export interface RunningWorkers {
@@ -82,12 +82,12 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
   }
   const timer = opts.sweep === false ? undefined : setInterval(sweepOnce, config.SWEEP_INTERVAL_MS)
   timer?.unref()
-  // Retention purge: hourly is plenty for a period counted in days.
+  // Retention for every table (docs/retention.md): hourly is plenty for periods counted in days.
   const purgeOnce = () =>
-    purgeExpiredPersonalData(services.db, services.clock.now(), config.RETENTION_DAYS)
-      .then((r) => r.children + r.incidents > 0 && logger.info(r, 'retention purge removed personal details'))
-      .catch((err) => logger.warn({ err: (err as Error).message }, 'retention purge failed; will try again'))
-  const purgeTimer = opts.sweep === false ? undefined : setInterval(purgeOnce, 3_600_000)
+    runRetention(services.db, config, services.clock.now())
+      .then((r) => r && Object.values(r).some((n) => n > 0) && logger.info(r, 'retention job removed rows past their period'))
+      .catch((err) => logger.warn({ err: (err as Error).message }, 'retention job failed; will try again'))
+  const purgeTimer = opts.sweep === false ? undefined : setInterval(purgeOnce, config.RETENTION_INTERVAL_MS)
   purgeTimer?.unref()
   if (opts.sweep !== false) void sweepOnce()
 

@@ -180,8 +180,14 @@ export interface ChainCheck {
  */
 export async function verifyAuditChain(db: Queryable, key: string): Promise<ChainCheck> {
   await sealAuditLog(db, key)
-  let prevHash = 'genesis'
-  let expected = 1n
+  // The head of the chain may have been removed by the retention job (removeOldAuditRows): the
+  // walk then starts at the first row kept, and a keyed record of that removal must vouch for it.
+  const { rows: head } = await db.query<{ seq: string; prev_hash: string }>(
+    'SELECT a.seq::text AS seq, a.prev_hash FROM audit_log a WHERE a.seq IS NOT NULL ORDER BY a.seq LIMIT 1')
+  const startSeq = BigInt(head[0]?.seq ?? 1)
+  const headRemovals: Record<string, unknown>[] = []
+  let prevHash = startSeq > 1n ? head[0]!.prev_hash : 'genesis'
+  let expected = startSeq
   let keyed = false
   let unkeyedRows = 0
   let count = 0
@@ -205,6 +211,7 @@ export async function verifyAuditChain(db: Queryable, key: string): Promise<Chai
         if (!keyed) firstKeyedId = r.id
         keyed = true
         if (r.action === 'audit.chain-keyed') upgrades.push(JSON.parse(r.detail))
+        if (r.action === 'audit.head-removed') headRemovals.push(JSON.parse(r.detail))
       } else if (keyed && r.unkeyed_ok) {
         return broken(r.id, `row ${r.id} carries an unkeyed hash inside the keyed chain: written without the key`)
       } else if (!r.unkeyed_ok) {
@@ -218,8 +225,76 @@ export async function verifyAuditChain(db: Queryable, key: string): Promise<Chai
       lastId = r.id
     }
   }
-  if (unkeyedRows > 0 && !upgrades.some((u) => u.unkeyedRows === unkeyedRows && u.lastUnkeyedHash === unkeyedTail)) {
+  let unkeyedRemoved = 0
+  if (startSeq > 1n) {
+    const vouch = headRemovals.find((d) => d.throughSeq === String(startSeq - 1n) && d.throughHash === head[0]!.prev_hash
+      && d.mac === headRemovalMac(key, String(d.throughSeq), String(d.throughHash), Number(d.unkeyedRemoved)))
+    if (!vouch) {
+      return { rows: count, unkeyedRows, brokenAt: null, problem: `the chain starts at seq ${startSeq} but no keyed record of the retention job removing the rows before it`, lastHash: null }
+    }
+    unkeyedRemoved = Number(vouch.unkeyedRemoved)
+  }
+  if (unkeyedRows > 0 && !upgrades.some((u) => u.unkeyedRows === unkeyedRows + unkeyedRemoved && u.lastUnkeyedHash === unkeyedTail)) {
     return broken(firstKeyedId ?? lastId!, `the first ${unkeyedRows} rows carry unkeyed hashes but no keyed row records the chain being keyed after them: rows were rewritten without the key`)
   }
   return { rows: count, unkeyedRows, brokenAt: null, problem: null, lastHash: count > 0 ? prevHash : null }
+}
+
+/** Vouches for a removal of the chain's head: only a holder of AUDIT_HMAC_KEY can write one that verifies. */
+function headRemovalMac(key: string, throughSeq: string, throughHash: string, unkeyedRemoved: number): string {
+  return createHmac('sha256', key).update(chainInput([`${CHAIN_SCHEME} head removed`, throughSeq, throughHash, String(unkeyedRemoved)])).digest('hex')
+}
+
+/**
+ * The audit trail's retention (AUDIT_RETENTION_DAYS): sealed rows older than the cutoff are removed
+ * from the head of the chain (up to the first row that is not, so none newer goes). First a keyed record of the removal (the seq and hash it removes up
+ * to, with a MAC under AUDIT_HMAC_KEY) is written and sealed; then the rows go, in the same
+ * transaction, under the chain lock. verifyAuditChain starts at the first row kept and requires that
+ * record. Returns how many rows went.
+ */
+export async function removeOldAuditRows(db: Queryable, key: string, now: Date, days: number): Promise<number> {
+  await sealAuditLog(db, key)
+  const cutoff = new Date(now.getTime() - days * 86_400_000)
+  return onOneConnection(db, async (c) => {
+    await c.query('SELECT pg_advisory_lock($1)', [CHAIN_LOCK])
+    try {
+      const { rows } = await c.query<{ through: string | null; removed: number; unkeyed: number }>(
+        `SELECT max(a.seq)::text AS through, count(*)::int AS removed,
+                count(*) FILTER (WHERE a.hash = audit_row_hash(a.prev_hash, a))::int AS unkeyed
+           FROM audit_log a WHERE a.seq IS NOT NULL AND a.at <= $1 AND a.seq < coalesce(
+             (SELECT min(b.seq) FROM audit_log b WHERE b.seq IS NOT NULL AND b.at > $1), 9223372036854775807)`,
+        [cutoff],
+      )
+      const through = rows[0]?.through
+      if (!through) return 0
+      const { rows: tip } = await c.query<{ hash: string }>('SELECT a.hash FROM audit_log a WHERE a.seq = $1', [through])
+      const { rows: last } = await c.query<{ detail: { unkeyedRemoved?: number } }>(
+        `SELECT a.detail FROM audit_log a WHERE a.action = 'audit.head-removed' ORDER BY a.id DESC LIMIT 1`)
+      const unkeyedRemoved = Number(last[0]?.detail.unkeyedRemoved ?? 0) + rows[0]!.unkeyed
+      const throughHash = tip[0]!.hash
+      await c.query('BEGIN')
+      try {
+        await audit(c, {
+          at: now,
+          actor: 'system',
+          action: 'audit.head-removed',
+          subjectType: 'audit',
+          reason: `audit rows older than ${days} days (before ${cutoff.toISOString()}) removed by the retention job`,
+          detail: { throughSeq: through, throughHash, removed: rows[0]!.removed, unkeyedRemoved, mac: headRemovalMac(key, through, throughHash, unkeyedRemoved) },
+        })
+        await c.query("SET LOCAL encompass.audit_retention = 'on'")
+        const del = await c.query('DELETE FROM audit_log a WHERE a.seq <= $1', [through])
+        await c.query('COMMIT')
+        return del.rowCount ?? 0
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {})
+        throw err
+      }
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [CHAIN_LOCK])
+    }
+  }).then(async (n) => {
+    await sealAuditLog(db, key)
+    return n
+  })
 }
