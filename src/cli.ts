@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from './config.js'
 import { parseGovUkBankHolidays } from './domain/bank-holidays.js'
 import { readGiasCsv } from './domain/gias-csv.js'
+import { SETTING_URN } from './domain/setting-ids.js'
 import { parseTermDates } from './domain/term-dates.js'
 import { decodeText, encodingNamed, TEXT_ENCODINGS, type TextEncodingName } from './domain/text-encoding.js'
 import { forceSettingsSchema } from './http/routes/forces.js'
@@ -169,7 +170,7 @@ const COMMANDS: Command[] = [
       const urn = str(values, 'urn')
       if (role === 'police' && !force) throw new UsageError('--role police needs --force <code>', usage)
       if (role !== 'police' && force !== undefined) throw new UsageError(`--force is for --role police only; a ${role} token is not bound to a force`, usage)
-      if (role === 'dsl' && !/^[0-9]{5,8}$/.test(urn ?? '')) throw new UsageError('--role dsl needs --urn <5-8 digit URN>', usage)
+      if (role === 'dsl' && !SETTING_URN.test(urn ?? '')) throw new UsageError('--role dsl needs --urn <URN> (a DfE URN of 5-8 digits or an Ofsted URN such as EY512345)', usage)
       if (role !== 'dsl' && urn !== undefined) throw new UsageError(`--urn is for --role dsl only; a ${role} token is not bound to a setting`, usage)
       const days = wholeNumber(values, 'expires-days', 1, MAX_DAYS)
       if (role === 'police') {

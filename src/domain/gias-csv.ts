@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { dataDir } from '../paths.js'
+import { isDfeUrn } from './setting-ids.js'
 import { BomAwareDecoder, TextEncodingError, type TextEncodingName } from './text-encoding.js'
 
 export interface DirectoryRecord {
@@ -470,7 +471,7 @@ function makeMapper(header: string[], opts: ReadGiasOptions, source: string): (r
     const urn = (f[urnI] as string).trim()
     if (urn === '') return undefined
     // The directory's rule (schools.urn CHECK): found here, the line can be named.
-    if (!/^[0-9]{5,8}$/.test(urn)) throw new GiasCsvError(`${source} line ${line}: URN ${JSON.stringify(urn)} is not a DfE URN (5 to 8 digits)`, line)
+    if (!isDfeUrn(urn)) throw new GiasCsvError(`${source} line ${line}: URN ${JSON.stringify(urn)} is not a DfE URN (5 to 8 digits)`, line)
 
     const rec: DirectoryRecord = { urn }
     const name = str(f, nameI)

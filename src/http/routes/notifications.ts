@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { acknowledgedByToken } from '../../domain/acknowledgement.js'
+import { settingUrn } from '../../domain/setting-ids.js'
 import type { Services } from '../../services.js'
 import { acknowledge, getNotification, listNotifications, type NotificationView } from '../../store/notifications-store.js'
 import type { Principal } from '../../store/tokens-store.js'
@@ -31,7 +32,7 @@ export const notificationRoutes =
           summary: 'Notifications for the caller’s school (dsl) or all (admin), newest first',
           querystring: z.strictObject({
             status: z.enum(['scheduled', 'sent', 'acknowledged', 'escalated', 'failed']).optional(),
-            urn: z.string().regex(/^[0-9]{5,8}$/).optional(),
+            urn: settingUrn().optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
         },

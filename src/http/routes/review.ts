@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { MatchCandidate } from '../../domain/matching.js'
+import { settingUrn } from '../../domain/setting-ids.js'
 import type { PoolClient } from 'pg'
 import { assignSetting, type AssignResult } from '../../queue/match-worker.js'
 import type { Services } from '../../services.js'
@@ -37,7 +38,7 @@ interface HeldRow {
 
 const assignmentSchema = z
   .strictObject({
-    urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits').optional(),
+    urn: settingUrn().optional(),
     noSetting: z
       .strictObject({ laCode: z.string().regex(/^[0-9]{3}$/, 'must be the 3-digit DfE code of the child’s local authority') })
       .optional(),
