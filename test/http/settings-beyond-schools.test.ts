@@ -1,6 +1,10 @@
 // Settings beyond the DfE register (issue 14 point 1): Ofsted URNs and a setting's type, through
 // every entry point that takes a URN, over real Postgres, Redis and SMTP.
 import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { parseGovUkBankHolidays } from '../../src/domain/bank-holidays.js'
+import { parseTermDates } from '../../src/domain/term-dates.js'
+import { replaceBankHolidays, replaceTermDates } from '../../src/store/calendar-store.js'
 import { runCli } from '../../src/cli.js'
 import { aSchool, anIncident, createHarness, eventually } from '../helpers/harness.js'
 
@@ -70,4 +74,22 @@ t.test('a pupil roll and a dsl token take Ofsted URNs too', async (t) => {
   const secret = out.at(-1)!
   const mine = await h.app.inject({ method: 'GET', url: '/v1/schools/EY512345', headers: json(secret) })
   t.equal(mine.statusCode, 200)
+})
+
+t.test('a childminder’s deadline: its own start, the next weekday, not the LA’s terms (stored calendar)', async (t) => {
+  const read = (rel: string) => readFileSync(new URL(`../../data/${rel}`, import.meta.url), 'utf8')
+  await replaceBankHolidays(db, parseGovUkBankHolidays(JSON.parse(read('bank-holidays.json'))))
+  await replaceTermDates(db, '373', parseTermDates('sheffield-term-dates.json', read('term-dates/sheffield-term-dates.json')))
+  const put = (urn: string, body: Record<string, unknown>) => h.app.inject({ method: 'PUT', url: `/v1/schools/${urn}`, headers: json(admin), payload: aSchool({ laCode: '373', ...body }) })
+  t.equal((await put('EY600001', { name: 'Meadow Childminding', type: 'childminder', dayStartsAt: '07:30' })).statusCode, 201)
+  t.equal((await put('107000', { name: 'Sheffield Example Primary' })).statusCode, 201)
+  const deadline = async (urn: string, at: string) =>
+    (await h.app.inject({ method: 'GET', url: `/v1/schools/${urn}/deadline?policeAwareAt=${at}`, headers: json(admin) })).json()
+  // Monday of Sheffield's February half-term 2026.
+  t.has(await deadline('EY600001', '2026-02-16T10:00:00Z'), { dueBy: '2026-02-17T07:30:00.000Z', schoolDay: '2026-02-17' })
+  t.has(await deadline('107000', '2026-02-16T10:00:00Z'), { dueBy: '2026-02-23T08:30:00.000Z', schoolDay: '2026-02-23' })
+  // Closed on its own date: the next weekday after it.
+  const close = await h.app.inject({ method: 'PUT', url: '/v1/schools/EY600001/calendar/2026-02-17', headers: json(admin), payload: { open: false, label: 'Childminder’s day off' } })
+  t.equal(close.statusCode, 204)
+  t.has(await deadline('EY600001', '2026-02-16T10:00:00Z'), { dueBy: '2026-02-18T07:30:00.000Z', schoolDay: '2026-02-18' })
 })
