@@ -12,7 +12,8 @@ import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from './config.js'
 import { parseGovUkBankHolidays } from './domain/bank-holidays.js'
-import { readGiasCsv } from './domain/gias-csv.js'
+import { bundledLaCodes, readGiasCsv } from './domain/gias-csv.js'
+import { parseOfstedChildcareCsv } from './domain/ofsted-childcare-csv.js'
 import { SETTING_URN } from './domain/setting-ids.js'
 import { parseTermDates } from './domain/term-dates.js'
 import { decodeText, encodingNamed, TEXT_ENCODINGS, type TextEncodingName } from './domain/text-encoding.js'
@@ -277,6 +278,27 @@ const COMMANDS: Command[] = [
       progress?.(`imported ${count} establishments`, true)
       await audit(db, { actor: 'cli', action: 'directory.import', subjectType: 'directory', reason: 'GIAS import', detail: { file: basename(file), count } })
       out(`imported ${count} establishments from ${basename(file)} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    },
+  },
+  {
+    name: 'schools import-ofsted',
+    args: '<childcare-providers.csv> [--encoding utf-8|windows-1252]',
+    about: "load or refresh registered childcare providers (nurseries, childminders) from Ofsted's provider-level CSV",
+    options: { encoding: { type: 'string' } },
+    positionals: ['<childcare-providers.csv>'],
+    readsFile: true,
+    async run({ db, out, values, positionals, usage }) {
+      const file = positionals[0]!
+      const text = await readTextInput(file, encodingOption(values, usage))
+      let records
+      try {
+        records = parseOfstedChildcareCsv(text, { source: basename(file), laCodesByName: bundledLaCodes() })
+      } catch (err) {
+        throw inFile(file, err)
+      }
+      const { count } = await importDirectory(db, records, undefined, 'ofsted')
+      await audit(db, { actor: 'cli', action: 'directory.import', subjectType: 'directory', reason: 'Ofsted childcare import', detail: { file: basename(file), count } })
+      out(`imported ${count} childcare providers from ${basename(file)}`)
     },
   },
   {

@@ -83,15 +83,17 @@ const IMPORT_BATCH = 1000
  */
 export async function importDirectory(
   db: Db,
-  records: AsyncIterable<DirectoryRecord>,
+  records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>,
   onProgress?: (count: number) => void,
+  /** Which register the rows come from: 'gias' (DfE) or 'ofsted' (registered childcare). */
+  source: 'gias' | 'ofsted' = 'gias',
 ): Promise<{ count: number }> {
   return withTransaction(db, async (client) => {
-    let batch: DirectoryRecord[] = []
+    let batch: ImportRecord[] = []
     let count = 0
     const flush = async () => {
       if (batch.length === 0) return
-      await upsertBatch(client, batch)
+      await upsertBatch(client, batch, source)
       count += batch.length
       batch = []
       onProgress?.(count)
@@ -105,16 +107,19 @@ export async function importDirectory(
   })
 }
 
-async function upsertBatch(db: Queryable, batch: DirectoryRecord[]): Promise<void> {
+/** A register row; `settingType` when the register says it outright (Ofsted), else taken from the GIAS phase and type. */
+export type ImportRecord = DirectoryRecord & { settingType?: SettingType }
+
+async function upsertBatch(db: Queryable, batch: ImportRecord[], source: 'gias' | 'ofsted'): Promise<void> {
   // Later rows for the same URN win within a batch (ON CONFLICT cannot touch a row twice).
   const byUrn = new Map(batch.map((r) => [r.urn, r]))
   const rows = [...byUrn.values()]
   const col = <K extends keyof DirectoryRecord>(k: K) => rows.map((r) => (r[k] === undefined ? null : String(r[k])))
-  const settingTypes = rows.map((r) => settingTypeFromGias(r.phase, r.type) ?? null)
+  const settingTypes = rows.map((r) => r.settingType ?? settingTypeFromGias(r.phase, r.type) ?? null)
   await db.query(
     `INSERT INTO schools AS s (urn, name, la_code, la_name, phase, type, status, open, postcode, town, setting_type, source)
      SELECT u.urn, COALESCE(u.name, 'URN ' || u.urn), u.la_code, u.la_name, u.phase, u.type, u.status,
-            COALESCE(u.open::boolean, true), u.postcode, u.town, COALESCE(u.setting_type, 'school'), 'gias'
+            COALESCE(u.open::boolean, true), u.postcode, u.town, COALESCE(u.setting_type, 'school'), $12
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                    $8::text[], $9::text[], $10::text[], $11::text[])
             AS u(urn, name, la_code, la_name, phase, type, status, open, postcode, town, setting_type)
@@ -133,6 +138,6 @@ async function upsertBatch(db: Queryable, batch: DirectoryRecord[]): Promise<voi
                            THEN s.setting_type ELSE EXCLUDED.setting_type END,
        updated_at = now()`,
     [col('urn'), col('name'), col('laCode'), col('laName'), col('phase'), col('type'), col('status'),
-      col('open'), col('postcode'), col('town'), settingTypes],
+      col('open'), col('postcode'), col('town'), settingTypes, source],
   )
 }
