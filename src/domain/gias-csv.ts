@@ -7,6 +7,7 @@
 // import can merge several files without blanking values another file supplied.
 // Pure: it reads what it is given (chunks, texts); opening files and loading the LA table the
 // service ships is store/gias-files.ts.
+import { isDfeUrn } from './setting-ids.js'
 import { BomAwareDecoder, TextEncodingError, type TextEncodingName } from './text-encoding.js'
 
 export interface DirectoryRecord {
@@ -477,7 +478,7 @@ function makeMapper(header: string[], opts: ReadGiasOptions, source: string): (r
     const urn = (f[urnI] as string).trim()
     if (urn === '') return undefined
     // The directory's rule (schools.urn CHECK): found here, the line can be named.
-    if (!/^[0-9]{5,8}$/.test(urn)) throw new GiasCsvError(`${source} line ${line}: URN ${JSON.stringify(urn)} is not a DfE URN (5 to 8 digits)`, line)
+    if (!isDfeUrn(urn)) throw new GiasCsvError(`${source} line ${line}: URN ${JSON.stringify(urn)} is not a DfE URN (5 to 8 digits)`, line)
 
     const rec: DirectoryRecord = { urn }
     const name = str(f, nameI)

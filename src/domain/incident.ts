@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { boundedDate, boundedInstant } from './date-bounds.js'
 import { londonDateOf } from './london-time.js'
+import { settingUrn } from './setting-ids.js'
 import { NO_CONTROLS, NO_CONTROLS_BUT_LINES, plainText } from './text.js'
 
 // Accept any RFC 3339 offset; everything is stored and returned as UTC instants. Years 1900–2100 only.
@@ -13,7 +14,7 @@ const name = plainText(z.string().trim().min(1, 'must not be empty').max(100, 'm
 
 export const schoolRefSchema = z
   .strictObject({
-    urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits').optional(),
+    urn: settingUrn().optional(),
     name: plainText(z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters')).optional(),
     postcode: z
       .string()

@@ -27,6 +27,22 @@ export interface SchoolCalendar {
    * that keeps a different half-term). They override closedDates only, never weekends or bank holidays.
    */
   openDates?: ReadonlySet<string>
+  /**
+   * 'terms' (a school, a nursery school, a college): Monday–Friday less bank holidays and closures.
+   * 'weekdays' (a childminder): every Monday–Friday, whatever the LA's terms and the bank holidays,
+   * unless the setting's own dates say otherwise (closedDates closes a weekday, openDates opens
+   * any day, a Saturday too). Absent: 'terms'.
+   */
+  days?: 'terms' | 'weekdays'
+}
+
+/**
+ * Which days a kind of setting keeps. A childminder works the year round to its own pattern: its
+ * "next day" is the next weekday, not the next day of the LA's school terms, unless it has said
+ * otherwise (its own closed and open dates), and its day starts at its own time (dayStartsAt).
+ */
+export function calendarRulesFor(settingType: string | null | undefined): { days: 'terms' | 'weekdays'; followsLaTermDates: boolean } {
+  return settingType === 'childminder' ? { days: 'weekdays', followsLaTermDates: false } : { days: 'terms', followsLaTermDates: true }
 }
 
 export const DEFAULT_DAY_STARTS_AT = '08:30'
@@ -60,6 +76,7 @@ export function makeSchoolCalendar(opts: {
   bankHolidays?: Iterable<string> | undefined
   closedDates?: Iterable<string> | undefined
   openDates?: Iterable<string> | undefined
+  days?: 'terms' | 'weekdays' | undefined
 }): SchoolCalendar {
   const dayStartsAt = opts.dayStartsAt ?? DEFAULT_DAY_STARTS_AT
   parseHhmm(dayStartsAt)
@@ -69,11 +86,20 @@ export function makeSchoolCalendar(opts: {
     closedDates: new Set(opts.closedDates ?? []),
   }
   if (opts.openDates !== undefined) cal.openDates = new Set(opts.openDates)
+  if (opts.days !== undefined) cal.days = opts.days
   return cal
 }
 
-/** A pupil day: Monday–Friday, not a bank holiday, and not closed (unless the school opens it). */
+/**
+ * A pupil day: Monday–Friday, not a bank holiday, and not closed (unless the school opens it). For
+ * a 'weekdays' calendar: a day the setting opens, else any Monday–Friday it has not closed.
+ */
 export function isPupilDay(cal: SchoolCalendar, date: string): boolean {
+  if (cal.days === 'weekdays') {
+    if (cal.openDates?.has(date) ?? false) return true
+    const wd = weekdayOf(date)
+    return wd !== 0 && wd !== 6 && !cal.closedDates.has(date)
+  }
   const wd = weekdayOf(date)
   if (wd === 0 || wd === 6) return false
   if (cal.bankHolidays.has(date)) return false

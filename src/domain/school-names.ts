@@ -16,6 +16,7 @@ export const PHRASES: [string, string][] = [
   [' c e ', ' church of england '],
   [' roman catholic ', ' catholic '],
   [' r c ', ' catholic '],
+  [' pre school ', ' preschool '],
 ]
 
 /** Single-token abbreviations and variants -> canonical token. */
@@ -47,6 +48,16 @@ export const TOKEN_MAP: Record<string, string> = {
   ctr: 'centre',
   gram: 'grammar',
   prep: 'preparatory',
+  // Welsh: 'Ysgol Gynradd Amlwch' is Amlwch Primary School, and an officer may write either.
+  // (Soft mutations too: cynradd / gynradd, meithrin / feithrin.)
+  ysgol: 'school',
+  cynradd: 'primary',
+  gynradd: 'primary',
+  uwchradd: 'secondary',
+  meithrin: 'nursery',
+  feithrin: 'nursery',
+  babanod: 'infant',
+  iau: 'junior',
 }
 
 /**
@@ -76,7 +87,7 @@ export function schoolNameKey(raw: string): string {
 export const TOKEN_WEIGHTS: Record<string, number> = Object.fromEntries([
   ...['the', 'and', 'of', 'a', 'for', 'at', 'in', 'on', 'with', 'school', 'c', 'e', 'p'].map((t) => [t, 0.1]),
   ...[
-    'primary', 'academy', 'junior', 'infant', 'nursery', 'secondary', 'college', 'high', 'first', 'middle', 'upper',
+    'primary', 'preschool', 'academy', 'junior', 'infant', 'nursery', 'secondary', 'college', 'high', 'first', 'middle', 'upper',
     'lower', 'special', 'grammar', 'catholic', 'community', 'county', 'voluntary', 'aided', 'controlled', 'va',
     'vc', 'england', 'foundation', 'federation', 'trust', 'learning', 'centre', 'endowed', 'free', 'studio', 'education', 'unit',
     'pupil', 'referral', 'methodist', 'jmi', 'cp', 'mixed', 'ysgol', 'gynradd', 'uwchradd', 'gymraeg', 'cw', 'sixth', 'form',
@@ -340,8 +351,116 @@ export function locationAgreementOf(
     return 'conflict'
   }
   if (sameLa) return 'la'
+  // Welsh settings are in the register without postcodes: a Welsh postcode still says which
+  // authorities it can be (a Swansea SA1 is not a Cardiff school), border districts included.
+  const welsh = isWelshLa(laCode) ? WELSH_LAS_BY_POSTCODE_AREA[query.area] : undefined
+  if (welsh !== undefined) return welsh.includes(laCode!) ? 'area' : 'conflict'
+  if (laCode !== null && !isWelshLa(laCode) && WHOLLY_WELSH_AREAS.has(query.area)) return 'conflict'
   if (laCode !== null && districtLas.size > 0) return 'conflict'
   return 'none'
+}
+
+/** Postcode areas wholly in Wales: a setting of an English LA is not there. */
+const WHOLLY_WELSH_AREAS: ReadonlySet<string> = new Set(['CF', 'SA', 'LL', 'LD'])
+
+/** Welsh local authorities (GIAS codes 660–681). */
+export const isWelshLa = (laCode: string | null): boolean => laCode !== null && /^6(6[0-9]|7[0-9]|8[01])$/.test(laCode)
+
+/**
+ * The Welsh local authorities each postcode area covering Wales reaches (Royal Mail areas; CF
+ * Cardiff, SA Swansea, LL Llandudno, NP Newport, LD Llandrindod Wells, SY Shrewsbury, CH Chester).
+ * A Welsh setting outside them is not where the postcode is.
+ */
+export const WELSH_LAS_BY_POSTCODE_AREA: Record<string, readonly string[]> = {
+  CF: ['681', '673', '674', '676', '675', '672'], // Cardiff, Vale of Glamorgan, Rhondda Cynon Taf, Caerphilly, Merthyr Tydfil, Bridgend
+  SA: ['670', '671', '669', '668', '667'], // Swansea, Neath Port Talbot, Carmarthenshire, Pembrokeshire, Ceredigion
+  LL: ['660', '661', '662', '663', '664', '665'], // Anglesey, Gwynedd, Conwy, Denbighshire, Flintshire, Wrexham
+  NP: ['680', '679', '678', '677', '676'], // Newport, Monmouthshire, Torfaen, Blaenau Gwent, Caerphilly
+  LD: ['666'], // Powys
+  SY: ['666', '667', '661', '665'], // Powys, Ceredigion, Gwynedd, Wrexham
+  CH: ['664', '665'], // Flintshire, Wrexham
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase words: what kind of school a name says it is
+
+/**
+ * The phase words of a name (normalised tokens) that tell settings of one place apart:
+ * 'Yarm Nursery' is not 'Yarm Primary School', 'Allesley Junior' not 'Allesley Primary'. A
+ * pre-school is a nursery. Welsh phase words arrive here already written out (TOKEN_MAP).
+ */
+export const PHASE_WORDS: Record<string, string> = {
+  nursery: 'nursery',
+  preschool: 'nursery',
+  infant: 'infant',
+  junior: 'junior',
+  primary: 'primary',
+  secondary: 'secondary',
+  studio: 'studio',
+}
+
+/** The phases each GIAS phase of education takes in, for a name that says none itself. */
+const GIAS_PHASES: Record<string, string[]> = {
+  nursery: ['nursery'],
+  primary: ['primary', 'infant', 'junior'],
+  'middle deemed primary': ['primary', 'junior'],
+  'middle deemed secondary': ['secondary', 'junior'],
+  secondary: ['secondary', 'studio'],
+}
+
+/** The phases typed: phase words, and slips of them ('primray', 'nursry'). */
+export function typedPhases(tokens: readonly string[]): Set<string> {
+  const out = new Set<string>()
+  for (const t of tokens) {
+    const exact = PHASE_WORDS[t]
+    if (exact !== undefined) {
+      out.add(exact)
+      continue
+    }
+    if (t.length < 5 || t in TOKEN_WEIGHTS) continue
+    for (const [word, phase] of Object.entries(PHASE_WORDS)) if (tokenSimilarity(t, word) >= 0.8) out.add(phase)
+  }
+  return out
+}
+
+/** The phases a register entry is: from its name's phase words, else from its GIAS phase (none when neither says). */
+export function entryPhases(tokens: readonly string[], giasPhase: string | null | undefined): Set<string> {
+  const named = new Set(tokens.flatMap((t) => (PHASE_WORDS[t] !== undefined ? [PHASE_WORDS[t]] : [])))
+  if (named.size > 0) return named
+  return new Set(giasPhase ? (GIAS_PHASES[giasPhase.toLowerCase()] ?? []) : [])
+}
+
+/**
+ * A phase word typed that the setting contradicts: what was typed names a nursery, the setting
+ * is a primary school. Such a setting may never be sent the child's details on the strength of
+ * its name: better the review queue than the wrong school.
+ */
+export function contradictsPhase(typed: ReadonlySet<string>, entry: ReadonlySet<string>): boolean {
+  if (typed.size === 0 || entry.size === 0) return false
+  for (const p of typed) if (entry.has(p)) return false
+  return true
+}
+
+/** The words of a name that say which establishment it is ('the', 'school', 'and', 'of' say nothing). */
+export function significantTokens(tokens: readonly string[]): string[] {
+  return tokens.filter((t) => tokenWeight(t) > 0.1)
+}
+
+/** The same name, word for word, but for 'the', 'school' and the like ('St Mary's Primary' = 'St Mary's Primary School'). */
+export function sameName(a: readonly string[], b: readonly string[]): boolean {
+  const x = significantTokens(a)
+  const y = significantTokens(b)
+  if (x.length !== y.length || x.length === 0) return false
+  const sx = [...x].sort()
+  const sy = [...y].sort()
+  return sx.every((t, i) => t === sy[i])
+}
+
+/** `longer` has every significant word of `name` and more ('Dartford Grammar School for Girls' contains 'Dartford Grammar School'). */
+export function containsName(longer: readonly string[], name: readonly string[]): boolean {
+  const l = significantTokens(longer)
+  const n = significantTokens(name)
+  return n.length > 0 && l.length > n.length && n.every((t) => l.includes(t))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,9 +477,17 @@ export interface RegisterEntry {
   /** Town and LA name: words an officer may type beside the name. */
   town?: string | null
   laName?: string | null
+  /** GIAS phase of education ('Primary', 'Nursery', 'Not applicable'); null when the register did not say. */
+  phase?: string | null
 }
 
 export interface ScoredCandidate extends RegisterEntry {
+  /** A phase word typed that this setting contradicts (contradictsPhase): it may not be identified. */
+  phaseConflict?: boolean
+  /** Its name is what was typed, word for word (sameName). */
+  exactName?: boolean
+  /** Its name's normalised words (for the decision's exact-name rule). */
+  tokens?: string[]
   /** For an entry the register gives no LA (newer than the register extract): the LAs of its postcode district. */
   districtLas?: string[]
   /** successionKey(name, laName), when the search has it to hand. */
@@ -381,19 +508,22 @@ export function combineScores(nameScore: number, location: LocationAgreement): n
 }
 
 export function scoreCandidate(
-  query: { tokens: string[]; postcode: PostcodeQuery | null },
-  entry: RegisterEntry & { tokens?: string[]; pc?: PostcodeQuery | null; context?: string[] },
+  query: { tokens: string[]; postcode: PostcodeQuery | null; phases?: ReadonlySet<string> },
+  entry: RegisterEntry & { tokens?: string[]; pc?: PostcodeQuery | null; context?: string[]; phases?: ReadonlySet<string> },
   districtLas: ReadonlySet<string>,
   sim: TokenSimilarity = tokenSimilarity,
 ): ScoredCandidate {
-  const { urn, name, postcode, laCode, open, status = null, town = null, laName = null } = entry
+  const { urn, name, postcode, laCode, open, status = null, town = null, laName = null, phase = null } = entry
   const context = entry.context ?? contextTokens(entry)
-  const nameScore = scoreNameTokens(query.tokens, entry.tokens ?? tokensOf(schoolNameKey(name)), sim, context).score
+  const tokens = entry.tokens ?? tokensOf(schoolNameKey(name))
+  const nameScore = scoreNameTokens(query.tokens, tokens, sim, context).score
   const pc = entry.pc !== undefined ? entry.pc : parsePostcode(postcode)
   const location = locationAgreementOf(query.postcode, pc, laCode, districtLas)
+  const phaseConflict = contradictsPhase(query.phases ?? typedPhases(query.tokens), entry.phases ?? entryPhases(tokens, phase))
   return {
-    urn, name, postcode, laCode, open, status, town, laName,
+    urn, name, postcode, laCode, open, status, town, laName, phase,
     score: combineScores(nameScore, location), nameScore: round3(nameScore), location,
+    phaseConflict, exactName: sameName(query.tokens, tokens), tokens,
   }
 }
 
@@ -454,7 +584,15 @@ export function isEarlierRecordOf(
   if (!sameLa) return false
   const leaving =
     !older.open || older.status === 'Open, but proposed to close' || (older.postcode === null && newer.laCode === null && newer.postcode !== null)
-  return leaving && keyOf(older) === keyOf(newer)
+  if (!leaving) return false
+  if (keyOf(older) === keyOf(newer)) return true
+  // At the same address a conversion may also shed or gain a phase word ('Sandiway Primary
+  // School' -> 'Sandiway Academy'): one name's words within the other's.
+  if (older.postcode === null || older.postcode !== newer.postcode) return false
+  const a = keyOf(older).split(' ')
+  const b = keyOf(newer).split(' ')
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a]
+  return short.some((t) => tokenWeight(t) >= 1) && short.every((t) => long.includes(t))
 }
 
 /**
@@ -473,15 +611,34 @@ export function decideNamePostcode(scored: ScoredCandidate[], hasName: boolean, 
     if (k === undefined) keys.set(c.urn, (k = c.succession ?? successionKey(c.name, c.laName)))
     return k
   }
-  const ranked = leaders.filter((c) => !leaders.some((o) => isEarlierRecordOf(c, o, keyOf)))
+  const ranked = preferExactName(leaders.filter((c) => !leaders.some((o) => isEarlierRecordOf(c, o, keyOf))))
   const candidates = ranked.slice(0, keep)
   const best = ranked[0]
   if (!best || best.score <= 0) return { kind: 'review', reason: 'name-postcode-not-found', candidates }
-  // A name alone, or at a place the postcode given contradicts, is not enough to send on.
-  if (!hasName || best.score < ACCEPT_SCORE || best.nameScore < MIN_NAME_SCORE || best.location === 'conflict') {
+  // A name alone, at a place the postcode given contradicts, or of another phase than the one
+  // typed, is not enough to send on.
+  if (!hasName || best.score < ACCEPT_SCORE || best.nameScore < MIN_NAME_SCORE || best.location === 'conflict' || best.phaseConflict) {
     return { kind: 'review', reason: 'name-postcode-low-confidence', candidates }
   }
-  const second = ranked[1]
+  // Rivals: not a setting of another phase than typed, nor a longer name containing the exact one.
+  const second = ranked.slice(1).find((c) => !c.phaseConflict && !(best.exactName && !c.exactName && containsName(c.tokens ?? [], best.tokens ?? [])))
   if (second && best.score - second.score < ACCEPT_MARGIN) return { kind: 'review', reason: 'name-postcode-ambiguous', candidates }
   return { kind: 'identified', candidate: best, candidates }
+}
+
+/** Locations at which a name typed exactly may win over longer names containing it. */
+const EXACT_NAME_PLACES: ReadonlySet<LocationAgreement> = new Set(['postcode', 'sector', 'district', 'la', 'none'])
+
+/**
+ * An exact full name beats a longer name that contains it: 'Dartford Grammar School' is not
+ * 'Dartford Grammar School for Girls', even where the longer one lies closer to the postcode
+ * given. The one setting named exactly goes first when only such longer names rank above it.
+ */
+function preferExactName(ranked: ScoredCandidate[]): ScoredCandidate[] {
+  const exact = ranked.filter((c) => c.exactName && EXACT_NAME_PLACES.has(c.location))
+  if (exact.length !== 1) return ranked
+  const e = exact[0]!
+  const at = ranked.indexOf(e)
+  if (at <= 0 || !ranked.slice(0, at).every((c) => containsName(c.tokens ?? [], e.tokens ?? []))) return ranked
+  return [e, ...ranked.slice(0, at), ...ranked.slice(at + 1)]
 }

@@ -41,7 +41,7 @@ export interface Placement {
 export async function placeChild(
   db: Queryable,
   child: { id: string; incidentId: string; policeAwareAt: Date; receivedAt: Date },
-  school: { urn: string; laCode: string | null; dayStartsAt: string | null },
+  school: { urn: string; laCode: string | null; dayStartsAt: string | null; type?: string | null },
   force: Force,
   { method, from, now, confidence, candidates, reason = null, status = 'matched' }: Placement,
 ): Promise<Placed | null> {

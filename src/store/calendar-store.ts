@@ -1,6 +1,6 @@
 // Calendars as stored: bank holidays, each LA's term closures, each school's own exceptions.
 // loadSchoolCalendar turns them into the plain values computeDueBy reads.
-import { DEFAULT_DAY_STARTS_AT, type SchoolCalendar } from '../domain/school-calendar.js'
+import { calendarRulesFor, DEFAULT_DAY_STARTS_AT, type SchoolCalendar } from '../domain/school-calendar.js'
 import type { TermCalendar } from '../domain/term-dates.js'
 import { prepared, withTransaction, type Db, type Queryable } from './db.js'
 
@@ -18,11 +18,13 @@ const SCHOOL_CALENDAR = prepared('school-calendar', `SELECT 'bank' AS kind, date
 
 export async function loadSchoolCalendar(
   db: Queryable,
-  school: { urn: string; laCode: string | null; dayStartsAt: string | null },
+  school: { urn: string; laCode: string | null; dayStartsAt: string | null; type?: string | null | undefined },
   fromDate: string,
   days = HORIZON_DAYS,
 ): Promise<SchoolCalendar> {
-  const { rows } = await db.query<{ kind: string; date: string }>(SCHOOL_CALENDAR([fromDate, school.laCode, school.urn, days]))
+  const rules = calendarRulesFor(school.type)
+  const laCode = rules.followsLaTermDates ? school.laCode : null
+  const { rows } = await db.query<{ kind: string; date: string }>(SCHOOL_CALENDAR([fromDate, laCode, school.urn, days]))
   const bankHolidays = new Set<string>()
   const closedDates = new Set<string>()
   const openDates = new Set<string>()
@@ -31,7 +33,7 @@ export async function loadSchoolCalendar(
   }
   // A school's own opening beats its LA's closure.
   for (const d of openDates) closedDates.delete(d)
-  return { dayStartsAt: school.dayStartsAt ?? DEFAULT_DAY_STARTS_AT, bankHolidays, closedDates, openDates }
+  return { dayStartsAt: school.dayStartsAt ?? DEFAULT_DAY_STARTS_AT, bankHolidays, closedDates, openDates, days: rules.days }
 }
 
 export async function replaceBankHolidays(db: Db, events: { date: string; title: string }[]): Promise<number> {

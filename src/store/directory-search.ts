@@ -13,6 +13,7 @@ import {
   contextTokens,
   decideNamePostcode,
   DISTINCTIVE_WEIGHT,
+  entryPhases,
   locationAgreementOf,
   parsePostcode,
   QUERY_SIDE_WEIGHT,
@@ -22,6 +23,7 @@ import {
   successionKey,
   tokenSimilarity,
   tokenWeight,
+  typedPhases,
   type NamePostcodeDecision,
   type NamePostcodeQuery,
   type PostcodeQuery,
@@ -38,7 +40,23 @@ export function inEnglandOrWales(laCode: string | null): boolean {
   return laCode === null || !NOT_ENGLAND_OR_WALES.has(laCode)
 }
 
+/** A query as the search's stages read it. */
+interface SearchQuery {
+  tokens: string[]
+  postcode: PostcodeQuery | null
+  /** LAs with establishments in the postcode district given. */
+  districtLas: ReadonlySet<string>
+  /** Per typed word: register word id -> how likely the typed word stands for it. */
+  like: Map<number, number>[]
+  /** Per typed word: its weight. */
+  weights: number[]
+  /** Phase words typed (nursery, infant, junior, primary, secondary, studio). */
+  phases: ReadonlySet<string>
+}
+
 interface Indexed extends RegisterEntry {
+  /** entryPhases: what phase the name (or GIAS) says the entry is. */
+  phases: ReadonlySet<string>
   tokens: string[]
   /** Town and LA words (contextTokens). */
   context: string[]
@@ -80,12 +98,15 @@ export class DirectoryIndex {
       const key = schoolNameKey(e.name)
       const tokens = key === '' ? [] : key.split(' ')
       const pc = parsePostcode(e.postcode)
-      const { urn, name, postcode, laCode, open, status = null, town = null, laName = null } = e
+      const { urn, name, postcode, laCode, open, status = null, town = null, laName = null, phase = null } = e
       const i = this.entries.length
       const ids = tokens.map((t) => this.idOf(t))
       const weight = tokens.reduce((w, t) => w + tokenWeight(t), 0)
       const succession = successionKey(name, laName)
-      this.entries.push({ urn, name, postcode, laCode, open, status, town, laName, tokens, ids, weight, pc, succession, context: contextTokens(e) })
+      this.entries.push({
+        urn, name, postcode, laCode, open, status, town, laName, phase, tokens, ids, weight, pc, succession,
+        context: contextTokens(e), phases: entryPhases(tokens, phase),
+      })
       for (const id of new Set(ids)) this.postings[id]!.push(i)
       if (pc !== null) {
         push(this.byDistrict, pc.district, i)
@@ -147,24 +168,40 @@ export class DirectoryIndex {
 
   /** Scored candidates for a name and/or postcode, best first (not yet decided). */
   search(query: NamePostcodeQuery): ScoredCandidate[] {
+    const q = this.readQuery(query)
+    const { gathered, joined } = this.gather(q)
+    const quick = this.quickRank(q, gathered)
+    return this.scoreInFull(q, new Set<number>([...quick.slice(0, FULL_SCORES).map((x) => x.i), ...joined]))
+  }
+
+  /**
+   * Stage 1: what was typed. Each typed word's register words with how likely it stands for them,
+   * and what it weighs: a misspelt 'scool' weighs what 'school' weighs, and does not gather half
+   * the register.
+   */
+  private readQuery(query: NamePostcodeQuery): SearchQuery {
     const key = query.name ? schoolNameKey(query.name) : ''
     const tokens = key === '' ? [] : key.split(' ').slice(0, MAX_QUERY_WORDS)
     const postcode = parsePostcode(query.postcode)
     const districtLas = postcode ? (this.lasByDistrict.get(postcode.district) ?? new Set<string>()) : new Set<string>()
-
-    // What each typed word may stand for, and what it weighs: a misspelt 'scool' weighs what
-    // 'school' weighs, and does not gather half the register.
     const like = tokens.map((t) => this.wordsLike(t))
     const weights = tokens.map((t, k) => {
       if (this.wordIds.has(t) || like[k]!.size === 0) return tokenWeight(t)
       return Math.max(...[...like[k]!.keys()].map((id) => this.wordWeights[id]!))
     })
+    return { tokens, postcode, districtLas, like, weights, phases: typedPhases(tokens) }
+  }
 
-    // Gathering: by the distinctive words, leaving out very common ones when rarer ones are
-    // there; plus the whole district. 'The Primary School' alone names no school anywhere.
-    const gatherBy = tokens.map((_, k) => k).filter((k) => weights[k]! >= DISTINCTIVE_WEIGHT)
+  /**
+   * Stage 2: gathering, by the distinctive words, leaving out very common ones when rarer ones
+   * are there, plus the whole district ('The Primary School' alone names no school anywhere).
+   * Names with words run together or split ('oak field' / 'oakfield') are only seen by the full
+   * score: `joined` are always scored in full.
+   */
+  private gather(q: SearchQuery): { gathered: Set<number>; joined: Set<number> } {
+    const { tokens, like, weights, postcode } = q
     const groups: { lists: number[][]; size: number }[] = []
-    for (const k of gatherBy) {
+    for (const k of tokens.map((_, k) => k).filter((k) => weights[k]! >= DISTINCTIVE_WEIGHT)) {
       const lists = [...like[k]!.keys()].map((id) => this.postings[id]!)
       if (lists.length > 0) groups.push({ lists, size: lists.reduce((n, l) => n + l.length, 0) })
     }
@@ -174,8 +211,6 @@ export class DirectoryIndex {
     for (const g of use) for (const l of g.lists) for (const i of l) gathered.add(i)
     if (postcode) for (const i of this.byDistrict.get(postcode.district) ?? []) gathered.add(i)
 
-    // Words run together or split ('oak field' / 'oakfield') are only seen by the full score:
-    // names that need it are always scored in full.
     const joined = new Set<number>()
     for (let k = 0; k + 1 < tokens.length; k++) {
       const id = this.wordIds.get(tokens[k]! + tokens[k + 1]!)
@@ -191,8 +226,12 @@ export class DirectoryIndex {
       }
     }
     for (const i of joined) gathered.add(i)
+    return { gathered, joined }
+  }
 
-    // Quick ranking: the same weighted coverage as the full score, read off flat arrays.
+  /** Stage 3: a quick ranking, the same weighted coverage as the full score read off flat arrays, best first. */
+  private quickRank(q: SearchQuery, gathered: Set<number>): { i: number; score: number }[] {
+    const { tokens, like, weights, postcode, districtLas } = q
     while (this.scratch.length <= tokens.length) this.scratch.push(new Float32Array(this.words.length))
     const anyWord = this.scratch[tokens.length]!
     like.forEach((m, k) => {
@@ -230,8 +269,11 @@ export class DirectoryIndex {
         anyWord[id] = 0
       }
     })
-    quick.sort((a, b) => b.score - a.score)
+    return quick.sort((a, b) => b.score - a.score)
+  }
 
+  /** Stage 4: the full score (domain/school-names.ts) of the leaders, best first. */
+  private scoreInFull(q: SearchQuery, leaders: Set<number>): ScoredCandidate[] {
     // Each query word meets the same register words again and again: work each pair out once.
     const memo = new Map<string, Map<string, number>>()
     const sim = (a: string, b: string) => {
@@ -241,12 +283,10 @@ export class DirectoryIndex {
       if (v === undefined) row.set(b, (v = tokenSimilarity(a, b)))
       return v
     }
-    const q = { tokens, postcode }
-    const full = new Set<number>([...quick.slice(0, FULL_SCORES).map((x) => x.i), ...joined])
-    return [...full]
+    return [...leaders]
       .map((i) => {
         const e = this.entries[i]!
-        const c = scoreCandidate(q, e, districtLas, sim)
+        const c = scoreCandidate(q, e, q.districtLas, sim)
         c.succession = e.succession
         if (e.laCode === null && e.pc !== null) c.districtLas = [...(this.lasByDistrict.get(e.pc.district) ?? [])]
         return c
@@ -293,7 +333,7 @@ export async function directoryVersion(db: Queryable): Promise<number> {
 export async function loadDirectoryIndex(db: Queryable): Promise<DirectoryIndex> {
   const version = await directoryVersion(db)
   const { rows } = await db.query<RegisterEntry>(
-    `SELECT urn, name, postcode, la_code AS "laCode", open, status, town, la_name AS "laName"
+    `SELECT urn, name, postcode, la_code AS "laCode", open, status, town, la_name AS "laName", phase
        FROM schools WHERE source <> 'la-childrens-services'`,
   )
   return new DirectoryIndex(rows, version)

@@ -6,6 +6,7 @@ import type { FieldError } from '../domain/incident.js'
 import { GiasCsvError, parseCsv } from '../domain/gias-csv.js'
 import type { RollEntry } from '../domain/pupil-names.js'
 import { NO_CONTROLS } from '../domain/text.js'
+import { normaliseSettingUrn, SETTING_URN_MESSAGE } from '../domain/setting-ids.js'
 import { plainDateProblem } from '../domain/date-bounds.js'
 import { withTransaction, type Db, type Queryable } from './db.js'
 import { isChildrensServicesUrn } from './la-contacts-store.js'
@@ -85,12 +86,12 @@ export function validateRoll(
     if (r.urn === undefined) err('urn', 'must be given: the setting’s URN, or null / empty for a child with no setting')
     else if (r.urn !== null) {
       const u = typeof r.urn === 'number' ? String(r.urn) : typeof r.urn === 'string' ? r.urn.trim() : null
-      if (u === null || (!NO_SETTING.has(u.toLowerCase()) && !/^[0-9]{5,8}$/.test(u))) {
-        err('urn', "must be a DfE URN of 5 to 8 digits, or empty for a child with no setting")
+      if (u === null || (!NO_SETTING.has(u.toLowerCase()) && normaliseSettingUrn(u) === null)) {
+        err('urn', `${SETTING_URN_MESSAGE}, or empty for a child with no setting`)
       } else if (isChildrensServicesUrn(u)) {
         err('urn', "is in the range reserved for LA children's services; leave it empty for a child with no setting")
       } else if (!NO_SETTING.has(u.toLowerCase())) {
-        urn = u
+        urn = normaliseSettingUrn(u)
       }
     }
     if (errors.length === before) out.push({ givenName, familyName, dateOfBirth: dob!, urn })

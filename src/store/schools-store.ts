@@ -2,6 +2,7 @@
 // edits meet here: an import refreshes the register's facts (name, LA, status, postcode) and never
 // touches the contacts or the school's own start time.
 import type { DirectoryRecord } from '../domain/gias-csv.js'
+import { settingTypeFromGias, type SettingType } from '../domain/setting-ids.js'
 import { prepared, withTransaction, type Db, type Queryable } from './db.js'
 
 export interface Contact {
@@ -17,7 +18,10 @@ export interface School {
   laCode: string | null
   laName: string | null
   phase: string | null
-  type: string | null
+  /** What kind of setting (school, early-years, childminder, college, other): decides its calendar. */
+  type: SettingType
+  /** The register's wording ('Community school', 'Childminder'), null for settings an administrator added. */
+  establishmentType: string | null
   status: string | null
   open: boolean
   postcode: string | null
@@ -28,6 +32,8 @@ export interface School {
 
 export interface SchoolPut {
   name: string
+  /** Omitted: a new setting is a school, an existing one keeps its type. */
+  type?: SettingType | undefined
   laCode?: string | null | undefined
   dayStartsAt?: string | null | undefined
   contacts: Contact[]
@@ -36,12 +42,12 @@ export interface SchoolPut {
 export async function putSchool(db: Db, urn: string, s: SchoolPut): Promise<{ created: boolean }> {
   return withTransaction(db, async (client) => {
     const { rows } = await client.query<{ created: boolean }>(
-      `INSERT INTO schools (urn, name, la_code, day_starts_at, source)
-       VALUES ($1, $2, $3, $4, 'admin')
+      `INSERT INTO schools (urn, name, la_code, day_starts_at, setting_type, source)
+       VALUES ($1, $2, $3, $4, COALESCE($5, 'school'), 'admin')
        ON CONFLICT (urn) DO UPDATE SET name = $2, la_code = COALESCE($3, schools.la_code),
-         day_starts_at = $4, updated_at = now()
+         day_starts_at = $4, setting_type = COALESCE($5, schools.setting_type), updated_at = now()
        RETURNING (xmax = 0) AS created`,
-      [urn, s.name, s.laCode ?? null, s.dayStartsAt ?? null],
+      [urn, s.name, s.laCode ?? null, s.dayStartsAt ?? null, s.type ?? null],
     )
     await client.query('DELETE FROM school_contacts WHERE urn = $1', [urn])
     for (const [i, c] of s.contacts.entries()) {
@@ -54,7 +60,7 @@ export async function putSchool(db: Db, urn: string, s: SchoolPut): Promise<{ cr
   })
 }
 
-const GET_SCHOOL = prepared('get-school', `SELECT s.urn, s.name, s.la_code AS "laCode", s.la_name AS "laName", s.phase, s.type, s.status, s.open, s.postcode, s.town,
+const GET_SCHOOL = prepared('get-school', `SELECT s.urn, s.name, s.la_code AS "laCode", s.la_name AS "laName", s.phase, s.setting_type AS type, s.type AS "establishmentType", s.status, s.open, s.postcode, s.town,
             s.day_starts_at AS "dayStartsAt",
             (SELECT coalesce(json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone) ORDER BY c.position), '[]')
                FROM school_contacts c WHERE c.urn = s.urn) AS contacts
@@ -77,15 +83,17 @@ const IMPORT_BATCH = 1000
  */
 export async function importDirectory(
   db: Db,
-  records: AsyncIterable<DirectoryRecord>,
+  records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>,
   onProgress?: (count: number) => void,
+  /** Which register the rows come from: 'gias' (DfE) or 'ofsted' (registered childcare). */
+  source: 'gias' | 'ofsted' = 'gias',
 ): Promise<{ count: number }> {
   return withTransaction(db, async (client) => {
-    let batch: DirectoryRecord[] = []
+    let batch: ImportRecord[] = []
     let count = 0
     const flush = async () => {
       if (batch.length === 0) return
-      await upsertBatch(client, batch)
+      await upsertBatch(client, batch, source)
       count += batch.length
       batch = []
       onProgress?.(count)
@@ -99,18 +107,22 @@ export async function importDirectory(
   })
 }
 
-async function upsertBatch(db: Queryable, batch: DirectoryRecord[]): Promise<void> {
+/** A register row; `settingType` when the register says it outright (Ofsted), else taken from the GIAS phase and type. */
+export type ImportRecord = DirectoryRecord & { settingType?: SettingType }
+
+async function upsertBatch(db: Queryable, batch: ImportRecord[], source: 'gias' | 'ofsted'): Promise<void> {
   // Later rows for the same URN win within a batch (ON CONFLICT cannot touch a row twice).
   const byUrn = new Map(batch.map((r) => [r.urn, r]))
   const rows = [...byUrn.values()]
   const col = <K extends keyof DirectoryRecord>(k: K) => rows.map((r) => (r[k] === undefined ? null : String(r[k])))
+  const settingTypes = rows.map((r) => r.settingType ?? settingTypeFromGias(r.phase, r.type) ?? null)
   await db.query(
-    `INSERT INTO schools AS s (urn, name, la_code, la_name, phase, type, status, open, postcode, town, source)
+    `INSERT INTO schools AS s (urn, name, la_code, la_name, phase, type, status, open, postcode, town, setting_type, source)
      SELECT u.urn, COALESCE(u.name, 'URN ' || u.urn), u.la_code, u.la_name, u.phase, u.type, u.status,
-            COALESCE(u.open::boolean, true), u.postcode, u.town, 'gias'
+            COALESCE(u.open::boolean, true), u.postcode, u.town, COALESCE(u.setting_type, 'school'), $12
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                   $8::text[], $9::text[], $10::text[])
-            AS u(urn, name, la_code, la_name, phase, type, status, open, postcode, town)
+                   $8::text[], $9::text[], $10::text[], $11::text[])
+            AS u(urn, name, la_code, la_name, phase, type, status, open, postcode, town, setting_type)
      ON CONFLICT (urn) DO UPDATE SET
        name = CASE WHEN EXCLUDED.name = 'URN ' || EXCLUDED.urn THEN s.name ELSE EXCLUDED.name END,
        la_code = COALESCE(EXCLUDED.la_code, s.la_code),
@@ -121,8 +133,11 @@ async function upsertBatch(db: Queryable, batch: DirectoryRecord[]): Promise<voi
        open = CASE WHEN EXCLUDED.status IS NULL THEN s.open ELSE EXCLUDED.open END,
        postcode = COALESCE(EXCLUDED.postcode, s.postcode),
        town = COALESCE(EXCLUDED.town, s.town),
+       -- The register says what kind of setting a row is, unless an administrator has said so.
+       setting_type = CASE WHEN s.source = 'admin' OR (EXCLUDED.phase IS NULL AND EXCLUDED.type IS NULL)
+                           THEN s.setting_type ELSE EXCLUDED.setting_type END,
        updated_at = now()`,
     [col('urn'), col('name'), col('laCode'), col('laName'), col('phase'), col('type'), col('status'),
-      col('open'), col('postcode'), col('town')],
+      col('open'), col('postcode'), col('town'), settingTypes, source],
   )
 }

@@ -127,8 +127,9 @@ t.test('over the whole register', async (t) => {
   t.ok(both.candidates.some((c) => c.urn === '150641') && both.candidates.some((c) => c.urn === '150640'), 'both are offered to the officer')
   t.match(decide('Oakfield Primary School', null), { kind: 'review' }, 'a common name with no postcode')
   // The register gives independent schools an LA but no postcode, so Yarm School (independent)
-  // and Yarm Primary School (TS15 9HF) come out close: a person decides.
-  t.match(decide('Yarm School', 'TS15'), { kind: 'review', reason: 'name-postcode-ambiguous' }, 'an independent school beside a namesake with a postcode')
+  // and Yarm Primary School (TS15 9HF) come out close; the name typed exactly is Yarm School's,
+  // and an exact full name beats a longer name that contains it (issue 14).
+  t.match(decide('Yarm School', 'TS15'), { kind: 'identified', candidate: { urn: '111769' } }, 'an independent school beside a longer namesake with a postcode')
   t.match(decide('Oakmere Valley Primary School', 'TS18'), { kind: 'review' }, 'a school in no register')
   t.match(decide(null, 'TS18 3JB'), { kind: 'review' }, 'a postcode alone')
   const closed = decide('Oakfield Community Infant School', 'WA7')

@@ -11,6 +11,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { anIncident, createHarness } from '../helpers/harness.js'
+import { normaliseSettingUrn } from '../../src/domain/setting-ids.js'
 
 const h = await createHarness({ workers: false })
 t.teardown(() => h.close())
@@ -194,7 +195,7 @@ const families: { name: string; runs: number; expect: readonly (typeof ALLOWED)[
         .filter((v) => !['standard', 'medium', 'high', 'unknown'].includes(v))
         .map((v) => json({ ...valid(), riskLevel: v })),
       fc.oneof(fc.constantFrom(...SQL), fc.string({ maxLength: 12 }))
-        .filter((v) => !/^[0-9]{5,8}$/.test(v))
+        .filter((v) => normaliseSettingUrn(v) === null)
         .map((v) => {
           const b = valid()
           b.children[0]!.school = { urn: v }

@@ -11,6 +11,7 @@ import { migrateCommand } from './migrate.js'
 import { pupilsImportCommand } from './pupils-import.js'
 import { purgeCommand } from './purge.js'
 import { schoolsImportCommand } from './schools-import.js'
+import { schoolsImportOfstedCommand } from './schools-import-ofsted.js'
 import { seedDemoCommand } from './seed-demo.js'
 import { tokensCreateCommand } from './tokens-create.js'
 import { tokensListCommand } from './tokens-list.js'
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   forcesCreateCommand,
   forcesListCommand,
   schoolsImportCommand,
+  schoolsImportOfstedCommand,
   calendarBankHolidaysCommand,
   calendarTermsCommand,
   pupilsImportCommand,

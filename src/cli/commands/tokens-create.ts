@@ -1,3 +1,4 @@
+import { SETTING_URN } from '../../domain/setting-ids.js'
 import { forceSettingsSchema } from '../../http/routes/forces.js'
 import { audit } from '../../store/audit-store.js'
 import type { Db } from '../../store/db.js'
@@ -10,7 +11,7 @@ import { MAX_DAYS, PROGRAM, str, UsageError, wholeNumber, type Command, type Val
 function checkBinding(role: Role, force: string | undefined, urn: string | undefined, usage: string): void {
   if (role === 'police' && !force) throw new UsageError('--role police needs --force <code>', usage)
   if (role !== 'police' && force !== undefined) throw new UsageError(`--force is for --role police only; a ${role} token is not bound to a force`, usage)
-  if (role === 'dsl' && !/^[0-9]{5,8}$/.test(urn ?? '')) throw new UsageError('--role dsl needs --urn <5-8 digit URN>', usage)
+  if (role === 'dsl' && !SETTING_URN.test(urn ?? '')) throw new UsageError('--role dsl needs --urn <URN> (a DfE URN of 5-8 digits or an Ofsted URN such as EY512345)', usage)
   if (role !== 'dsl' && urn !== undefined) throw new UsageError(`--urn is for --role dsl only; a ${role} token is not bound to a setting`, usage)
 }
 

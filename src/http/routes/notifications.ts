@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { acknowledgedByToken } from '../../domain/acknowledgement.js'
+import { settingUrn } from '../../domain/setting-ids.js'
 import type { Services } from '../../services.js'
 import { acknowledgeNotification } from '../../flows/acknowledge.js'
 import { getNotification, listNotifications, type NotificationView } from '../../store/notifications-store.js'
@@ -32,7 +33,7 @@ export const notificationRoutes =
           summary: 'Notifications for the caller’s school (dsl) or all (admin), newest first',
           querystring: z.strictObject({
             status: z.enum(['scheduled', 'sent', 'acknowledged', 'escalated', 'failed']).optional(),
-            urn: z.string().regex(/^[0-9]{5,8}$/).optional(),
+            urn: settingUrn().optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
         },

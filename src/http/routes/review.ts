@@ -5,6 +5,7 @@
 // proceeds as normal. The wait shows in the timestamps: received, held, matched.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { settingUrn } from '../../domain/setting-ids.js'
 import type { PoolClient } from 'pg'
 import { assignSetting, type AssignResult } from '../../flows/match-child.js'
 import type { Services } from '../../services.js'
@@ -15,7 +16,7 @@ import { HttpProblem, notFound } from '../problem.js'
 
 const assignmentSchema = z
   .strictObject({
-    urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits').optional(),
+    urn: settingUrn().optional(),
     noSetting: z
       .strictObject({ laCode: z.string().regex(/^[0-9]{3}$/, 'must be the 3-digit DfE code of the child’s local authority') })
       .optional(),

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { contactListProblems, keyAdultSchema, MAX_CONTACTS } from '../../domain/contacts.js'
+import { settingTypeSchema, settingUrn } from '../../domain/setting-ids.js'
 import { plainText } from '../../domain/text.js'
 import { boundedDate, boundedInstant, closureAround, closureTooLongMessage, MAX_CLOSURE_DAYS } from '../../domain/date-bounds.js'
 import { addDays, londonDateOf } from '../../domain/london-time.js'
@@ -16,13 +17,14 @@ import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
 
-const urnParam = z.object({ urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits') })
+const urnParam = z.object({ urn: settingUrn() })
 /** How far either side of a closed date its closure is followed: past the longest allowed. */
 const CLOSURE_LOOK_DAYS = MAX_CLOSURE_DAYS + 2
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a local time HH:MM')
 
 export const schoolPutSchema = z.strictObject({
   name: plainText(z.string().trim().min(2).max(200)),
+  type: settingTypeSchema.optional(),
   laCode: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit DfE LA code').optional().nullable(),
   dayStartsAt: hhmm.optional().nullable(),
   contacts: z.array(keyAdultSchema).max(MAX_CONTACTS),
