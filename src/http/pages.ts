@@ -9,6 +9,7 @@ import { acceptForms } from './forms.js'
 import { problemOf, sendProblem, type Problem } from './problem.js'
 import { ackRoutes } from './routes/ack.js'
 import { dashboardRoutes } from './routes/dashboard.js'
+import { incidentPageRoutes } from './routes/incident-pages.js'
 import { notificationPageRoutes } from './routes/notification-pages.js'
 import { signInRoutes } from './routes/sign-in.js'
 
@@ -55,4 +56,5 @@ export const pageRoutes =
     await app.register(dashboardRoutes(services))
     await app.register(ackRoutes(services))
     await app.register(notificationPageRoutes())
+    await app.register(incidentPageRoutes(services))
   }

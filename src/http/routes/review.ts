@@ -5,35 +5,13 @@
 // proceeds as normal. The wait shows in the timestamps: received, held, matched.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { MatchCandidate } from '../../domain/matching.js'
 import type { PoolClient } from 'pg'
 import { assignSetting, type AssignResult } from '../../queue/match-worker.js'
 import type { Services } from '../../services.js'
+import { listHeldChildren } from '../../store/officer-views-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, notFound } from '../problem.js'
-
-interface HeldRow {
-  incident_id: string
-  reference: string
-  force_code: string
-  police_aware_at: Date
-  received_at: Date
-  child_id: string
-  given_name: string | null
-  family_name: string | null
-  date_of_birth: string | null
-  present: boolean
-  given_school_urn: string | null
-  given_school_name: string | null
-  given_school_postcode: string | null
-  match_urn: string | null
-  match_reason: string | null
-  match_error: string | null
-  match_confidence: number | null
-  match_candidates: MatchCandidate[] | null
-  held_at: Date | null
-}
 
 const assignmentSchema = z
   .strictObject({
@@ -66,17 +44,7 @@ export const reviewRoutes =
       },
       async (request) => {
         const p = caller(request)
-        const { rows } = await db.query<HeldRow>(
-          `SELECT i.id AS incident_id, i.reference, i.force_code, i.police_aware_at, i.received_at,
-                  c.id AS child_id, c.given_name, c.family_name, c.date_of_birth, c.present,
-                  c.given_school_urn, c.given_school_name, c.given_school_postcode,
-                  c.match_urn, c.match_reason, c.match_error, c.match_confidence, c.match_candidates, c.held_at
-             FROM children c JOIN incidents i ON i.id = c.incident_id
-            WHERE c.match_status = 'unmatched' AND c.purged_at IS NULL AND ($1::text IS NULL OR i.force_code = $1)
-            ORDER BY c.held_at NULLS FIRST, i.received_at, c.position
-            LIMIT $2`,
-          [p.role === 'police' ? p.forceCode : null, request.query.limit],
-        )
+        const rows = await listHeldChildren(db, p.role === 'police' ? p.forceCode : null, request.query.limit)
         // Who saw which children's details: the ids (never the details) of every child listed.
         await auditRequest(db, request, 'review.list', 'force', p.forceCode ?? null, 'review queue of unmatched children', {
           children: rows.length,
