@@ -135,6 +135,7 @@ if (browser) {
     await page.goto(`${base}/incidents`)
     t.match(await page.textContent('#incidents'), new RegExp(`${reference}[\\s\\S]*Zephyrine Quillfeather[\\s\\S]*Sent`))
     await expectNoSeriousAxeViolations(t, page, 'the incidents list')
+    t.ok(await fitsNarrowScreen(page), 'the list fits 320 px')
   })
 
   t.test('the same form again is the same incident; different details under the reference are refused beside it', async (t) => {

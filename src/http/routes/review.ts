@@ -13,7 +13,8 @@ import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, notFound } from '../problem.js'
 
-const assignmentSchema = z
+/** What places a held child: shared with the review pages (review-pages.ts). */
+export const assignmentSchema = z
   .strictObject({
     urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE URN of 5 to 8 digits').optional(),
     noSetting: z
