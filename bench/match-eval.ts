@@ -18,10 +18,11 @@
 // establishment is in no register is wrong). Recall = right identifications / cases whose
 // establishment is in the register. "Review" is the safe outcome: the child waits for an officer.
 import { randomBytes } from 'node:crypto'
-import { createReadStream, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { readGiasCsv, type DirectoryRecord } from '../src/domain/gias-csv.js'
+import type { DirectoryRecord } from '../src/domain/gias-csv.js'
+import { readGiasFile } from '../src/store/gias-files.js'
 import {
   decideNamePostcode,
   isEarlierRecordOf,
@@ -78,7 +79,7 @@ interface Entry {
 async function loadRegister(): Promise<Entry[]> {
   const byUrn = new Map<string, DirectoryRecord>()
   for (const file of FILES) {
-    for await (const r of readGiasCsv(createReadStream(file))) byUrn.set(r.urn, { ...byUrn.get(r.urn), ...defined(r), urn: r.urn })
+    for await (const r of readGiasFile(file)) byUrn.set(r.urn, { ...byUrn.get(r.urn), ...defined(r), urn: r.urn })
   }
   return [...byUrn.values()]
     .filter((r) => r.name !== undefined && inEnglandOrWales(r.laCode ?? null))
@@ -463,7 +464,7 @@ async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   try {
     await migrate(db)
     const started = Date.now()
-    for (const file of FILES) await importDirectory(db, readGiasCsv(createReadStream(file)))
+    for (const file of FILES) await importDirectory(db, readGiasFile(file))
     await db.query('ANALYZE schools')
     console.log(`loaded the register into ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     return await fn(db)

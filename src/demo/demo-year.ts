@@ -13,9 +13,13 @@
 // - The school: during school hours acknowledged within ~20 min; otherwise on arrival next school
 //   morning; ~7 % never acknowledged (escalated to deputies and the desk); ~3 % of children cannot
 //   be placed (held for review, no notification).
+import { escalationPointOf } from '../domain/delivery.js'
 import { computeDueBy, type SchoolCalendar } from '../domain/school-calendar.js'
 import { londonWallClock } from '../domain/london-time.js'
 import { prng } from '../prng.js'
+
+/** The demo force keeps the default lead (seed-demo.ts sets escalationLeadMinutes to it). */
+export const DEMO_ESCALATION_LEAD_MINUTES = 60
 
 const HOURLY = [9, 8, 6, 4, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 10] // 00..23
 const WEEKDAY = [1.25, 0.9, 0.9, 0.95, 1.05, 1.1, 1.35] // Sun..Sat
@@ -105,7 +109,7 @@ export function generateDemoYear(opts: { end: Date; incidents: number; seed: num
           ? new Date(sentAt.getTime() + (5 + rand() * 40) * 60_000)
           : new Date(Math.max(sentAt.getTime() + 60_000, dueBy.getTime() - (75 - rand() * 110) * 60_000))
       }
-      const deputiesDue = new Date(dueBy.getTime() - 60 * 60_000)
+      const deputiesDue = escalationPointOf(dueBy, DEMO_ESCALATION_LEAD_MINUTES)
       if ((!acknowledgedAt || acknowledgedAt > deputiesDue) && deputiesDue.getTime() <= opts.end.getTime()) {
         deputiesAt = new Date(Math.max(deputiesDue.getTime(), sentAt.getTime()))
       }

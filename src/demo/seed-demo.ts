@@ -2,37 +2,33 @@
 // invented Key Adults, and writes a generated year of incidents so the boards' dashboard tells a
 // story on first run. Refuses to seed twice.
 import { readFile } from 'node:fs/promises'
-import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 import { parseGovUkBankHolidays } from '../domain/bank-holidays.js'
-import { readGiasCsv } from '../domain/gias-csv.js'
 import { dataDir } from '../paths.js'
 import { loadSchoolCalendar, replaceBankHolidays } from '../store/calendar-store.js'
 import type { Db } from '../store/db.js'
-import { writeDemoYear } from '../store/demo-store.js'
+import { demoSeeded, openSchoolsIn, writeDemoYear } from '../store/demo-store.js'
 import { putForce } from '../store/forces-store.js'
+import { readGiasFile } from '../store/gias-files.js'
 import { importDirectory, putSchool } from '../store/schools-store.js'
-import { generateDemoYear, type DemoSchool } from './demo-year.js'
+import { DEMO_ESCALATION_LEAD_MINUTES, generateDemoYear, type DemoSchool } from './demo-year.js'
 import { londonDateOf } from '../domain/london-time.js'
 
 const FIRST = ['Alex', 'Sam', 'Jo', 'Priya', 'Tom', 'Aisha', 'Ben', 'Chloe', 'Dev', 'Ellen', 'Farah', 'Gareth']
 const LAST = ['Morgan', 'Patel', 'Hughes', 'Khan', 'Walsh', 'Osei', 'Reid', 'Turner', 'Byrne', 'Lloyd']
 
 export async function seedDemo(db: Db, opts: { incidents: number; seed: number; end: Date }, out: (l: string) => void) {
-  const existing = await db.query(`SELECT 1 FROM incidents WHERE force_code = 'cleveland' AND reference LIKE 'CLE-DEMO-%' LIMIT 1`)
-  if (existing.rowCount) throw new Error('demo data is already seeded in this database')
+  if (await demoSeeded(db, 'cleveland', 'CLE-DEMO-')) throw new Error('demo data is already seeded in this database')
   const file = join(dataDir, 'demo-cleveland-schools.csv')
-  await importDirectory(db, readGiasCsv(createReadStream(file), { source: 'demo-cleveland-schools.csv' }))
+  await importDirectory(db, readGiasFile(file, { source: 'demo-cleveland-schools.csv' }))
   const holidays = parseGovUkBankHolidays(JSON.parse(await readFile(join(dataDir, 'bank-holidays.json'), 'utf8')))
   await replaceBankHolidays(db, holidays)
   await putForce(db, 'cleveland', {
     name: 'Cleveland Police (demo)', ageMin: 0, ageMax: 17, contentProfile: 'minimal', copyDeputies: true,
     deskEmail: 'encompass.desk@cleveland.police.example', deliveryNotBefore: null, deliveryNotAfter: null,
-    escalationLeadMinutes: 60, quietPeriodMinutes: 1440,
+    escalationLeadMinutes: DEMO_ESCALATION_LEAD_MINUTES, quietPeriodMinutes: 1440,
   })
-  const { rows } = await db.query<{ urn: string; la_code: string; name: string }>(
-    `SELECT urn, la_code, name FROM schools WHERE la_code IN ('805','806','807','808') AND open ORDER BY urn`,
-  )
+  const rows = await openSchoolsIn(db, ['805', '806', '807', '808'])
   const schools: DemoSchool[] = []
   for (const [i, s] of rows.entries()) {
     const person = (k: number) => `${FIRST[(i + k) % FIRST.length]} ${LAST[(i * 3 + k) % LAST.length]}`

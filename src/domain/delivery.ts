@@ -13,6 +13,16 @@ const minutesOf = (hhmm: string) => {
   return h * 60 + m
 }
 
+/**
+ * The escalation point (domain rule 10): `escalationLeadMinutes` before the deadline. Unacknowledged
+ * then, the deputies are e-mailed; a delivery window never holds the first send past it. The one
+ * home of this rule: the placement's timer, the escalate worker and the sweeper's query
+ * (store/notifications-store.ts, ESCALATION_POINT_SQL, which must agree: test/flows) all use it.
+ */
+export function escalationPointOf(dueBy: Date, escalationLeadMinutes: number): Date {
+  return new Date(dueBy.getTime() - escalationLeadMinutes * 60_000)
+}
+
 export function computeSendAfter(now: Date, dueBy: Date, window: DeliveryWindow, escalationLeadMinutes: number): Date {
   const { notBefore, notAfter } = window
   if (notBefore === null && notAfter === null) return now
@@ -23,7 +33,7 @@ export function computeSendAfter(now: Date, dueBy: Date, window: DeliveryWindow,
   if (local.minutes >= opens && local.minutes < closes) return now
   if (local.minutes < opens) target = londonInstant(local.date, notBefore ?? '00:00')
   else target = londonInstant(addDays(local.date, 1), notBefore ?? '00:00')
-  const latest = new Date(dueBy.getTime() - escalationLeadMinutes * 60_000)
+  const latest = escalationPointOf(dueBy, escalationLeadMinutes)
   if (target.getTime() > latest.getTime()) target = latest
   return target.getTime() > now.getTime() ? target : now
 }

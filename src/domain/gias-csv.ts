@@ -5,9 +5,8 @@
 // chunk boundaries anywhere (inside quotes, between CR and LF, inside a UTF-8 sequence).
 // Fields are mapped by column name, not by format, so a column the file lacks stays undefined and an
 // import can merge several files without blanking values another file supplied.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { dataDir } from '../paths.js'
+// Pure: it reads what it is given (chunks, texts); opening files and loading the LA table the
+// service ships is store/gias-files.ts.
 import { BomAwareDecoder, TextEncodingError, type TextEncodingName } from './text-encoding.js'
 
 export interface DirectoryRecord {
@@ -31,7 +30,10 @@ export interface DirectoryRecord {
 export type GiasFormat = 'establishments-all' | 'target-las-joined' | 'statefunded' | 'edubasealldata' | 'trainee-register'
 
 export interface ReadGiasOptions {
-  /** LA name key (see laNameKey) -> GIAS LA code, for files that carry LA names but no codes. Default: data/la-codes.csv. */
+  /**
+   * LA name key (see laNameKey) -> GIAS LA code, for files that carry LA names but no codes (needed
+   * for those: store/gias-files.ts gives the table in data/la-codes.csv).
+   */
   laCodesByName?: Map<string, string>
   /**
    * Byte encoding of Buffer chunks. Raw DfE downloads are Windows-1252; the copies in data/gias are
@@ -87,6 +89,8 @@ export class CsvParser {
   private rowLine = 1
   private rowHasContent = false
   private atStart = true
+  /** Where the pending slice of the current field starts in the text being pushed. */
+  private start = 0
 
   constructor(private readonly source = 'CSV') {}
 
@@ -102,109 +106,116 @@ export class CsvParser {
       this.atStart = false
       if (s.charCodeAt(0) === 0xfeff) s = s.slice(1)
     }
-    const n = s.length
+    this.start = 0
     let i = 0
-    let start = 0 // start of the pending slice of the current field within s
-    while (i < n) {
-      switch (this.state) {
-        case State.AfterCr: {
-          if (s.charCodeAt(i) === LF) i++
-          this.state = State.FieldStart
-          break
-        }
-        case State.FieldStart: {
-          if (this.row.length === 0 && !this.rowHasContent) {
-            // Fast path for a whole record on one line without quotes (most GIAS rows): native split.
-            const nl = s.indexOf('\n', i)
-            if (nl !== -1) {
-              const end = nl > i && s.charCodeAt(nl - 1) === CR ? nl - 1 : nl
-              const text = s.slice(i, end)
-              if (text.indexOf('"') === -1 && text.indexOf('\r') === -1) {
-                if (text.length > 0) out.push({ fields: text.split(','), line: this.line })
-                this.line++
-                this.rowLine = this.line
-                i = nl + 1
-                break
-              }
-            }
-          }
-          const c = s.charCodeAt(i)
-          if (c === QUOTE) {
-            this.rowHasContent = true
-            this.state = State.Quoted
-            i++
-            start = i
-          } else {
-            this.state = State.Unquoted
-            start = i
-          }
-          break
-        }
-        case State.Unquoted: {
-          // Hot loop: scan to the next delimiter.
-          let c = 0
-          while (i < n) {
-            c = s.charCodeAt(i)
-            if (c === COMMA || c === LF || c === CR || c === QUOTE) break
-            i++
-          }
-          if (i > start) this.rowHasContent = true
-          if (i === n) {
-            this.field += s.slice(start, i)
-            break
-          }
-          if (c === QUOTE) {
-            throw new GiasCsvError(`${this.source} line ${this.line}: '"' inside an unquoted field (quote the whole field and double the quote)`, this.line)
-          }
-          this.field += s.slice(start, i)
-          i++
-          if (c === COMMA) {
-            this.endField()
-            this.state = State.FieldStart
-          } else {
-            this.endRecord(out)
-            this.line++
-            this.state = c === CR ? State.AfterCr : State.FieldStart
-          }
-          break
-        }
-        case State.Quoted: {
-          const q = s.indexOf('"', i)
-          const stop = q === -1 ? n : q
-          for (let k = i; k < stop; k++) if (s.charCodeAt(k) === LF) this.line++
-          this.field += s.slice(start, stop)
-          if (q === -1) {
-            i = n
-          } else {
-            i = q + 1
-            this.state = State.QuoteInQuoted
-          }
-          break
-        }
-        case State.QuoteInQuoted: {
-          const c = s.charCodeAt(i)
-          if (c === QUOTE) {
-            this.field += '"'
-            i++
-            start = i
-            this.state = State.Quoted
-          } else if (c === COMMA) {
-            i++
-            this.endField()
-            this.state = State.FieldStart
-          } else if (c === LF || c === CR) {
-            i++
-            this.endRecord(out)
-            this.line++
-            this.state = c === CR ? State.AfterCr : State.FieldStart
-          } else {
-            throw new GiasCsvError(`${this.source} line ${this.line}: unexpected character after closing quote`, this.line)
-          }
-          break
-        }
-      }
-    }
+    while (i < s.length) i = this.step(s, i, out)
     return out
+  }
+
+  /** One state's work from s[i]: returns where the next state starts reading. */
+  private step(s: string, i: number, out: CsvRow[]): number {
+    switch (this.state) {
+      case State.AfterCr:
+        if (s.charCodeAt(i) === LF) i++
+        this.state = State.FieldStart
+        return i
+      case State.FieldStart:
+        return this.fieldStart(s, i, out)
+      case State.Unquoted:
+        return this.unquoted(s, i, out)
+      case State.Quoted:
+        return this.quoted(s, i)
+      case State.QuoteInQuoted:
+        return this.quoteInQuoted(s, i, out)
+    }
+  }
+
+  private fieldStart(s: string, i: number, out: CsvRow[]): number {
+    if (this.row.length === 0 && !this.rowHasContent) {
+      const next = this.wholeLine(s, i, out)
+      if (next !== -1) return next
+    }
+    if (s.charCodeAt(i) === QUOTE) {
+      this.rowHasContent = true
+      this.state = State.Quoted
+      this.start = i + 1
+      return i + 1
+    }
+    this.state = State.Unquoted
+    this.start = i
+    return i
+  }
+
+  /**
+   * Fast path for a whole record on one line without quotes (most GIAS rows): native split. Returns
+   * the index after the line, or -1 when the record needs the state machine.
+   */
+  private wholeLine(s: string, i: number, out: CsvRow[]): number {
+    const nl = s.indexOf('\n', i)
+    if (nl === -1) return -1
+    const end = nl > i && s.charCodeAt(nl - 1) === CR ? nl - 1 : nl
+    const text = s.slice(i, end)
+    if (text.indexOf('"') !== -1 || text.indexOf('\r') !== -1) return -1
+    if (text.length > 0) out.push({ fields: text.split(','), line: this.line })
+    this.line++
+    this.rowLine = this.line
+    return nl + 1
+  }
+
+  private unquoted(s: string, i: number, out: CsvRow[]): number {
+    // Hot loop: scan to the next delimiter.
+    const n = s.length
+    let c = 0
+    while (i < n) {
+      c = s.charCodeAt(i)
+      if (c === COMMA || c === LF || c === CR || c === QUOTE) break
+      i++
+    }
+    if (i > this.start) this.rowHasContent = true
+    this.field += s.slice(this.start, i)
+    if (i === n) return i
+    if (c === QUOTE) {
+      throw new GiasCsvError(`${this.source} line ${this.line}: '"' inside an unquoted field (quote the whole field and double the quote)`, this.line)
+    }
+    this.endFieldOrRecord(c, out)
+    return i + 1
+  }
+
+  private quoted(s: string, i: number): number {
+    const q = s.indexOf('"', i)
+    const stop = q === -1 ? s.length : q
+    for (let k = i; k < stop; k++) if (s.charCodeAt(k) === LF) this.line++
+    this.field += s.slice(this.start, stop)
+    if (q === -1) return s.length
+    this.state = State.QuoteInQuoted
+    return q + 1
+  }
+
+  private quoteInQuoted(s: string, i: number, out: CsvRow[]): number {
+    const c = s.charCodeAt(i)
+    if (c === QUOTE) {
+      this.field += '"'
+      this.start = i + 1
+      this.state = State.Quoted
+      return i + 1
+    }
+    if (c !== COMMA && c !== LF && c !== CR) {
+      throw new GiasCsvError(`${this.source} line ${this.line}: unexpected character after closing quote`, this.line)
+    }
+    this.endFieldOrRecord(c, out)
+    return i + 1
+  }
+
+  /** A comma ends the field; a line break ends the record (a CR may be followed by an LF to swallow). */
+  private endFieldOrRecord(c: number, out: CsvRow[]): void {
+    if (c === COMMA) {
+      this.endField()
+      this.state = State.FieldStart
+      return
+    }
+    this.endRecord(out)
+    this.line++
+    this.state = c === CR ? State.AfterCr : State.FieldStart
   }
 
   end(): CsvRow[] {
@@ -371,13 +382,6 @@ export function loadLaCodes(csvTexts: string[]): Map<string, string> {
   return map
 }
 
-let bundled: Map<string, string> | undefined
-/** The LA table shipped in data/la-codes.csv (read once). */
-export function bundledLaCodes(): Map<string, string> {
-  bundled ??= loadLaCodes([readFileSync(join(dataDir, 'la-codes.csv'), 'utf8')])
-  return bundled
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reader
 
@@ -449,7 +453,10 @@ function makeMapper(header: string[], opts: ReadGiasOptions, source: string): (r
   const { urn: urnI = 0, name: nameI, laCode: laCodeI, laName: laNameI, phase: phaseI, type: typeI, status: statusI } = idx
   const { postcode: postcodeI, town: townI, statutoryLowAge: lowI, statutoryHighAge: highI } = idx
   // Files with LA names but no codes get codes by name.
-  const laCodes = laCodeI === undefined && laNameI !== undefined ? (opts.laCodesByName ?? bundledLaCodes()) : undefined
+  const laCodes = laCodeI === undefined && laNameI !== undefined ? opts.laCodesByName : undefined
+  if (laCodeI === undefined && laNameI !== undefined && laCodes === undefined) {
+    throw new GiasCsvError(`${source}: names local authorities without their codes, and no LA code table was given (laCodesByName)`)
+  }
 
   const str = (f: string[], i: number | undefined): string | undefined => {
     if (i === undefined) return undefined

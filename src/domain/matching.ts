@@ -9,6 +9,8 @@
 // that order; the first that identifies an establishment decides, except that a closed one is
 // overruled by the roll when the roll places the child at an open setting.
 
+import { hasKeyAdult } from './contacts.js'
+
 export interface SettingFacts {
   urn: string
   open: boolean
@@ -62,18 +64,6 @@ export function decideByUrn(
   if (givenUrn === null) return { status: 'unmatched', reason: 'no-school-given', urn: null }
   if (setting === null) return { status: 'unmatched', reason: 'unknown-urn', urn: givenUrn }
   if (!setting.open) return { status: 'unmatched', reason: 'setting-closed', urn: givenUrn }
-  if (setting.contacts.length === 0) return { status: 'unmatched', reason: 'no-key-adult', urn: givenUrn }
+  if (!hasKeyAdult(setting.contacts)) return { status: 'unmatched', reason: 'no-key-adult', urn: givenUrn }
   return { status: 'matched', urn: setting.urn, method }
-}
-
-/** Who gets the first e-mail: the DSL(s), copying deputies when the force asks for it. */
-export function firstRecipients<C extends { role: 'dsl' | 'deputy'; email: string }>(
-  contacts: C[],
-  copyDeputies: boolean,
-): { to: string[]; cc: string[] } {
-  const dsl = contacts.filter((c) => c.role === 'dsl').map((c) => c.email)
-  const deputies = contacts.filter((c) => c.role === 'deputy').map((c) => c.email)
-  // With no DSL on record the deputies are the Key Adults.
-  if (dsl.length === 0) return { to: deputies, cc: [] }
-  return { to: dsl, cc: copyDeputies ? deputies : [] }
 }

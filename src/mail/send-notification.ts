@@ -1,6 +1,6 @@
 // Renders and sends one of a notification's e-mails. The Message-ID is fixed per notification
 // and kind, so a retry after a crash carries the same id and a duplicate can be recognised.
-import { ackUrl } from './ack-links.js'
+import { ackUrl } from '../domain/ack-links.js'
 import { renderNotification, type MailKind } from './templates.js'
 import type { SendResult } from './transport.js'
 import type { Services } from '../services.js'

@@ -5,7 +5,8 @@
 // Each condition raises one alert per episode — an error log line, a metric, and an e-mail to the
 // force's Encompass desk — and clears itself when the condition ends.
 import type { Services } from '../services.js'
-import { withTransaction } from '../store/db.js'
+import { tryAdvisoryXactLock, withTransaction } from '../store/db.js'
+import { clearForceAlert, forceFeedStates, raiseForceAlert, type ForceFeedState } from '../store/force-alerts-store.js'
 import { jobFailureStates, type ForceJobFailures } from '../store/job-failures-store.js'
 
 const MONITOR_LOCK = 7_316_642_004
@@ -21,16 +22,7 @@ const SUBJECTS: Record<AlertKind, string> = {
   'jobs-failed': 'jobs failed again and again and gave up; children may not have been placed or told',
 }
 
-interface ForceState {
-  code: string
-  desk_email: string | null
-  quiet_period_minutes: number
-  last_received: Date | null
-  overdue: number
-  held: number
-  held_long: number
-  held_alert_open: boolean
-}
+type ForceState = ForceFeedState
 
 export interface MonitorReport {
   raised: { force: string; kind: string }[]
@@ -57,22 +49,8 @@ export async function checkFeeds(services: Services): Promise<MonitorReport> {
   const now = clock.now()
   const report: MonitorReport = { raised: [], cleared: [] }
   const states = await withTransaction(db, async (client) => {
-    const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [MONITOR_LOCK])
-    if (!lock[0]!.ok) return null
-    const { rows } = await client.query<ForceState>(
-      `SELECT f.code, f.desk_email, f.quiet_period_minutes,
-              (SELECT max(received_at) FROM incidents i WHERE i.force_code = f.code) AS last_received,
-              (SELECT count(*) FROM notifications n
-                WHERE n.force_code = f.code AND n.sent_at IS NULL AND n.status <> 'failed' AND n.due_by < $1)::int AS overdue,
-              (SELECT count(*) FROM children c JOIN incidents i ON i.id = c.incident_id
-                WHERE i.force_code = f.code AND c.match_status = 'unmatched' AND c.purged_at IS NULL)::int AS held,
-              (SELECT count(*) FROM children c JOIN incidents i ON i.id = c.incident_id
-                WHERE i.force_code = f.code AND c.match_status = 'unmatched' AND c.purged_at IS NULL
-                  AND c.held_at <= $1::timestamptz - make_interval(mins => $2))::int AS held_long,
-              EXISTS (SELECT 1 FROM alerts a WHERE a.force_code = f.code AND a.kind = 'children-held' AND a.cleared_at IS NULL) AS held_alert_open
-         FROM forces f`,
-      [now, HELD_ALERT_MINUTES],
-    )
+    if (!(await tryAdvisoryXactLock(client, MONITOR_LOCK))) return null
+    const rows = await forceFeedStates(client, now, HELD_ALERT_MINUTES)
     const failing = await jobFailureStates(client, now, JOB_FAILURE_EPISODE_MINUTES)
     const transitions: { force: ForceState; kind: AlertKind; raise: boolean; detail: string }[] = []
     for (const f of rows) {
@@ -94,18 +72,9 @@ export async function checkFeeds(services: Services): Promise<MonitorReport> {
       ]
       for (const c of conditions) {
         if (c.on) {
-          const { rowCount } = await client.query(
-            `INSERT INTO alerts (force_code, kind, raised_at, detail) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (force_code, kind) WHERE cleared_at IS NULL DO NOTHING`,
-            [f.code, c.kind, now, c.detail],
-          )
-          if (rowCount === 1) transitions.push({ force: f, kind: c.kind, raise: true, detail: c.detail })
-        } else {
-          const { rowCount } = await client.query(
-            'UPDATE alerts SET cleared_at = $3 WHERE force_code = $1 AND kind = $2 AND cleared_at IS NULL',
-            [f.code, c.kind, now],
-          )
-          if (rowCount === 1) transitions.push({ force: f, kind: c.kind, raise: false, detail: c.detail })
+          if (await raiseForceAlert(client, f.code, c.kind, now, c.detail)) transitions.push({ force: f, kind: c.kind, raise: true, detail: c.detail })
+        } else if (await clearForceAlert(client, f.code, c.kind, now)) {
+          transitions.push({ force: f, kind: c.kind, raise: false, detail: c.detail })
         }
       }
     }

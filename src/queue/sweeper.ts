@@ -5,13 +5,16 @@
 // A send waiting out its retry backoff (retry_at) is left to the queue until that time has come.
 // Job ids make re-adding harmless; the workers' own checks make a duplicate job a no-op. It never
 // loops for ever: each re-queue of a child is counted in Postgres, and a child re-queued
-// JOB_ATTEMPTS.match times is given up into its force's review queue.
+// JOB_ATTEMPTS.match times is given up into its force's review queue. Work goes back to the queues
+// through the one hand-off (flows/hand-off.ts): marked, enqueued, unmarked if Redis did not take it.
+import { handOffMatch, handOffNotify } from '../flows/hand-off.js'
 import type { Services } from '../services.js'
 import { sealAuditLog } from '../store/audit-store.js'
-import { withTransaction } from '../store/db.js'
-import { childrenRequeuedTooOften } from '../store/incidents-store.js'
+import { tryAdvisoryXactLock, withTransaction } from '../store/db.js'
+import { childrenRequeuedTooOften, markChildrenRequeued } from '../store/incidents-store.js'
+import { dueEscalationSteps, markSendsRequeued } from '../store/notifications-store.js'
 import { giveUp } from './job-failures.js'
-import { JOB_ATTEMPTS, type EscalationStep } from './queues.js'
+import { JOB_ATTEMPTS } from './queues.js'
 
 const SWEEP_LOCK = 7_316_642_002
 const BATCH = 500
@@ -36,51 +39,15 @@ export async function sweep(services: Services): Promise<SweepReport> {
   const report = await withTransaction(db, async (client) => {
     const report: SweepReport = { match: 0, notify: 0, deputies: 0, desk: 0, reminder: 0, gaveUp: 0, sealed: 0, locked: false }
     // One sweeper at a time across all worker processes; the others skip this round.
-    const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SWEEP_LOCK])
-    if (!lock[0]!.ok) return { ...report, locked: true }
+    if (!(await tryAdvisoryXactLock(client, SWEEP_LOCK))) return { ...report, locked: true }
 
-    const children = await client.query<{ id: string }>(
-      `SELECT id FROM children WHERE match_status = 'pending' AND (match_enqueued_at IS NULL OR match_enqueued_at < $1)
-          AND match_requeues < $2
-        ORDER BY match_enqueued_at NULLS FIRST LIMIT ${BATCH}`,
-      [stale, JOB_ATTEMPTS.match],
-    )
-    if (children.rows.length > 0) {
-      const ids = children.rows.map((r) => r.id)
-      await queues.addMatch(ids)
-      await client.query('UPDATE children SET match_enqueued_at = $2, match_requeues = match_requeues + 1 WHERE id = ANY($1::uuid[])', [ids, now])
-      report.match = ids.length
-    }
+    const children = await markChildrenRequeued(client, now, stale, JOB_ATTEMPTS.match, BATCH)
+    if (await handOffMatch(client, queues, children, { requeued: true })) report.match = children.length
 
-    const due = await client.query<{ id: string }>(
-      `SELECT id FROM notifications
-        WHERE sent_at IS NULL AND (
-              (status = 'scheduled' AND send_after <= $1 AND (retry_at IS NULL OR retry_at <= $1)
-               AND (enqueued_at IS NULL OR enqueued_at < $2))
-           OR (status = 'sending' AND claimed_at < $2))
-        LIMIT ${BATCH}`,
-      [now, stale],
-    )
-    for (const { id } of due.rows) await queues.addNotify(id, 0)
-    if (due.rows.length > 0) {
-      await client.query('UPDATE notifications SET enqueued_at = $2 WHERE id = ANY($1::uuid[])', [due.rows.map((r) => r.id), now])
-      report.notify = due.rows.length
-    }
+    const sends = await markSendsRequeued(client, now, stale, BATCH)
+    if (await handOffNotify(client, queues, sends)) report.notify = sends.length
 
-    const timers = await client.query<{ id: string; step: EscalationStep }>(
-      `SELECT n.id, 'deputies' AS step FROM notifications n JOIN forces f ON f.code = n.force_code
-        WHERE n.acknowledged_at IS NULL AND n.deputies_step_at IS NULL
-          AND n.due_by - make_interval(mins => f.escalation_lead_minutes) <= $1
-       UNION ALL
-       SELECT id, 'desk' FROM notifications
-        WHERE acknowledged_at IS NULL AND desk_step_at IS NULL AND (due_by <= $1 OR status = 'failed')
-       UNION ALL
-       SELECT id, 'reminder' FROM notifications
-        WHERE reminder_due_at <= $1 AND reminder_sent_at IS NULL AND status <> 'failed'
-       LIMIT ${BATCH}`,
-      [now],
-    )
-    for (const t of timers.rows) {
+    for (const t of await dueEscalationSteps(client, now, BATCH)) {
       await queues.addEscalation(t.id, t.step, 0)
       report[t.step] += 1
     }

@@ -38,6 +38,16 @@ export async function withTransaction<T>(db: Db, fn: (client: pg.PoolClient) => 
   }
 }
 
+/** Readiness: Postgres answers. */
+export async function pingDatabase(db: Queryable): Promise<void> {
+  await db.query('SELECT 1')
+}
+
+/** One holder at a time across all processes, until the transaction ends: false when another has it. */
+export async function tryAdvisoryXactLock(client: pg.PoolClient, key: number): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [key])
+  return rows[0]!.ok
+}
 
 /**
  * A statement PostgreSQL parses and plans once per connection rather than at every call: for the

@@ -2,7 +2,7 @@
 // notifications), in bulk. The invented Key Adults and children are clearly marked as demo data.
 import { randomUUID } from 'node:crypto'
 import type { DemoIncident } from '../demo/demo-year.js'
-import { withTransaction, type Db } from './db.js'
+import { withTransaction, type Db, type Queryable } from './db.js'
 
 const BATCH = 500
 
@@ -57,4 +57,19 @@ export async function writeDemoYear(db: Db, forceCode: string, incidents: DemoIn
     })
   }
   return { incidents: incidents.length, notifications }
+}
+
+/** True when the force already has demo incidents (references starting `prefix`). */
+export async function demoSeeded(db: Queryable, forceCode: string, prefix: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM incidents WHERE force_code = $1 AND starts_with(reference, $2) LIMIT 1', [forceCode, prefix])
+  return (rowCount ?? 0) > 0
+}
+
+/** The open settings of these LAs, by URN: the demo gives each invented Key Adults. */
+export async function openSchoolsIn(db: Queryable, laCodes: string[]): Promise<{ urn: string; la_code: string; name: string }[]> {
+  const { rows } = await db.query<{ urn: string; la_code: string; name: string }>(
+    'SELECT urn, la_code, name FROM schools WHERE la_code = ANY($1::text[]) AND open ORDER BY urn',
+    [laCodes],
+  )
+  return rows
 }

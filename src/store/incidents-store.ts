@@ -2,7 +2,9 @@
 // (match_status = 'pending') are written in one transaction; the queue only learns ids afterwards,
 // and the sweeper re-reads pending children if that never happened.
 import type { IncidentInput } from '../domain/incident.js'
+import type { MatchCandidate } from '../domain/matching.js'
 import { prepared, type Db, type Queryable } from './db.js'
+import { forceJson, type Force } from './forces-store.js'
 import { directoryAlertSql } from './la-contacts-store.js'
 
 export interface AcceptedIncident {
@@ -156,24 +158,47 @@ export async function childrenRequeuedTooOften(db: Queryable, limit: number, sta
 export async function rematchHeldChildren(
   db: Queryable,
   held: { reasons: ('no-key-adult' | 'setting-closed' | 'no-la-contact')[]; urn?: string },
+  /** When they are handed to the match queue (flows/hand-off.ts); null: left for the sweeper. */
+  enqueuedAt: Date | null = null,
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE children SET match_status = 'pending', match_enqueued_at = NULL, match_requeues = 0
+    `UPDATE children SET match_status = 'pending', match_enqueued_at = $3, match_requeues = 0
       WHERE match_status = 'unmatched' AND purged_at IS NULL AND match_reason = ANY($1::text[])
         AND ($2::text IS NULL OR match_urn = $2)
       RETURNING id`,
-    [held.reasons, held.urn ?? null],
+    [held.reasons, held.urn ?? null, enqueuedAt],
   )
   return rows.map((r) => r.id)
 }
 
-export async function markMatchEnqueued(db: Queryable, childIds: string[], at: Date): Promise<void> {
-  await db.query('UPDATE children SET match_enqueued_at = $2 WHERE id = ANY($1::uuid[])', [childIds, at])
+/**
+ * Pending children that should be on the match queue and may not be: never handed over, or handed
+ * over before `stale` (lost in Redis, or their worker died), and re-queued fewer than `maxRequeues`
+ * times. Marked as handed over at `at` (counting one more re-queue) in the statement that finds
+ * them, under the sweeper's lock; the sweeper then hands them to the queue (flows/hand-off.ts).
+ */
+export async function markChildrenRequeued(db: Queryable, at: Date, stale: Date, maxRequeues: number, batch: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE children SET match_enqueued_at = $1, match_requeues = match_requeues + 1
+      WHERE id IN (SELECT id FROM children WHERE match_status = 'pending' AND (match_enqueued_at IS NULL OR match_enqueued_at < $2)
+                      AND match_requeues < $3
+                    ORDER BY match_enqueued_at NULLS FIRST LIMIT $4)
+      RETURNING id`,
+    [at, stale, maxRequeues, batch],
+  )
+  return rows.map((r) => r.id)
 }
 
-/** Redis did not take these children's ids: the sweeper's next round enqueues them. */
-export async function unmarkMatchEnqueued(db: Queryable, childIds: string[]): Promise<void> {
-  await db.query('UPDATE children SET match_enqueued_at = NULL WHERE id = ANY($1::uuid[])', [childIds])
+/**
+ * Redis did not take these children's ids: the sweeper's next round enqueues them. `requeued`:
+ * the sweeper had counted this as a re-queue, which did not happen after all.
+ */
+export async function unmarkMatchEnqueued(db: Queryable, childIds: string[], opts: { requeued?: boolean } = {}): Promise<void> {
+  await db.query(
+    `UPDATE children SET match_enqueued_at = NULL${opts.requeued ? ', match_requeues = greatest(match_requeues - 1, 0)' : ''}
+      WHERE id = ANY($1::uuid[])`,
+    [childIds],
+  )
 }
 
 export interface IncidentView {
@@ -249,4 +274,87 @@ export async function getIncidentView(db: Queryable, id: string): Promise<Incide
 /** 'sending' is our internal claim; to everyone outside it is still scheduled. */
 export function publicStatus(status: string): string {
   return status === 'sending' ? 'scheduled' : status
+}
+
+// ---------------------------------------------------------------------------------------------
+// A child to match and place (flows/match-child.ts)
+
+/** A child as matching and placement read it: what was given, its incident's times, its force. */
+export interface ChildToPlace {
+  id: string
+  incidentId: string
+  matchStatus: string
+  givenUrn: string | null
+  givenSchoolName: string | null
+  givenSchoolPostcode: string | null
+  givenName: string | null
+  familyName: string | null
+  dateOfBirth: string | null
+  forceCode: string
+  policeAwareAt: Date
+  receivedAt: Date
+  purged: boolean
+  force: Force
+}
+
+const CHILD_SELECT = `SELECT c.id, c.incident_id AS "incidentId", c.match_status AS "matchStatus", c.given_school_urn AS "givenUrn",
+        c.given_school_name AS "givenSchoolName", c.given_school_postcode AS "givenSchoolPostcode",
+        c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth::text AS "dateOfBirth",
+        i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt",
+        c.purged_at IS NOT NULL AS purged, ${forceJson('f')} AS force
+   FROM children c JOIN incidents i ON i.id = c.incident_id JOIN forces f ON f.code = i.force_code`
+
+const MATCH_CHILD = prepared('match-child', `${CHILD_SELECT} WHERE c.id = $1`)
+
+export async function childToPlace(db: Queryable, childId: string): Promise<ChildToPlace | null> {
+  const { rows } = await db.query<ChildToPlace>(MATCH_CHILD([childId]))
+  return rows[0] ?? null
+}
+
+/** The child, locked until the transaction ends (a person placing it), when it belongs to the incident. */
+export async function lockChildToPlace(client: Queryable, childId: string, incidentId: string): Promise<ChildToPlace | null> {
+  const { rows } = await client.query<ChildToPlace>(`${CHILD_SELECT} WHERE c.id = $1 AND c.incident_id = $2 FOR UPDATE OF c`, [childId, incidentId])
+  return rows[0] ?? null
+}
+
+// ---------------------------------------------------------------------------------------------
+// The review queue (GET /v1/incidents?match=unmatched)
+
+/** A child waiting in its force's review queue, with what was given and the settings considered. */
+export interface HeldRow {
+  incident_id: string
+  reference: string
+  force_code: string
+  police_aware_at: Date
+  received_at: Date
+  child_id: string
+  given_name: string | null
+  family_name: string | null
+  date_of_birth: string | null
+  present: boolean
+  given_school_urn: string | null
+  given_school_name: string | null
+  given_school_postcode: string | null
+  match_urn: string | null
+  match_reason: string | null
+  match_error: string | null
+  match_confidence: number | null
+  match_candidates: MatchCandidate[] | null
+  held_at: Date | null
+}
+
+/** Children waiting for a person to place them, oldest hold first; one force's, or every force's (null). */
+export async function listHeldChildren(db: Queryable, opts: { forceCode: string | null; limit: number }): Promise<HeldRow[]> {
+  const { rows } = await db.query<HeldRow>(
+    `SELECT i.id AS incident_id, i.reference, i.force_code, i.police_aware_at, i.received_at,
+            c.id AS child_id, c.given_name, c.family_name, c.date_of_birth, c.present,
+            c.given_school_urn, c.given_school_name, c.given_school_postcode,
+            c.match_urn, c.match_reason, c.match_error, c.match_confidence, c.match_candidates, c.held_at
+       FROM children c JOIN incidents i ON i.id = c.incident_id
+      WHERE c.match_status = 'unmatched' AND c.purged_at IS NULL AND ($1::text IS NULL OR i.force_code = $1)
+      ORDER BY c.held_at NULLS FIRST, i.received_at, c.position
+      LIMIT $2`,
+    [opts.forceCode, opts.limit],
+  )
+  return rows
 }

@@ -10,6 +10,7 @@
 // notifications.urn stays NOT NULL. GIAS URNs are six digits, so the range cannot collide.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { laRoleOf, storedRoleOf, type KeyAdultRole, type LaContactRole } from '../domain/contacts.js'
 import { parseCsv } from '../domain/gias-csv.js'
 import { dataDir } from '../paths.js'
 import { withTransaction, type Db, type Queryable } from './db.js'
@@ -42,7 +43,7 @@ export function isKnownLa(laCode: string): boolean {
 }
 
 export interface LaContact {
-  role: 'lead' | 'deputy'
+  role: LaContactRole
   name: string
   email: string
   phone?: string | null | undefined
@@ -83,7 +84,7 @@ export async function putChildrensServices(
     for (const [i, c] of body.contacts.entries()) {
       await client.query(
         'INSERT INTO school_contacts (urn, role, name, email, phone, position) VALUES ($1, $2, $3, $4, $5, $6)',
-        [urn, c.role === 'lead' ? 'dsl' : 'deputy', c.name, c.email.toLowerCase(), c.phone ?? null, i],
+        [urn, storedRoleOf(c.role), c.name, c.email.toLowerCase(), c.phone ?? null, i],
       )
     }
     return { created: rows[0]!.created }
@@ -97,14 +98,14 @@ export async function getChildrensServices(db: Queryable, laCode: string): Promi
   )
   const cs = rows[0]
   if (!cs) return null
-  const contacts = await db.query<{ role: 'dsl' | 'deputy'; name: string; email: string; phone: string | null }>(
+  const contacts = await db.query<{ role: KeyAdultRole; name: string; email: string; phone: string | null }>(
     'SELECT role, name, email, phone FROM school_contacts WHERE urn = $1 ORDER BY position',
     [cs.urn],
   )
   return {
     ...cs,
     laName: laNameOf(laCode),
-    contacts: contacts.rows.map((c) => ({ role: c.role === 'dsl' ? 'lead' : 'deputy', name: c.name, email: c.email, phone: c.phone })),
+    contacts: contacts.rows.map((c) => ({ role: laRoleOf(c.role), name: c.name, email: c.email, phone: c.phone })),
   }
 }
 

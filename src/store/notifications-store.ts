@@ -3,7 +3,7 @@
 // a worker that dies mid-send leaves a claim the sweeper can see and retry with the same
 // Message-ID.
 import { randomUUID } from 'node:crypto'
-import { prepared, type Queryable } from './db.js'
+import { prepared, withTransaction, type Db, type Queryable } from './db.js'
 import { publicStatus } from './incidents-store.js'
 
 export interface NewNotification {
@@ -105,6 +105,71 @@ export async function recordEvent(
   )
 }
 
+/** The DSL's address was refused for good and the deputies were e-mailed instead: their step is taken. */
+export async function markDeputiesNotified(db: Queryable, id: string, at: Date, deputies: string[], reason: string): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET deputies_notified_at = $2, deputies_step_at = COALESCE(deputies_step_at, $2)
+      WHERE id = $1`,
+    [id, at],
+  )
+  await recordEvent(db, id, 'deputies', at, deputies, reason)
+}
+
+/** What an escalation step checks against the clock: the notification's state and its force's lead. */
+export interface EscalationState {
+  status: string
+  acknowledged_at: Date | null
+  due_by: Date
+  lead: number
+  deputies_step_at: Date | null
+  desk_step_at: Date | null
+  reminder_due_at: Date | null
+  reminder_sent_at: Date | null
+  sent_at: Date | null
+  send_after: Date
+  recipients: string[] | null
+}
+
+export async function escalationState(db: Queryable, notificationId: string): Promise<EscalationState | null> {
+  const { rows } = await db.query<EscalationState>(
+    `SELECT n.status, n.acknowledged_at, n.due_by, f.escalation_lead_minutes AS lead, n.deputies_step_at,
+            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at, n.sent_at, n.send_after, n.recipients
+       FROM notifications n JOIN forces f ON f.code = n.force_code WHERE n.id = $1`,
+    [notificationId],
+  )
+  return rows[0] ?? null
+}
+
+/**
+ * An escalation step (or the reminder) is taken: sent to `sentTo`, or skipped (null) with the
+ * reason. A step that sent something to someone other than the DSL makes a sent notification
+ * 'escalated'. With its event and audit entry, in one transaction.
+ */
+export async function recordStepTaken(
+  db: Db,
+  id: string,
+  step: 'deputies' | 'desk' | 'reminder',
+  at: Date,
+  sentTo: string[] | null,
+  reason: string,
+): Promise<void> {
+  const sets: Record<typeof step, string> = {
+    deputies: `deputies_step_at = $2${sentTo ? ', deputies_notified_at = $2' : ''}`,
+    desk: `desk_step_at = $2${sentTo ? ', desk_alerted_at = $2' : ''}`,
+    reminder: 'reminder_sent_at = $2',
+  }
+  const escalates = sentTo && step !== 'reminder'
+  await withTransaction(db, async (client) => {
+    await client.query(
+      `UPDATE notifications SET ${sets[step]}
+         ${escalates ? ", status = CASE WHEN status = 'sent' THEN 'escalated' ELSE status END" : ''}
+        WHERE id = $1`,
+      [id, at],
+    )
+    await recordEvent(client, id, sentTo ? step : `${step}-skipped`, at, sentTo, reason)
+  })
+}
+
 export interface ClaimedNotification {
   id: string
   messageId: string
@@ -136,6 +201,19 @@ export async function claimForSend(
   if (!row) return null
   const { attempts, ...ctx } = row
   return { id: row.id, messageId: row.messageId, attempts, ctx }
+}
+
+/**
+ * Renews our claim while its e-mail is on its way (a send can wait its turn in the SMTP pool for a
+ * long time on a busy machine). Fenced by the claim's attempt number: false once the claim has
+ * passed to another worker or the notification is no longer being sent.
+ */
+export async function renewClaim(db: Queryable, id: string, claim: { attempts: number }, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    "UPDATE notifications SET claimed_at = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2 AND sent_at IS NULL",
+    [id, claim.attempts, now],
+  )
+  return rowCount === 1
 }
 
 /** When a send that was turned away (claimForSend gave null) waits out a retry backoff: its retry time, else null. */
@@ -252,13 +330,54 @@ async function forceOf(db: Queryable, notificationId: string): Promise<string | 
   return rows[0]?.force_code ?? null
 }
 
-export async function markEnqueued(db: Queryable, ids: string[], at: Date): Promise<void> {
-  if (ids.length > 0) await db.query('UPDATE notifications SET enqueued_at = $2 WHERE id = ANY($1::uuid[])', [ids, at])
+/**
+ * Sends that should be on the notify queue and may not be: due, not waiting out a retry backoff,
+ * and never handed over or handed over before `stale`; and claims left by a worker that died
+ * mid-send. Marked as handed over at `now` in the statement that finds them, under the sweeper's
+ * lock; the sweeper then hands them to the queue (flows/hand-off.ts).
+ */
+export async function markSendsRequeued(db: Queryable, now: Date, stale: Date, batch: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE notifications SET enqueued_at = $1
+      WHERE id IN (SELECT id FROM notifications
+                    WHERE sent_at IS NULL AND (
+                          (status = 'scheduled' AND send_after <= $1 AND (retry_at IS NULL OR retry_at <= $1)
+                           AND (enqueued_at IS NULL OR enqueued_at < $2))
+                       OR (status = 'sending' AND claimed_at < $2))
+                    LIMIT $3)
+      RETURNING id`,
+    [now, stale, batch],
+  )
+  return rows.map((r) => r.id)
 }
 
-/** Redis did not take the send: the sweeper enqueues it on its next round. */
-export async function unmarkEnqueued(db: Queryable, id: string): Promise<void> {
-  await db.query('UPDATE notifications SET enqueued_at = NULL WHERE id = $1', [id])
+/** Redis did not take the sends: the sweeper enqueues them on its next round. */
+export async function unmarkEnqueued(db: Queryable, ids: string[]): Promise<void> {
+  await db.query('UPDATE notifications SET enqueued_at = NULL WHERE id = ANY($1::uuid[])', [ids])
+}
+
+/**
+ * The escalation point in SQL, for the sweeper's query: the same rule as escalationPointOf
+ * (domain/delivery.ts), which is its home; test/flows/escalation-point.test.ts keeps them equal.
+ */
+const ESCALATION_POINT_SQL = (dueBy: string, leadMinutes: string) => `${dueBy} - make_interval(mins => ${leadMinutes})`
+
+/** Escalation steps and reminders that are due at `now` and not yet taken (their timers may be lost). */
+export async function dueEscalationSteps(db: Queryable, now: Date, batch: number): Promise<{ id: string; step: 'deputies' | 'desk' | 'reminder' }[]> {
+  const { rows } = await db.query<{ id: string; step: 'deputies' | 'desk' | 'reminder' }>(
+    `SELECT n.id, 'deputies' AS step FROM notifications n JOIN forces f ON f.code = n.force_code
+      WHERE n.acknowledged_at IS NULL AND n.deputies_step_at IS NULL
+        AND ${ESCALATION_POINT_SQL('n.due_by', 'f.escalation_lead_minutes')} <= $1
+     UNION ALL
+     SELECT id, 'desk' FROM notifications
+      WHERE acknowledged_at IS NULL AND desk_step_at IS NULL AND (due_by <= $1 OR status = 'failed')
+     UNION ALL
+     SELECT id, 'reminder' FROM notifications
+      WHERE reminder_due_at <= $1 AND reminder_sent_at IS NULL AND status <> 'failed'
+     LIMIT $2`,
+    [now, batch],
+  )
+  return rows
 }
 
 /** Everything an e-mail needs, read at send time so the queue never carries it. */
@@ -462,6 +581,15 @@ export async function claimStep(db: Queryable, id: string, step: string, now: Da
     [id, step, now, claimTimeoutMs],
   )
   return rows[0]?.attempts ?? null
+}
+
+/** Renews an escalation step's claim while its e-mail is on its way (fenced like releaseStep). */
+export async function renewStep(db: Queryable, id: string, step: string, attempts: number, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE escalation_claims SET claimed_at = $4 WHERE notification_id = $1 AND step = $2 AND attempts = $3 AND claimed_at IS NOT NULL',
+    [id, step, attempts, now],
+  )
+  return rowCount === 1
 }
 
 /** Gives a step's claim back after its e-mail failed, so the retry may take it at once. */

@@ -1,9 +1,7 @@
-// What the police pages read: a force's incidents with each child's state, the review queue of
-// children the service could not place, the desk's escalations with the numbers to ring, and a
-// plain search of the register for an officer placing a child. Force-scoped by the caller (a null
-// force is an administrator's view of every force). Reads only: placing a child goes through the
-// match worker's assignSetting, as the API does.
-import type { MatchCandidate } from '../domain/matching.js'
+// What the police pages read: a force's incidents with each child's state, the desk's escalations
+// with the numbers to ring, and a plain search of the register for an officer placing a child.
+// Force-scoped by the caller (a null force is an administrator's view of every force). Reads
+// only: placing a child goes through flows/match-child.ts's assignSetting, as the API does.
 import type { Queryable } from './db.js'
 
 export interface ChildState {
@@ -43,44 +41,6 @@ export async function listForceIncidents(db: Queryable, forceCode: string | null
       GROUP BY i.id, i.reference, i.police_aware_at, i.received_at
       ORDER BY i.received_at DESC, i.id`,
     [forceCode, opts.limit, opts.offset],
-  )
-  return rows
-}
-
-export interface HeldRow {
-  incident_id: string
-  reference: string
-  force_code: string
-  police_aware_at: Date
-  received_at: Date
-  child_id: string
-  given_name: string | null
-  family_name: string | null
-  date_of_birth: string | null
-  present: boolean
-  given_school_urn: string | null
-  given_school_name: string | null
-  given_school_postcode: string | null
-  match_urn: string | null
-  match_reason: string | null
-  match_error: string | null
-  match_confidence: number | null
-  match_candidates: MatchCandidate[] | null
-  held_at: Date | null
-}
-
-/** The review queue: children held unmatched (details not yet purged), longest waiting first. */
-export async function listHeldChildren(db: Queryable, forceCode: string | null, limit: number): Promise<HeldRow[]> {
-  const { rows } = await db.query<HeldRow>(
-    `SELECT i.id AS incident_id, i.reference, i.force_code, i.police_aware_at, i.received_at,
-            c.id AS child_id, c.given_name, c.family_name, c.date_of_birth, c.present,
-            c.given_school_urn, c.given_school_name, c.given_school_postcode,
-            c.match_urn, c.match_reason, c.match_error, c.match_confidence, c.match_candidates, c.held_at
-       FROM children c JOIN incidents i ON i.id = c.incident_id
-      WHERE c.match_status = 'unmatched' AND c.purged_at IS NULL AND ($1::text IS NULL OR i.force_code = $1)
-      ORDER BY c.held_at NULLS FIRST, i.received_at, c.position
-      LIMIT $2`,
-    [forceCode, limit],
   )
   return rows
 }

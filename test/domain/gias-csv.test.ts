@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url'
 import {
   type DirectoryRecord,
   GiasCsvError,
-  bundledLaCodes,
   detectGiasFormat,
   laNameKey,
   loadLaCodes,
@@ -13,6 +12,7 @@ import {
   parseCsvLine,
   readGiasCsv,
 } from '../../src/domain/gias-csv.js'
+import { bundledLaCodes } from '../../src/store/gias-files.js'
 
 // The real DfE register extracts the repository ships (data/gias, provenance in data/README.md).
 const shared = (name: string) => fileURLToPath(new URL(`../../data/gias/${name}`, import.meta.url))
@@ -27,7 +27,7 @@ const LA_TABLES = ['english', 'welsh', 'other'].map((w) => shared(`gias-la-name-
 
 async function readFile(path: string, opts?: Parameters<typeof readGiasCsv>[1]): Promise<DirectoryRecord[]> {
   const out: DirectoryRecord[] = []
-  for await (const r of readGiasCsv(createReadStream(path), opts)) out.push(r)
+  for await (const r of readGiasCsv(createReadStream(path), { laCodesByName: bundledLaCodes(), ...opts })) out.push(r)
   return out
 }
 
@@ -36,7 +36,7 @@ async function readText(chunks: Array<string | Buffer>, opts?: Parameters<typeof
     yield* chunks
   }
   const out: DirectoryRecord[] = []
-  for await (const r of readGiasCsv(gen(), opts)) out.push(r)
+  for await (const r of readGiasCsv(gen(), { laCodesByName: bundledLaCodes(), ...opts })) out.push(r)
   return out
 }
 
@@ -97,7 +97,12 @@ t.test('an explicit LA table overrides the bundled one', async (t) => {
   const text = 'urn,name,local_authority_name,status\n100001,A,STOCKTON ON TEES,Open\n100002,B,Sheffield,Open\n'
   const rows = await readText([text], { laCodesByName: new Map([[laNameKey('Stockton-on-Tees'), '808']]) })
   t.same(rows.map((r) => r.laCode), ['808', undefined])
-  t.same((await readText([text])).map((r) => r.laCode), ['808', '373'], 'bundled data/la-codes.csv by default')
+  t.same((await readText([text])).map((r) => r.laCode), ['808', '373'], 'the bundled data/la-codes.csv')
+  await t.rejects(
+    readText([text], { laCodesByName: undefined }),
+    { name: 'GiasCsvError', message: /names local authorities without their codes/ },
+    'the pure reader is given the table; it does not read one itself',
+  )
 })
 
 t.test('any chunking of a real file gives the same records', async (t) => {

@@ -2,9 +2,9 @@
 // agreement and the decision rule, then the search over the real DfE register (51,012
 // establishments plus the 2025 postcodes), built in memory exactly as each worker builds it.
 import t from 'tap'
-import { createReadStream } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { readGiasCsv, type DirectoryRecord } from '../../src/domain/gias-csv.js'
+import type { DirectoryRecord } from '../../src/domain/gias-csv.js'
+import { readGiasFile } from '../../src/store/gias-files.js'
 import {
   decideNamePostcode,
   isEarlierRecordOf,
@@ -100,7 +100,7 @@ t.test('a converted school’s closed record is its earlier self, not a rival', 
 async function realRegister(): Promise<DirectoryIndex> {
   const byUrn = new Map<string, DirectoryRecord>()
   for (const f of ['gias-establishments-all-20240617.csv', 'register-trainee-teachers-schools-gias-20250711.csv']) {
-    for await (const r of readGiasCsv(createReadStream(gias(f)))) {
+    for await (const r of readGiasFile(gias(f))) {
       const defined = Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined))
       byUrn.set(r.urn, { ...byUrn.get(r.urn), ...defined, urn: r.urn })
     }

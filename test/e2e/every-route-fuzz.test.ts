@@ -16,7 +16,7 @@ import type { RouteOptions } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import { registeredRoutes } from '../../src/app.js'
-import { ackToken } from '../../src/mail/ack-links.js'
+import { ackToken } from '../../src/domain/ack-links.js'
 import { processMatch } from '../../src/queue/match-worker.js'
 import { aSchool, anIncident, createHarness } from '../helpers/harness.js'
 

@@ -4,7 +4,7 @@
 // gets pages for errors, a program gets problem+json.
 import t from 'tap'
 import { govukCssWithoutGdsTransport } from '../../src/http/assets.js'
-import { ackUrl } from '../../src/mail/ack-links.js'
+import { ackUrl } from '../../src/domain/ack-links.js'
 import { processMatch } from '../../src/queue/match-worker.js'
 import { aSchool, anIncident, createHarness } from '../helpers/harness.js'
 

@@ -2,7 +2,6 @@
 // BullMQ prefix in the real Redis (its keys deleted afterwards), and a real SMTP server from
 // nodemailer's smtp-server that can be told to refuse addresses or fail for a while.
 import { randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Writable } from 'node:stream'
 import { simpleParser, type ParsedMail } from 'mailparser'
@@ -22,7 +21,7 @@ import type { Services } from '../../src/services.js'
 import { createPool, type Db } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrate.js'
 import { createToken } from '../../src/store/tokens-store.js'
-import { readGiasCsv } from '../../src/domain/gias-csv.js'
+import { readGiasFile } from '../../src/store/gias-files.js'
 import { importDirectory } from '../../src/store/schools-store.js'
 
 /** Where the harness's clock starts by default: see createHarness. */
@@ -73,6 +72,8 @@ export class TestSmtpServer {
   readonly messages: CapturedMail[] = []
   readonly refuse = new Set<string>()
   tempFail = 0
+  /** While set, each message's end-of-data is answered only once this settles (a slow server). */
+  hold: Promise<void> | null = null
   port = 0
   private server: SMTPServer
   private waiters: (() => void)[] = []
@@ -94,6 +95,7 @@ export class TestSmtpServer {
         const chunks: Buffer[] = []
         stream.on('data', (c: Buffer) => chunks.push(c))
         stream.on('end', async () => {
+          if (this.hold) await this.hold
           if (this.tempFail > 0) {
             this.tempFail -= 1
             const err = new Error('try again later') as Error & { responseCode: number }
@@ -319,6 +321,6 @@ export const giasFile = (f: string) => fileURLToPath(new URL(`../../data/gias/${
  */
 export async function importRealRegister(db: Db): Promise<void> {
   for (const f of ['gias-establishments-all-20240617.csv', 'register-trainee-teachers-schools-gias-20250711.csv']) {
-    await importDirectory(db, readGiasCsv(createReadStream(giasFile(f))))
+    await importDirectory(db, readGiasFile(giasFile(f)))
   }
 }

@@ -8,9 +8,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { acknowledgedByLink, checkPersonName } from '../../domain/acknowledgement.js'
-import { verifyAckToken } from '../../mail/ack-links.js'
+import { verifyAckToken } from '../../domain/ack-links.js'
 import type { Services } from '../../services.js'
-import { acknowledge, getAcknowledgementView, type AcknowledgementView } from '../../store/notifications-store.js'
+import { acknowledgeNotification } from '../../flows/acknowledge.js'
+import { getAcknowledgementView, type AcknowledgementView } from '../../store/notifications-store.js'
 import { field, formErrors } from '../forms.js'
 
 const isUuid = (s: string) => z.uuid().safeParse(s).success
@@ -18,7 +19,7 @@ const isUuid = (s: string) => z.uuid().safeParse(s).success
 export const ackRoutes =
   (services: Services): FastifyPluginAsync =>
   async (app) => {
-    const { db, clock, metrics, config } = services
+    const { db, config } = services
 
     /** The notification the link names, when the link is genuine. */
     async function linked(request: FastifyRequest): Promise<{ view: AcknowledgementView; action: string } | null> {
@@ -50,13 +51,12 @@ export const ackRoutes =
           pageTitle: title(view), n: view, action, values: { name: typed }, errors: formErrors([{ field: 'name', text: name.message }]),
         }, 400)
       }
-      const result = await acknowledge(db, view.id, clock.now(), { by: acknowledgedByLink(name.name), actor: 'e-mail link' })
+      const result = await acknowledgeNotification(services, view.id, { by: acknowledgedByLink(name.name), actor: 'e-mail link' })
       if (!result) return reply.page('ack-invalid.njk', invalid, 404)
       if ('refused' in result) {
         const now = (await getAcknowledgementView(db, view.id)) ?? view
         return reply.page('ack.njk', { pageTitle: title(now), n: now, action }, 409)
       }
-      if (result.first) metrics.notifications.inc({ status: 'acknowledged' })
       // Post/redirect/get: reloading the confirmation does not send the form again.
       return reply.redirect(result.first ? `${action}?acknowledged=now` : action, 303)
     })

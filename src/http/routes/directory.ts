@@ -3,7 +3,7 @@
 // Key Adults), and the alerts raised when the directory holds a child back.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { isGenericRoleAddress } from '../../domain/contacts.js'
+import { contactListProblems, laContactSchema, MAX_CONTACTS } from '../../domain/contacts.js'
 import { plainText } from '../../domain/text.js'
 import { londonDateOf } from '../../domain/london-time.js'
 import type { Services } from '../../services.js'
@@ -15,7 +15,7 @@ import {
   putChildrensServices,
 } from '../../store/la-contacts-store.js'
 import { parseRollCsv, replaceRoll, RollShrinkRefused, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
-import { rematchHeld } from '../../queue/match-worker.js'
+import { rematchHeld } from '../../flows/match-child.js'
 import { auditRequest } from '../audit.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
 
@@ -26,13 +26,6 @@ const ROLL_FIELDS = new Set(['givenName', 'familyName', 'dateOfBirth', 'urn'])
 const MAX_ERRORS = 100
 
 const laParam = z.object({ laCode: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit DfE LA code') })
-
-const contactSchema = z.strictObject({
-  role: z.enum(['lead', 'deputy'], { message: "must be 'lead' or 'deputy'" }),
-  name: plainText(z.string().trim().min(2, 'must name the person').max(200)),
-  email: z.email({ message: 'must be an e-mail address' }).max(254),
-  phone: z.string().trim().max(40).regex(/^[0-9 +()-]*$/, 'must be a telephone number').optional().nullable(),
-})
 
 
 export const directoryRoutes =
@@ -122,20 +115,15 @@ export const directoryRoutes =
           params: laParam,
           body: z.strictObject({
             name: plainText(z.string().trim().min(2).max(200)).optional().nullable(),
-            contacts: z.array(contactSchema).min(1, 'must name at least one person').max(20),
+            contacts: z.array(laContactSchema).min(1, 'must name at least one person').max(MAX_CONTACTS),
           }),
         },
       },
       async (request, reply) => {
         const { laCode } = request.params
         if (!isKnownLa(laCode)) throw notFound('local authority')
-        const generic = request.body.contacts.flatMap((c, i) =>
-          isGenericRoleAddress(c.email) ? [{ path: `/contacts/${i}/email`, message: 'must be a named person’s address, not a generic role inbox' }] : [],
-        )
-        if (generic.length > 0) throw invalidInput(422, generic)
-        if (!request.body.contacts.some((c) => c.role === 'lead')) {
-          throw invalidInput(422, [{ path: '/contacts', message: 'must name a lead (role "lead"), as well as any deputies' }])
-        }
+        const problems = contactListProblems(request.body.contacts, 'la')
+        if (problems.length > 0) throw invalidInput(422, problems)
         const { created } = await putChildrensServices(db, laCode, request.body, clock.now())
         await clearResolvedDirectoryAlerts(db, clock.now())
         await auditRequest(db, request, created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance', {

@@ -4,16 +4,16 @@
 // the same steps as POST /v1/incidents, so a resubmission is the same incident (idempotent by
 // reference) and a different one under a used reference is refused beside the reference field.
 // Adding or removing a child and searching the register are buttons of the same form: it all
-// works without JavaScript, and none of them stores anything.
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+// works without JavaScript, and none of them stores anything. An accepted form goes through
+// flows/receive-incident.ts, the very flow of POST /v1/incidents.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { z } from 'zod'
-import { checkIncidentRules, incidentFingerprints, incidentSchema, type FieldError, type IncidentInput } from '../../domain/incident.js'
-import { bestEffort } from '../../queue/queues.js'
+import { incidentSchema } from '../../domain/incident.js'
+import { receiveIncident } from '../../flows/receive-incident.js'
 import type { Services } from '../../services.js'
 import { searchDirectory } from '../../store/directory-search.js'
-import { getIncidentView, submitIncident, unmarkMatchEnqueued, type ChildView, type SubmitOutcome } from '../../store/incidents-store.js'
+import { getIncidentView, type ChildView } from '../../store/incidents-store.js'
 import { listForceIncidents, settingNames } from '../../store/officer-views-store.js'
-import type { Principal } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { dateTime, longPlainDate } from '../format.js'
@@ -40,29 +40,6 @@ const PAGE_SIZE = 25
 function formBodyOf(body: unknown): FormBody {
   if (typeof body !== 'object' || body === null) return {}
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'))
-}
-
-/**
- * Receives an incident exactly as POST /v1/incidents does: the force's rules, one statement for
- * the incident and its children, then the child ids to the match queue (the sweeper's if Redis is
- * away). (Helper F is moving the route's body into src/flows/; this then calls that instead.)
- */
-async function receiveIncident(services: Services, request: FastifyRequest, principal: Principal, input: IncidentInput): Promise<{ errors: FieldError[] } | { outcome: SubmitOutcome }> {
-  const { db, clock, metrics } = services
-  const now = clock.now()
-  const errors = checkIncidentRules(input, principal.ageBand!, now)
-  if (errors.length > 0) {
-    metrics.incidentsReceived.inc({ outcome: 'rejected' })
-    return { errors }
-  }
-  const outcome = await submitIncident(db, principal.forceCode!, input, incidentFingerprints(input), now)
-  metrics.incidentsReceived.inc({ outcome: outcome.kind === 'created' ? 'accepted' : outcome.kind })
-  if (outcome.kind === 'created') {
-    const childIds = outcome.incident.children.map((c) => c.id)
-    if (!(await bestEffort(() => services.queues.addMatch(childIds)))) await unmarkMatchEnqueued(db, childIds)
-    request.log.info({ incidentId: outcome.incident.id, force: principal.forceCode, children: childIds.length, via: 'page' }, 'incident accepted')
-  }
-  return { outcome }
 }
 
 interface RegisterChoice {
@@ -177,9 +154,8 @@ export const incidentPageRoutes =
       if (!parsed.success) {
         return showForm(reply, f, { status: 400, problems: pageProblemsOf(fieldErrorsOfZod(parsed.error), f) })
       }
-      const received = await receiveIncident(services, request, principal, parsed.data)
-      if ('errors' in received) return showForm(reply, f, { status: 422, problems: pageProblemsOf(received.errors, f) })
-      const { outcome } = received
+      const outcome = await receiveIncident(services, { forceCode: principal.forceCode!, ageBand: principal.ageBand! }, parsed.data)
+      if (outcome.kind === 'rejected') return showForm(reply, f, { status: 422, problems: pageProblemsOf(outcome.errors, f) })
       if (outcome.kind === 'conflict') {
         return showForm(reply, f, {
           status: 409,
@@ -191,9 +167,10 @@ export const incidentPageRoutes =
           }],
         })
       }
-      await auditRequest(db, request, outcome.kind === 'created' ? 'incident.create' : 'incident.replay', 'incident', outcome.incident.id,
+      if (outcome.kind === 'accepted') request.log.info({ incidentId: outcome.incident.id, force: principal.forceCode, children: outcome.incident.children.length, via: 'page' }, 'incident accepted')
+      await auditRequest(db, request, outcome.kind === 'accepted' ? 'incident.create' : 'incident.replay', 'incident', outcome.incident.id,
         'officer reported an incident on the form', { children: outcome.incident.children.length })
-      return reply.redirect(`/incidents/${outcome.incident.id}?received=${outcome.kind === 'created' ? 'new' : 'again'}`, 303)
+      return reply.redirect(`/incidents/${outcome.incident.id}?received=${outcome.kind === 'accepted' ? 'new' : 'again'}`, 303)
     })
 
     app.get('/incidents', { config: { roles: ['police', 'admin'] }, schema: { hide: true } }, async (request, reply) => {

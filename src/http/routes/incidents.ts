@@ -1,13 +1,12 @@
-// Police incident intake and read-back. Intake writes the incident, its children and their
-// "to match" state in one transaction, then tells the queue the child ids; a resubmission of the
-// same reference with the same content is the same incident (200, nothing new), with different
-// content a 409 naming the existing one.
+// Police incident intake and read-back. Intake is the receive-incident flow (flows/); this maps
+// its outcome to HTTP: 202 accepted, 200 the same incident again, 409 a different one under the
+// reference (naming it), 422 a rule broken.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { checkIncidentRules, incidentFingerprints, incidentSchema } from '../../domain/incident.js'
-import { bestEffort } from '../../queue/queues.js'
+import { incidentSchema } from '../../domain/incident.js'
+import { receiveIncident } from '../../flows/receive-incident.js'
 import type { Services } from '../../services.js'
-import { getIncidentView, submitIncident, unmarkMatchEnqueued } from '../../store/incidents-store.js'
+import { getIncidentView } from '../../store/incidents-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
@@ -26,7 +25,7 @@ const INCIDENT_EXAMPLE = {
 export const incidentRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, clock, metrics } = services
+    const { db } = services
 
     app.post(
       '/v1/incidents',
@@ -49,15 +48,9 @@ export const incidentRoutes =
       async (request, reply) => {
         const principal = caller(request)
         const forceCode = principal.forceCode!
-        const now = clock.now()
-        const errors = checkIncidentRules(request.body, principal.ageBand!, now)
-        if (errors.length > 0) {
-          metrics.incidentsReceived.inc({ outcome: 'rejected' })
-          throw invalidInput(422, errors)
-        }
-        const outcome = await submitIncident(db, forceCode, request.body, incidentFingerprints(request.body), now)
+        const outcome = await receiveIncident(services, { forceCode, ageBand: principal.ageBand! }, request.body)
+        if (outcome.kind === 'rejected') throw invalidInput(422, outcome.errors)
         if (outcome.kind === 'conflict') {
-          metrics.incidentsReceived.inc({ outcome: 'conflict' })
           throw new HttpProblem(
             409,
             'Conflict',
@@ -69,15 +62,8 @@ export const incidentRoutes =
         }
         const { incident } = outcome
         reply.header('location', `/v1/incidents/${incident.id}`)
-        if (outcome.kind === 'replayed') {
-          metrics.incidentsReceived.inc({ outcome: 'replayed' })
-          return reply.code(200).send(incident)
-        }
-        metrics.incidentsReceived.inc({ outcome: 'accepted' })
-        const childIds = incident.children.map((c) => c.id)
-        // Postgres has it all now. If Redis is away the sweeper enqueues these children later.
-        if (!(await bestEffort(() => services.queues.addMatch(childIds)))) await unmarkMatchEnqueued(db, childIds)
-        request.log.info({ incidentId: incident.id, force: forceCode, children: childIds.length }, 'incident accepted')
+        if (outcome.kind === 'replayed') return reply.code(200).send(incident)
+        request.log.info({ incidentId: incident.id, force: forceCode, children: incident.children.length }, 'incident accepted')
         return reply.code(202).send(incident)
       },
     )

@@ -5,7 +5,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { acknowledgedByToken } from '../../domain/acknowledgement.js'
 import type { Services } from '../../services.js'
-import { acknowledge, getNotification, listNotifications, type NotificationView } from '../../store/notifications-store.js'
+import { acknowledgeNotification } from '../../flows/acknowledge.js'
+import { getNotification, listNotifications, type NotificationView } from '../../store/notifications-store.js'
 import type { Principal } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
 import { actorOf, caller } from '../auth.js'
@@ -20,7 +21,7 @@ function inScope(p: Principal, n: NotificationView | null): n is NotificationVie
 export const notificationRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, clock, metrics } = services
+    const { db } = services
 
     app.get(
       '/v1/notifications',
@@ -72,10 +73,9 @@ export const notificationRoutes =
         const p = caller(request)
         const n = await getNotification(db, request.params.id)
         if (!inScope(p, n)) throw notFound('notification')
-        const result = await acknowledge(db, n.id, clock.now(), { by: acknowledgedByToken(p), actor: actorOf(p) })
+        const result = await acknowledgeNotification(services, n.id, { by: acknowledgedByToken(p), actor: actorOf(p) })
         if (!result) throw notFound('notification')
         if ('refused' in result) throw new HttpProblem(409, 'Conflict', `cannot acknowledge: ${result.refused}`)
-        if (result.first) metrics.notifications.inc({ status: 'acknowledged' })
         return { acknowledgedAt: result.acknowledgedAt }
       },
     )

@@ -1,6 +1,7 @@
 // Liveness, readiness and Prometheus metrics for whoever runs the service.
 import type { FastifyPluginAsync } from 'fastify'
 import type { Services } from '../../services.js'
+import { pingDatabase } from '../../store/db.js'
 import { metricsAccess, renderMetrics } from '../metrics-endpoint.js'
 import { sendProblem } from '../problem.js'
 
@@ -22,7 +23,7 @@ export const operationsRoutes =
         }
       }
       const [postgres, redis] = await Promise.all([
-        check(() => services.db.query('SELECT 1')),
+        check(() => pingDatabase(services.db)),
         check(() => services.queues.connection.ping()),
       ])
       const ready = postgres === 'ok' && redis === 'ok'

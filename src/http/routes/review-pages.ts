@@ -10,10 +10,10 @@ import type { PoolClient } from 'pg'
 import { z } from 'zod'
 import type { MatchCandidate } from '../../domain/matching.js'
 import { plainText } from '../../domain/text.js'
-import { assignSetting, type Assignment, type AssignResult } from '../../queue/match-worker.js'
+import { assignSetting, type Assignment, type AssignResult } from '../../flows/match-child.js'
 import type { Services } from '../../services.js'
-import { getIncidentView } from '../../store/incidents-store.js'
-import { listDeskEscalations, listHeldChildren, registerPhases, searchSettings, type HeldRow } from '../../store/officer-views-store.js'
+import { getIncidentView, listHeldChildren, type HeldRow } from '../../store/incidents-store.js'
+import { listDeskEscalations, registerPhases, searchSettings } from '../../store/officer-views-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { field, formErrors, type FieldProblem } from '../forms.js'
@@ -64,7 +64,7 @@ export const reviewPageRoutes =
 
     app.get('/review', { config: { roles: ['police', 'admin'] }, schema: { hide: true } }, async (request, reply) => {
       const force = scopeOf(request)
-      const held = await listHeldChildren(db, force, 200)
+      const held = await listHeldChildren(db, { forceCode: force, limit: 200 })
       const escalations = await listDeskEscalations(db, force, 200)
       await auditRequest(db, request, 'review.list', 'force', force, 'review queue and desk escalations on the pages', {
         children: held.length, childIds: held.map((r) => r.child_id), notificationIds: escalations.map((e) => e.notificationId),
@@ -85,7 +85,7 @@ export const reviewPageRoutes =
       if (!parsed.success) throw notFound('child')
       const force = scopeOf(request)
       // The queue is short (children wait minutes, not days): the child is read from it as listed.
-      const row = (await listHeldChildren(db, force, 1000)).find((r) => r.child_id === parsed.data.childId && r.incident_id === parsed.data.incidentId)
+      const row = (await listHeldChildren(db, { forceCode: force, limit: 1000 })).find((r) => r.child_id === parsed.data.childId && r.incident_id === parsed.data.incidentId)
       return { ...parsed.data, row, force }
     }
 

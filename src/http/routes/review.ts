@@ -6,9 +6,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { PoolClient } from 'pg'
-import { assignSetting, type AssignResult } from '../../queue/match-worker.js'
+import { assignSetting, type AssignResult } from '../../flows/match-child.js'
 import type { Services } from '../../services.js'
-import { listHeldChildren } from '../../store/officer-views-store.js'
+import { listHeldChildren } from '../../store/incidents-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, notFound } from '../problem.js'
@@ -45,7 +45,7 @@ export const reviewRoutes =
       },
       async (request) => {
         const p = caller(request)
-        const rows = await listHeldChildren(db, p.role === 'police' ? p.forceCode : null, request.query.limit)
+        const rows = await listHeldChildren(db, { forceCode: p.role === 'police' ? p.forceCode! : null, limit: request.query.limit })
         // Who saw which children's details: the ids (never the details) of every child listed.
         await auditRequest(db, request, 'review.list', 'force', p.forceCode ?? null, 'review queue of unmatched children', {
           children: rows.length,

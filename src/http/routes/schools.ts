@@ -2,7 +2,7 @@
 // and the deadline any setting's calendar gives for a moment the police became aware.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { isGenericRoleAddress } from '../../domain/contacts.js'
+import { contactListProblems, keyAdultSchema, MAX_CONTACTS } from '../../domain/contacts.js'
 import { plainText } from '../../domain/text.js'
 import { boundedDate, boundedInstant, closureAround, closureTooLongMessage, MAX_CLOSURE_DAYS } from '../../domain/date-bounds.js'
 import { addDays, londonDateOf } from '../../domain/london-time.js'
@@ -11,7 +11,7 @@ import type { Services } from '../../services.js'
 import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
 import { getSchool, putSchool } from '../../store/schools-store.js'
 import { isChildrensServicesUrn } from '../../store/la-contacts-store.js'
-import { rematchHeld } from '../../queue/match-worker.js'
+import { rematchHeld } from '../../flows/match-child.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
@@ -21,18 +21,11 @@ const urnParam = z.object({ urn: z.string().regex(/^[0-9]{5,8}$/, 'must be a DfE
 const CLOSURE_LOOK_DAYS = MAX_CLOSURE_DAYS + 2
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a local time HH:MM')
 
-const contactSchema = z.strictObject({
-  role: z.enum(['dsl', 'deputy'], { message: "must be 'dsl' or 'deputy'" }),
-  name: plainText(z.string().trim().min(2, 'must name the person').max(200)),
-  email: z.email({ message: 'must be an e-mail address' }).max(254),
-  phone: z.string().trim().max(40).regex(/^[0-9 +()-]*$/, 'must be a telephone number').optional().nullable(),
-})
-
 export const schoolPutSchema = z.strictObject({
   name: plainText(z.string().trim().min(2).max(200)),
   laCode: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit DfE LA code').optional().nullable(),
   dayStartsAt: hhmm.optional().nullable(),
-  contacts: z.array(contactSchema).max(20),
+  contacts: z.array(keyAdultSchema).max(MAX_CONTACTS),
 })
 
 export const schoolRoutes =
@@ -60,12 +53,8 @@ export const schoolRoutes =
       },
       async (request, reply) => {
         const body = request.body
-        const generic = body.contacts.flatMap((c, i) =>
-          isGenericRoleAddress(c.email)
-            ? [{ path: `/contacts/${i}/email`, message: 'must be a named person’s address, not a generic role inbox' }]
-            : [],
-        )
-        if (generic.length > 0) throw invalidInput(422, generic)
+        const problems = contactListProblems(body.contacts, 'setting')
+        if (problems.length > 0) throw invalidInput(422, problems)
         if (isChildrensServicesUrn(request.params.urn)) {
           throw invalidInput(422, [{ path: '/params/urn', message: "is reserved for LA children's services: use PUT /v1/local-authorities/{laCode}/childrens-services" }])
         }

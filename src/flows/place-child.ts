@@ -1,8 +1,8 @@
-// Placing a child with a setting: the one place a notification is born. Used by the match worker
-// and by an officer's manual assignment. It computes the deadline from the setting's calendar, the
+// Placing a child with a setting: the one place a notification is born. Used by the match flow
+// (match-child.ts) for the match worker and for an officer's manual assignment. It computes the deadline from the setting's calendar, the
 // send time from the force's delivery window, and the holiday reminder, and writes the child's
-// match with its notification in one statement; then sendOrQueue sends it or queues it.
-import { computeSendAfter } from '../domain/delivery.js'
+// match with its notification in one statement; then scheduleDelivery sends it or queues it.
+import { computeSendAfter, escalationPointOf } from '../domain/delivery.js'
 import { londonDateOf } from '../domain/london-time.js'
 import { planDelivery } from '../domain/school-calendar.js'
 import type { Services } from '../services.js'
@@ -10,10 +10,11 @@ import { loadSchoolCalendar } from '../store/calendar-store.js'
 import type { MatchCandidate } from '../domain/matching.js'
 import type { Force } from '../store/forces-store.js'
 import type { Queryable } from '../store/db.js'
-import { createNotification, unmarkEnqueued } from '../store/notifications-store.js'
-import { processNotify } from './notify-worker.js'
-import { describeJobError } from './job-errors.js'
-import { bestEffort, type EscalationStep } from './queues.js'
+import { createNotification } from '../store/notifications-store.js'
+import { deliverNotification } from './deliver.js'
+import { handOffNotify } from './hand-off.js'
+import { describeJobError } from '../queue/job-errors.js'
+import { bestEffort, type EscalationStep } from '../queue/queues.js'
 
 export interface Placed {
   notificationId: string
@@ -77,24 +78,25 @@ export async function placeChild(
 }
 
 /**
- * Sends a new notification or puts its send on the queue, and puts its escalation timers on the
- * queue. A notification due now is sent by the job that placed the child (one queue hop fewer,
- * under the same claim in Postgres as any send); a delayed send, and the retry of a send that
- * failed, go through the notify queue. Best effort on the queues: if Redis is away the sweeper
- * finds every one of them in Postgres when it is due.
+ * Sends a new notification or hands its send to the notify queue, and puts its escalation timers
+ * on the queue. A notification due now is sent by the job that placed the child when `sendNow`
+ * (one queue hop fewer, under the same claim in Postgres as any send); a request never sends (it
+ * answers at once, and SMTP stays out of the API), so there, as for a delayed send and the retry
+ * of a send that failed, it goes through the notify queue. Best effort on the queues: if Redis is
+ * away the sweeper finds every one of them in Postgres when it is due.
  */
-export async function sendOrQueue(services: Services, p: Placed): Promise<void> {
+export async function scheduleDelivery(services: Services, p: Placed, opts: { sendNow: boolean }): Promise<void> {
   const { queues, db } = services
   const now = services.clock.now().getTime()
-  if (p.sendAfter.getTime() <= now) {
+  if (opts.sendNow && p.sendAfter.getTime() <= now) {
     await sendNow(services, p.notificationId)
   } else {
-    // A new notification has no job yet: a plain add (no look-up first, as the sweeper's re-adds need).
-    const ok = await bestEffort(() => queues.addNotify(p.notificationId, p.sendAfter.getTime() - now, { fresh: true }))
-    if (!ok) await unmarkEnqueued(db, p.notificationId)
+    // createNotification marked it as handed to the notify queue; a new notification has no job
+    // yet: a plain add (no look-up first, as the sweeper's re-adds need).
+    await handOffNotify(db, queues, [p.notificationId], { delayMs: p.sendAfter.getTime() - now, fresh: true })
   }
   const timers: { step: EscalationStep; delayMs: number }[] = [
-    { step: 'deputies', delayMs: p.dueBy.getTime() - p.escalationLeadMinutes * 60_000 - now },
+    { step: 'deputies', delayMs: escalationPointOf(p.dueBy, p.escalationLeadMinutes).getTime() - now },
     { step: 'desk', delayMs: p.dueBy.getTime() - now },
   ]
   if (p.reminderDueAt) timers.push({ step: 'reminder', delayMs: p.reminderDueAt.getTime() - now })
@@ -103,11 +105,10 @@ export async function sendOrQueue(services: Services, p: Placed): Promise<void> 
 
 async function sendNow(services: Services, notificationId: string): Promise<void> {
   try {
-    await processNotify(services, notificationId)
+    await deliverNotification(services, notificationId)
   } catch (err) {
     // A temporary failure has given the claim back with its retry time: the notify queue retries.
     services.logger.warn({ notificationId, err: describeJobError(err) }, 'first send failed; the notify queue will retry')
-    const ok = await bestEffort(() => services.queues.addNotify(notificationId, services.config.NOTIFY_BACKOFF_MS, { fresh: true }))
-    if (!ok) await unmarkEnqueued(services.db, notificationId)
+    await handOffNotify(services.db, services.queues, [notificationId], { delayMs: services.config.NOTIFY_BACKOFF_MS, fresh: true })
   }
 }
