@@ -13,21 +13,10 @@ import boundaries from 'eslint-plugin-boundaries'
 import tseslint from 'typescript-eslint'
 
 // ---------------------------------------------------------------------------------------------
-// TEMPORARY ALLOW-LIST: breaches that exist today and are being removed under issue 15 (helper F,
-// branch refactor/flows: SQL and mail out of http and queue, ack-links out of mail). Each file is
-// excused from the named rule only; every rule stays an error for every other file. Delete each
-// line once the branch that removes the breach is merged: this list must end empty.
-const TEMPORARY_ALLOW = {
-  'src/http/routes/ack.ts': ['http-sends-no-mail'], // imports mail/ack-links (F)
-  'src/http/routes/review.ts': ['sql-only-in-store'], // F
-  'src/http/routes/operations.ts': ['sql-only-in-store'], // F
-  'src/queue/match-worker.ts': ['sql-only-in-store'], // F
-  'src/queue/sweeper.ts': ['sql-only-in-store'], // F
-  'src/queue/monitor.ts': ['sql-only-in-store'], // F
-  'src/queue/escalate-worker.ts': ['sql-only-in-store'], // F
-  'src/queue/notify-worker.ts': ['sql-only-in-store'], // F
-  'src/demo/seed-demo.ts': ['sql-only-in-store'], // F
-}
+// ALLOW-LIST: files excused from one named rule. Empty since the use-case layer (src/flows/)
+// took SQL and mail out of http and queue; keep it empty.
+/** @type {Record<string, string[]>} */
+const TEMPORARY_ALLOW = {}
 // ---------------------------------------------------------------------------------------------
 
 const resolver = fileURLToPath(new URL('./lint/resolve-ts-imports.cjs', import.meta.url))

@@ -9,6 +9,8 @@ import { acceptForms } from './forms.js'
 import { problemOf, sendProblem, type Problem } from './problem.js'
 import { ackRoutes } from './routes/ack.js'
 import { dashboardRoutes } from './routes/dashboard.js'
+import { incidentPageRoutes } from './routes/incident-pages.js'
+import { reviewPageRoutes } from './routes/review-pages.js'
 import { notificationPageRoutes } from './routes/notification-pages.js'
 import { signInRoutes } from './routes/sign-in.js'
 import { subjectAccessPageRoutes } from './routes/subject-access.js'
@@ -57,4 +59,6 @@ export const pageRoutes =
     await app.register(ackRoutes(services))
     await app.register(notificationPageRoutes())
     await app.register(subjectAccessPageRoutes(services))
+    await app.register(incidentPageRoutes(services))
+    await app.register(reviewPageRoutes(services))
   }

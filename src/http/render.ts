@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import nunjucks from 'nunjucks'
 import { viewsDir } from '../paths.js'
 import { assetUrl, govukTemplatesDir } from './assets.js'
+import type { Role } from '../store/tokens-store.js'
 import { dateTime, longDate, longPlainDate, time } from './format.js'
 
 export const SERVICE_NAME = 'Operation Encompass'
@@ -40,12 +41,35 @@ declare module 'fastify' {
   }
 }
 
+/** The menu each role sees when signed in: its own pages only. `current` marks the page shown. */
+export function navigationFor(role: Role | undefined, current: string): { href: string; text: string; active?: boolean }[] {
+  const items: Record<Role, { href: string; text: string }[]> = {
+    police: [
+      { href: '/incidents/new', text: 'Report an incident' },
+      { href: '/incidents', text: 'Incidents' },
+      { href: '/review', text: 'Review queue' },
+    ],
+    admin: [
+      { href: '/dashboard', text: 'Dashboard' },
+    ],
+    auditor: [{ href: '/dashboard', text: 'Dashboard' }],
+    dsl: [],
+  }
+  if (!role) return []
+  return items[role].map((i) => (i.href === current ? { ...i, active: true } : i))
+}
+
 export function registerPages(app: FastifyInstance): void {
   app.decorateReply('page', function (this: FastifyReply, template: string, context: PageContext = {}, status = 200) {
-    const signedIn = Boolean(this.request.principal?.sessionId)
+    const principal = this.request.principal
+    const signedIn = Boolean(principal?.sessionId)
+    const path = this.request.url.split('?')[0] ?? ''
+    const defaults = signedIn && principal
+      ? { navigation: navigationFor(principal.role, path), homeUrl: principal.role === 'police' ? '/incidents' : '/dashboard' }
+      : {}
     return this.code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(renderPage(template, { signedIn, ...context }))
+      .send(renderPage(template, { signedIn, ...defaults, ...context }))
   })
 }

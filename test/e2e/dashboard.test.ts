@@ -32,7 +32,7 @@ if (browser) {
     t.ok(await fitsNarrowScreen(page), 'the sign-in page fits 320 px')
     await page.fill('#token', 'enc_wrong')
     await page.click('button[type=submit]')
-    t.match(await page.textContent('.govuk-error-summary'), /not an auditor/)
+    t.match(await page.textContent('.govuk-error-summary'), /not a police, auditor or administrator token/)
     t.match(await page.title(), /^Error: /, 'the title says there is an error')
     await expectNoSeriousAxeViolations(t, page, 'the sign-in page with an error')
     consoleProblems(page, true) // the refused sign-in above answers 401 on purpose
@@ -91,7 +91,7 @@ if (browser) {
     t.same(consoleProblems(page), [])
   })
 
-  t.test('a police token cannot open the dashboard', async (t) => {
+  t.test('a police token cannot open the dashboard; signed in, an officer lands on the force’s incidents', async (t) => {
     const police = await h.token('police', 'cleveland')
     const res = await h.app.inject({ method: 'GET', url: '/dashboard', headers: { authorization: `Bearer ${police}` } })
     t.equal(res.statusCode, 403)
@@ -99,6 +99,10 @@ if (browser) {
       method: 'POST', url: '/dashboard/login', payload: `token=${police}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: h.services.config.PUBLIC_BASE_URL },
     })
-    t.equal(login.statusCode, 401)
+    t.equal(login.statusCode, 303)
+    t.equal(login.headers.location, '/incidents')
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!
+    const page = await h.app.inject({ method: 'GET', url: '/dashboard', headers: { cookie, accept: 'text/html' } })
+    t.equal(page.statusCode, 403, 'the session of a police officer does not open the dashboard')
   })
 }

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { settingUrn } from '../../domain/setting-ids.js'
-import type { PoolClient } from 'pg'
+import type { TxClient } from '../../store/db.js'
 import { assignSetting, type AssignResult } from '../../flows/match-child.js'
 import type { Services } from '../../services.js'
 import { listHeldChildren } from '../../store/incidents-store.js'
@@ -14,7 +14,8 @@ import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, notFound } from '../problem.js'
 
-const assignmentSchema = z
+/** What places a held child: shared with the review pages (review-pages.ts). */
+export const assignmentSchema = z
   .strictObject({
     urn: settingUrn().optional(),
     noSetting: z
@@ -93,7 +94,7 @@ export const reviewRoutes =
         const body = request.body
         const assignment = body.urn !== undefined ? { urn: body.urn } : { noSetting: body.noSetting! }
         // The audit entry is written in the placement's own transaction, refusals included.
-        const record = (client: PoolClient, r: AssignResult) =>
+        const record = (client: TxClient, r: AssignResult) =>
           r.kind === 'placed'
             ? auditRequest(client, request, 'child.assign', 'child', childId, 'officer placed a held child', { incidentId: id, status: r.status, urn: r.urn })
             : auditRequest(client, request, 'child.assign-refused', 'child', childId, 'officer tried to place a held child', {

@@ -1,7 +1,8 @@
-// Signing in and out of the pages. Today a board member or administrator signs in to the dashboard
-// with the access token they were issued; the token proves who they are once, and the browser then
-// holds only a session (session.ts), never the token. Sign-out ends the session on the server, so
-// a copied cookie stops working at once. Both are in the audit trail.
+// Signing in and out of the pages. A board member, an administrator, or a police Encompass officer
+// or desk signs in with the access token they were issued; the token proves who they are once, and
+// the browser then holds only a session (session.ts), never the token. Each role lands on its own
+// home page (homeOf). Sign-out ends the session on the server, so a copied cookie stops working at
+// once. Both are in the audit trail.
 import type { FastifyPluginAsync } from 'fastify'
 import type { Services } from '../../services.js'
 import { audit } from '../../store/audit-store.js'
@@ -11,18 +12,23 @@ import { actorOf } from '../auth.js'
 import { field, formErrors } from '../forms.js'
 import { clearSessionCookie, sessionLimits, sessionSecrets, setSessionCookie, SIGN_IN_PATH } from '../session.js'
 
-/** Who may sign in to the dashboard. */
-const DASHBOARD_ROLES: readonly Role[] = ['auditor', 'admin']
+/** Who may sign in here with an access token (Key Adults sign in by their e-mailed link). */
+const TOKEN_SIGN_IN_ROLES: readonly Role[] = ['police', 'auditor', 'admin']
+
+/** Where each role starts: officers and desks at their force's incidents, boards at the dashboard. */
+export function homeOf(role: Role): string {
+  return role === 'police' ? '/incidents' : '/dashboard'
+}
 
 export const signInRoutes =
   (services: Services): FastifyPluginAsync =>
   async (app) => {
     const { db, clock, config } = services
     const limits = sessionLimits(config)
-    const signInPage = { pageTitle: 'Sign in to the dashboard', idleMinutes: limits.idleMinutes, absoluteHours: limits.absoluteHours }
+    const signInPage = { pageTitle: 'Sign in', idleMinutes: limits.idleMinutes, absoluteHours: limits.absoluteHours }
 
     app.get(SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
-      if (request.principal?.sessionId && DASHBOARD_ROLES.includes(request.principal.role)) return reply.redirect('/dashboard', 303)
+      if (request.principal?.sessionId && TOKEN_SIGN_IN_ROLES.includes(request.principal.role)) return reply.redirect(homeOf(request.principal.role), 303)
       const ended = (request.query as Record<string, unknown>).ended === '1'
       return reply.page('sign-in.njk', { ...signInPage, notice: ended ? 'Your session has ended. Sign in again to carry on.' : undefined })
     })
@@ -34,8 +40,8 @@ export const signInRoutes =
       }
       const principal = token.length <= 200 ? await authenticate(db, token) : null
       if (!principal) request.server.limits.authenticationFailed(request)
-      if (!principal || !DASHBOARD_ROLES.includes(principal.role)) {
-        const text = 'That token is not an auditor or administrator token, or it has expired'
+      if (!principal || !TOKEN_SIGN_IN_ROLES.includes(principal.role)) {
+        const text = 'That token is not a police, auditor or administrator token, or it has expired'
         return reply.page('sign-in.njk', { ...signInPage, errors: formErrors([{ field: 'token', text }]) }, 401)
       }
       const now = clock.now()
@@ -44,9 +50,9 @@ export const signInRoutes =
       const session = await createSession(db, principal, now, limits)
       await audit(db, {
         at: now, actor: actorOf(principal), actorRole: principal.role, action: 'session.start', subjectType: 'session',
-        subjectId: session.id, reason: 'signed in to the dashboard', detail: { requestId: request.id, expiresAt: session.expiresAt.toISOString() },
+        subjectId: session.id, reason: 'signed in with an access token', detail: { requestId: request.id, expiresAt: session.expiresAt.toISOString() },
       })
-      return setSessionCookie(reply, config, session.secret).redirect('/dashboard', 303)
+      return setSessionCookie(reply, config, session.secret).redirect(homeOf(principal.role), 303)
     })
 
     // The old dashboard form posted here; one handler for both.
