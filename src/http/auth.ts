@@ -14,7 +14,7 @@ import type { Services } from '../services.js'
 import { authenticate, type Principal, type Role } from '../store/tokens-store.js'
 import type { RequestLimits } from './limits.js'
 import { HttpProblem } from './problem.js'
-import { clearSessionCookie, hasSessionCookie, sessionPrincipal, SIGN_IN_PATH } from './session.js'
+import { clearSessionCookie, hasSessionCookie, sessionPrincipal, signInRedirect } from './session.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,7 +35,7 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 /** The audit trail's name for a caller. */
-export const actorOf = (p: Principal) => `token:${p.tokenId}`
+export const actorOf = (p: Principal) => (p.person ? `person:${p.person.id}` : `token:${p.tokenId}`)
 
 export function registerAuth(app: FastifyInstance, services: Pick<Services, 'db' | 'clock' | 'config'>, limits: RequestLimits): void {
   const { db, clock, config } = services
@@ -60,7 +60,7 @@ export function registerAuth(app: FastifyInstance, services: Pick<Services, 'db'
       }
       if (!roles) return
       // A person without a session is sent to sign in rather than shown a 401.
-      if (!principal) return reply.redirect(hasSessionCookie(request) ? `${SIGN_IN_PATH}?ended=1` : SIGN_IN_PATH, 303)
+      if (!principal) return reply.redirect(signInRedirect(request, hasSessionCookie(request)), 303)
       if (!roles.includes(principal.role)) throw new HttpProblem(403, 'Forbidden', `the ${principal.role} role may not use this page`)
       return
     }

@@ -87,7 +87,8 @@ export class RequestLimits {
   /** After authentication succeeded: the verified principal's budget. */
   afterAuthentication(request: FastifyRequest, reply: FastifyReply): void {
     if (!request.principal) return
-    this.count(this.principals, request.principal.tokenId, reply, Date.now(), 'too many requests for this token; slow down and retry')
+    const who = request.principal.person ? `person:${request.principal.person.id}` : `token:${request.principal.tokenId}`
+    this.count(this.principals, who, reply, Date.now(), 'too many requests for this token; slow down and retry')
   }
 
   /** A request to the API came with no credential, or one found unknown, revoked or expired. */

@@ -57,7 +57,7 @@ export const pageRoutes =
     await app.register(signInRoutes(services))
     await app.register(dashboardRoutes(services))
     await app.register(ackRoutes(services))
-    await app.register(notificationPageRoutes())
+    await app.register(notificationPageRoutes(services))
     await app.register(subjectAccessPageRoutes(services))
     await app.register(incidentPageRoutes(services))
     await app.register(reviewPageRoutes(services))

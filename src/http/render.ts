@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import nunjucks from 'nunjucks'
 import { viewsDir } from '../paths.js'
 import { assetUrl, govukTemplatesDir } from './assets.js'
-import type { Role } from '../store/tokens-store.js'
+import type { Principal, Role } from '../store/tokens-store.js'
 import { dateTime, longDate, longPlainDate, time } from './format.js'
 
 export const SERVICE_NAME = 'Operation Encompass'
@@ -42,7 +42,10 @@ declare module 'fastify' {
 }
 
 /** The menu each role sees when signed in: its own pages only. `current` marks the page shown. */
-export function navigationFor(role: Role | undefined, current: string): { href: string; text: string; active?: boolean }[] {
+export function navigationFor(who: Role | Pick<Principal, 'role' | 'person'> | undefined, current: string): { href: string; text: string; active?: boolean }[] {
+  if (!who) return []
+  const role = typeof who === 'string' ? who : who.role
+  const personRole = typeof who === 'string' ? undefined : who.person?.role
   const items: Record<Role, { href: string; text: string }[]> = {
     police: [
       { href: '/incidents/new', text: 'Report an incident' },
@@ -51,12 +54,17 @@ export function navigationFor(role: Role | undefined, current: string): { href: 
     ],
     admin: [
       { href: '/dashboard', text: 'Dashboard' },
+      { href: '/people', text: 'People' },
     ],
-    auditor: [{ href: '/dashboard', text: 'Dashboard' }],
-    dsl: [],
+    auditor: personRole === 'la-admin' ? [{ href: '/dashboard', text: 'Dashboard' }, { href: '/people', text: 'People' }] : [{ href: '/dashboard', text: 'Dashboard' }],
+    dsl: [{ href: '/notifications', text: 'Notifications' }],
   }
-  if (!role) return []
   return items[role].map((i) => (i.href === current ? { ...i, active: true } : i))
+}
+
+/** Where each signed-in person starts: Key Adults at their notifications, officers and desks at their force's incidents, boards at the dashboard. */
+export function homeOf(role: Role): string {
+  return role === 'police' ? '/incidents' : role === 'dsl' ? '/notifications' : '/dashboard'
 }
 
 export function registerPages(app: FastifyInstance): void {
@@ -65,7 +73,7 @@ export function registerPages(app: FastifyInstance): void {
     const signedIn = Boolean(principal?.sessionId)
     const path = this.request.url.split('?')[0] ?? ''
     const defaults = signedIn && principal
-      ? { navigation: navigationFor(principal.role, path), homeUrl: principal.role === 'police' ? '/incidents' : '/dashboard' }
+      ? { navigation: navigationFor(principal, path), homeUrl: homeOf(principal.role) }
       : {}
     return this.code(status)
       .type('text/html; charset=utf-8')

@@ -6,13 +6,29 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import type { Clock } from '../domain/clock.js'
+import { safeReturnTo } from '../domain/people.js'
 import type { Queryable } from '../store/db.js'
 import { SESSION_SECRET_RE, touchSession } from '../store/sessions-store.js'
 import type { Principal } from '../store/tokens-store.js'
 
 export const SESSION_COOKIE = 'enc_session'
-/** Where a person without a session is sent. (Issue 13 brings sign-in by e-mailed link.) */
-export const SIGN_IN_PATH = '/dashboard/login'
+/** Where a person without a session is sent: sign-in by e-mailed link (routes/sign-in.ts). */
+export const SIGN_IN_PATH = '/sign-in'
+/** Sign-in with an access token (police, boards, administrators), kept beside the e-mailed link. */
+export const TOKEN_SIGN_IN_PATH = '/dashboard/login'
+
+/**
+ * Where to send a person who needs to sign in to see `request`, so that they come back to it: the
+ * page's path (never its query, which may hold a search) when it is a GET of one of our pages.
+ */
+export function signInRedirect(request: FastifyRequest, ended: boolean): string {
+  const params = new URLSearchParams()
+  if (ended) params.set('ended', '1')
+  const back = request.method === 'GET' ? safeReturnTo(request.url.split('?')[0]) : null
+  if (back) params.set('returnTo', back)
+  const q = params.toString()
+  return q ? `${SIGN_IN_PATH}?${q}` : SIGN_IN_PATH
+}
 /** At most this many candidate values are looked up: duplicates beyond it are ignored. */
 const MAX_CANDIDATES = 3
 

@@ -8,6 +8,7 @@ export const QUEUE = {
   match: 'match',
   notify: 'notify',
   escalate: 'escalate',
+  signInLink: 'sign-in-link',
 } as const
 
 export interface MatchJob {
@@ -22,10 +23,16 @@ export interface EscalateJob {
   step: EscalationStep
 }
 
+/** A sign-in link to e-mail: the link row's id only (the token is read from the row, sealed). */
+export interface SignInLinkJob {
+  linkId: string
+}
+
 export const jobId = {
   match: (childId: string) => `match-${childId}`,
   notify: (notificationId: string) => `notify-${notificationId}`,
   escalate: (notificationId: string, step: EscalationStep) => `escalate-${step}-${notificationId}`,
+  signInLink: (linkId: string) => `sign-in-link-${linkId}`,
 }
 
 /** Temporary SMTP failures are retried with exponential backoff: 5 s, 10 s, 20 s ... about 40 min in all. */
@@ -36,7 +43,13 @@ export const NOTIFY_ATTEMPTS = 10
  * people see it (queue/job-failures.ts). Postgres counts them: BullMQ's own count, which sets the
  * backoff, starts again after a Redis restart or flush.
  */
-export const JOB_ATTEMPTS: Record<keyof typeof QUEUE, number> = { match: 5, notify: NOTIFY_ATTEMPTS, escalate: 5 }
+export const JOB_ATTEMPTS: Record<'match' | 'notify' | 'escalate', number> = { match: 5, notify: NOTIFY_ATTEMPTS, escalate: 5 }
+
+/**
+ * A sign-in link's e-mail is tried a few times within its 15 minutes, then dropped: the link has
+ * expired by then, and the person asks for another (nothing about a child waits on it).
+ */
+export const SIGN_IN_LINK_ATTEMPTS = 4
 
 /** The wait after failed attempt n (1-based) before the next: BullMQ's exponential backoff. */
 export function notifyRetryDelayMs(backoffMs: number, attempt: number): number {
@@ -81,6 +94,7 @@ export class Queues {
   readonly match: Queue<MatchJob>
   readonly notify: Queue<NotifyJob>
   readonly escalate: Queue<EscalateJob>
+  readonly signInLink: Queue<SignInLinkJob>
 
   private readonly retrying: JobsOptions
 
@@ -98,8 +112,9 @@ export class Queues {
     this.match = new Queue<MatchJob>(QUEUE.match, { connection, prefix })
     this.notify = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix })
     this.escalate = new Queue<EscalateJob>(QUEUE.escalate, { connection, prefix })
+    this.signInLink = new Queue<SignInLinkJob>(QUEUE.signInLink, { connection, prefix })
     // A Queue emits 'error' when Redis is unreachable; callers see failures on add().
-    for (const q of [this.match, this.notify, this.escalate]) q.on('error', () => {})
+    for (const q of [this.match, this.notify, this.escalate, this.signInLink]) q.on('error', () => {})
   }
 
   async addMatch(childIds: string[]): Promise<void> {
@@ -139,16 +154,26 @@ export class Queues {
     )
   }
 
+  async addSignInLink(linkId: string): Promise<void> {
+    await this.signInLink.add('sign-in-link', { linkId }, {
+      attempts: SIGN_IN_LINK_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: true,
+      removeOnFail: true,
+      jobId: jobId.signInLink(linkId),
+    })
+  }
+
   async depths(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {}
-    for (const q of [this.match, this.notify, this.escalate]) {
+    for (const q of [this.match, this.notify, this.escalate, this.signInLink]) {
       out[q.name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed')
     }
     return out
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.match.close(), this.notify.close(), this.escalate.close()])
+    await Promise.all([this.match.close(), this.notify.close(), this.escalate.close(), this.signInLink.close()])
   }
 }
 

@@ -5,7 +5,8 @@ import type { Services } from '../services.js'
 import { processEscalation } from './escalate-worker.js'
 import { processMatch } from './match-worker.js'
 import { processNotify } from './notify-worker.js'
-import { QUEUE, redisConnection, redisTargetOf, type EscalateJob, type MatchJob, type NotifyJob } from './queues.js'
+import { QUEUE, redisConnection, redisTargetOf, type EscalateJob, type MatchJob, type NotifyJob, type SignInLinkJob } from './queues.js'
+import { processSignInLink } from './sign-in-link-worker.js'
 import { describeJobError } from './job-errors.js'
 import { runJob } from './job-failures.js'
 import { sweep } from './sweeper.js'
@@ -58,6 +59,8 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
         runJob(services, 'escalate', job.data, () => processEscalation(services, job.data.notificationId, job.data.step), job.attemptsMade > 0),
       common,
     ),
+    // A sign-in link lives 15 minutes: BullMQ's own few retries, then the person asks again.
+    new Worker<SignInLinkJob>(QUEUE.signInLink, async (job) => processSignInLink(services, job.data.linkId), common),
   ]
   for (const w of workers) {
     // err is runJob's summary (it names no child), or BullMQ's own (a stalled job).

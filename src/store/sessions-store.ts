@@ -1,11 +1,11 @@
 // Server-side sessions for the pages (migrations/013). The cookie carries a random 256-bit secret;
 // only its SHA-256 is stored. A session is looked up and its idle deadline moved on in one
 // statement, which also refuses it if it was signed out, idled out, reached its absolute end, or
-// its token was revoked or expired since: an ended session is refused at once, in every process,
-// and stays ended.
+// its token was revoked or expired since (or, for a person signed in by e-mailed link, the person
+// was disabled): an ended session is refused at once, in every process, and stays ended.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Queryable } from './db.js'
-import type { Principal, Role } from './tokens-store.js'
+import type { PersonPrincipal, Principal, Role } from './tokens-store.js'
 
 export interface SessionLimits {
   idleMinutes: number
@@ -23,15 +23,15 @@ export interface NewSession {
   expiresAt: Date
 }
 
-/** Starts a session for a principal that has just proved who it is. */
+/** Starts a session for a principal that has just proved who it is (a token, or a person's link). */
 export async function createSession(db: Queryable, who: Principal, now: Date, limits: SessionLimits): Promise<NewSession> {
   const secret = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now.getTime() + limits.absoluteHours * 3_600_000)
   const idleAt = new Date(Math.min(expiresAt.getTime(), now.getTime() + limits.idleMinutes * 60_000))
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO sessions (secret_hash, token_id, role, force_code, urn, created_at, last_seen_at, idle_expires_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id`,
-    [hashOf(secret), who.tokenId, who.role, who.forceCode, who.urn, now, idleAt, expiresAt],
+    `INSERT INTO sessions (secret_hash, token_id, person_id, role, force_code, urn, created_at, last_seen_at, idle_expires_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
+    [hashOf(secret), who.person ? null : who.tokenId, who.person?.id ?? null, who.role, who.forceCode, who.urn, now, idleAt, expiresAt],
   )
   // Rows of sessions that ended long ago serve no one; clearing them here keeps the table small
   // without a job of its own. (Sign-ins and sign-outs stay in the audit trail.)
@@ -46,18 +46,24 @@ export async function createSession(db: Queryable, who: Principal, now: Date, li
 export async function touchSession(db: Queryable, secret: string, now: Date, limits: SessionLimits): Promise<Principal | null> {
   if (!SESSION_SECRET_RE.test(secret)) return null
   const { rows } = await db.query<{
-    sessionId: string; tokenId: string; role: Role; forceCode: string | null; urn: string | null; name: string | null
-    age_min: number | null; age_max: number | null
+    sessionId: string; tokenId: string | null; role: Role; forceCode: string | null; urn: string | null; name: string | null
+    age_min: number | null; age_max: number | null; person: PersonPrincipal | null
   }>(
     `UPDATE sessions s
         SET last_seen_at = $2,
             idle_expires_at = least(s.expires_at, $2::timestamptz + make_interval(mins => $3::int))
-       FROM api_tokens t LEFT JOIN forces f ON f.code = t.force_code
-      WHERE s.secret_hash = $1 AND t.id = s.token_id
+       FROM sessions live
+       LEFT JOIN api_tokens t ON t.id = live.token_id
+       LEFT JOIN people p ON p.id = live.person_id
+       LEFT JOIN forces f ON f.code = live.force_code
+      WHERE s.secret_hash = $1 AND live.id = s.id
         AND s.revoked_at IS NULL AND s.idle_expires_at > $2 AND s.expires_at > $2
-        AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-    RETURNING s.id AS "sessionId", s.token_id AS "tokenId", s.role, s.force_code AS "forceCode", s.urn, t.name,
-              f.age_min, f.age_max`,
+        AND ((t.id IS NOT NULL AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()))
+          OR (p.id IS NOT NULL AND p.disabled_at IS NULL))
+    RETURNING s.id AS "sessionId", s.token_id AS "tokenId", s.role, s.force_code AS "forceCode", s.urn,
+              coalesce(t.name, p.name) AS name, f.age_min, f.age_max,
+              CASE WHEN p.id IS NULL THEN NULL
+                   ELSE json_build_object('id', p.id, 'email', p.email, 'name', p.name, 'role', p.role, 'laCodes', p.la_codes) END AS person`,
     [hashOf(secret), now, limits.idleMinutes],
   )
   const r = rows[0]
@@ -75,6 +81,7 @@ export async function touchSession(db: Queryable, secret: string, now: Date, lim
     name: r.name,
     ageBand: r.age_min !== null && r.age_max !== null ? { ageMin: r.age_min, ageMax: r.age_max } : null,
     sessionId: r.sessionId,
+    ...(r.person ? { person: r.person } : {}),
   }
 }
 

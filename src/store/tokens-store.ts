@@ -1,14 +1,25 @@
 // Bearer tokens: 256 random bits shown once, stored only as a SHA-256 hash. A lookup by hash
 // is a unique-index probe, so the secret itself is never compared byte by byte in our code.
 import { createHash, randomBytes } from 'node:crypto'
+import type { PersonRole } from '../domain/people.js'
 import { prepared, type Queryable } from './db.js'
 import { ensureForce } from './forces-store.js'
 
 export type Role = 'police' | 'dsl' | 'auditor' | 'admin'
 export const ROLES: readonly Role[] = ['police', 'dsl', 'auditor', 'admin']
 
+/** A person signed in by e-mailed link (people-store.ts), as the pages see them. */
+export interface PersonPrincipal {
+  id: string
+  email: string
+  name: string
+  role: PersonRole
+  laCodes: string[]
+}
+
 export interface Principal {
-  tokenId: string
+  /** The bearer token (or the token a session was started with); null for a person's session. */
+  tokenId: string | null
   role: Role
   forceCode: string | null
   urn: string | null
@@ -17,6 +28,8 @@ export interface Principal {
   ageBand: { ageMin: number; ageMax: number } | null
   /** Set when the caller is a person in a signed-in session (the pages), not a bearer token. */
   sessionId?: string
+  /** Set when the session is a person's, signed in by e-mailed link. */
+  person?: PersonPrincipal
 }
 
 export function hashToken(secret: string): Buffer {

@@ -74,7 +74,7 @@ export const notificationRoutes =
         const p = caller(request)
         const n = await getNotification(db, request.params.id)
         if (!inScope(p, n)) throw notFound('notification')
-        const result = await acknowledgeNotification(services, n.id, { by: acknowledgedByToken(p), actor: actorOf(p) })
+        const result = await acknowledgeNotification(services, n.id, { by: acknowledgedByToken({ tokenId: p.tokenId ?? '', name: p.name }), actor: actorOf(p) })
         if (!result) throw notFound('notification')
         if ('refused' in result) throw new HttpProblem(409, 'Conflict', `cannot acknowledge: ${result.refused}`)
         return { acknowledgedAt: result.acknowledgedAt }

@@ -1,48 +1,157 @@
-// Signing in and out of the pages. A board member, an administrator, or a police Encompass officer
-// or desk signs in with the access token they were issued; the token proves who they are once, and
-// the browser then holds only a session (session.ts), never the token. Each role lands on its own
-// home page (homeOf). Sign-out ends the session on the server, so a copied cookie stops working at
-// once. Both are in the audit trail.
-import type { FastifyPluginAsync } from 'fastify'
+// Signing in and out of the pages.
+//
+// /sign-in: everyone on file (Key Adults named in a setting's contacts, and people registered by
+// an administrator) types their e-mail address and is sent a one-time link (flows/sign-in.ts).
+// The answer is the same page whether or not the address is known, and whether or not a link was
+// sent; the request only stores the link and enqueues its id. The link's page (GET) shows a Sign
+// in button and changes nothing, since mail scanners open links; pressing it (POST, same-origin
+// checked with every form) uses the link and starts the session, then returns the person to the
+// page they were asked to sign in for (`returnTo`: a path on this site only).
+//
+// /dashboard/login: a police officer or desk, a board member or an administrator may still sign in
+// with the access token they were issued; the token proves who they are once, and the browser
+// then holds only a session (session.ts), never the token.
+//
+// Sign-out ends the session on the server, so a copied cookie stops working at once. Sign-ins and
+// sign-outs are in the audit trail, against the person or the token.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { emailSchema, PERSON_ROLE_LABEL, safeReturnTo } from '../../domain/people.js'
+import { SIGN_IN_LINK_TTL_MS, SIGN_IN_REQUESTS_PER_CLIENT } from '../../domain/sign-in-links.js'
+import { requestSignInLink, signInWithLink, viewSignInLink } from '../../flows/sign-in.js'
 import type { Services } from '../../services.js'
 import { audit } from '../../store/audit-store.js'
+import type { Identity } from '../../store/people-store.js'
 import { createSession, revokeSession } from '../../store/sessions-store.js'
 import { authenticate, type Role } from '../../store/tokens-store.js'
 import { actorOf } from '../auth.js'
 import { field, formErrors } from '../forms.js'
-import { clearSessionCookie, sessionLimits, sessionSecrets, setSessionCookie, SIGN_IN_PATH } from '../session.js'
+import { HttpProblem } from '../problem.js'
+import { homeOf } from '../render.js'
+import { clearSessionCookie, sessionLimits, sessionSecrets, setSessionCookie, SIGN_IN_PATH, TOKEN_SIGN_IN_PATH } from '../session.js'
 
-/** Who may sign in here with an access token (Key Adults sign in by their e-mailed link). */
+/** Who may sign in with an access token (Key Adults sign in by their e-mailed link). */
 const TOKEN_SIGN_IN_ROLES: readonly Role[] = ['police', 'auditor', 'admin']
 
-/** Where each role starts: officers and desks at their force's incidents, boards at the dashboard. */
-export function homeOf(role: Role): string {
-  return role === 'police' ? '/incidents' : '/dashboard'
+export { homeOf }
+
+/**
+ * Sign-in requests per client address in a 15-minute window, per API process, counted whatever
+ * address was typed (known or not), so that the count itself tells nothing.
+ */
+class SignInRequestCounter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>()
+  /** Counts one; returns the seconds to wait when over the limit, else 0. */
+  hit(key: string, now: number): number {
+    let w = this.windows.get(key)
+    if (!w || w.resetAt <= now) {
+      if (this.windows.size > 50_000) for (const [k, v] of this.windows) if (v.resetAt <= now) this.windows.delete(k)
+      w = { count: 0, resetAt: now + SIGN_IN_LINK_TTL_MS }
+      this.windows.set(key, w)
+    }
+    w.count += 1
+    return w.count > SIGN_IN_REQUESTS_PER_CLIENT ? Math.ceil((w.resetAt - now) / 1000) : 0
+  }
 }
+
+const identityChoices = (identities: Identity[]) => identities.map((i) => ({ value: i.role, text: PERSON_ROLE_LABEL[i.role] }))
 
 export const signInRoutes =
   (services: Services): FastifyPluginAsync =>
   async (app) => {
     const { db, clock, config } = services
     const limits = sessionLimits(config)
-    const signInPage = { pageTitle: 'Sign in', idleMinutes: limits.idleMinutes, absoluteHours: limits.absoluteHours }
+    const sessionNote = { idleMinutes: limits.idleMinutes, absoluteHours: limits.absoluteHours }
+    const tokenPage = { pageTitle: 'Sign in with an access token', ...sessionNote }
+    const requests = new SignInRequestCounter()
+
+    const returnToOf = (request: FastifyRequest) => safeReturnTo((request.query as Record<string, unknown>)?.returnTo)
+
+    /** A page already signed in has nothing to sign in to: on to where it was going. */
+    const alreadySignedIn = (request: FastifyRequest, reply: FastifyReply) => {
+      const p = request.principal
+      if (!p?.sessionId) return null
+      return reply.redirect(returnToOf(request) ?? homeOf(p.role), 303)
+    }
 
     app.get(SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
-      if (request.principal?.sessionId && TOKEN_SIGN_IN_ROLES.includes(request.principal.role)) return reply.redirect(homeOf(request.principal.role), 303)
+      const done = alreadySignedIn(request, reply)
+      if (done) return done
       const ended = (request.query as Record<string, unknown>).ended === '1'
-      return reply.page('sign-in.njk', { ...signInPage, notice: ended ? 'Your session has ended. Sign in again to carry on.' : undefined })
+      return reply.page('sign-in-email.njk', {
+        pageTitle: 'Sign in', ...sessionNote, returnTo: returnToOf(request),
+        notice: ended ? 'Your session has ended. Sign in again to carry on.' : undefined,
+      })
     })
 
-    app.post(SIGN_IN_PATH, { config: { takesCredentials: true }, schema: { hide: true } }, async (request, reply) => {
+    app.post(SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const typed = field(request.body, 'email')
+      const returnTo = safeReturnTo(field(request.body, 'returnTo'))
+      const parsed = emailSchema.safeParse(typed)
+      if (!parsed.success) {
+        const text = typed.trim() === '' ? 'Enter your e-mail address' : 'Enter an e-mail address in the correct format, like name@example.org'
+        return reply.page('sign-in-email.njk', {
+          pageTitle: 'Sign in', ...sessionNote, returnTo, values: { email: typed }, errors: formErrors([{ field: 'email', text }]),
+        }, 400)
+      }
+      const wait = requests.hit(request.ip, Date.now())
+      if (wait > 0) {
+        reply.header('retry-after', String(wait))
+        throw new HttpProblem(429, 'Too Many Requests', 'too many sign-in requests from this address; try again later')
+      }
+      // Known or not, sent or held back by the per-address limit: the same page.
+      await requestSignInLink(services, parsed.data, returnTo)
+      return reply.page('sign-in-sent.njk', { pageTitle: 'Check your e-mail', email: parsed.data, minutes: SIGN_IN_LINK_TTL_MS / 60_000 })
+    })
+
+    const linkInvalid = (reply: FastifyReply) => reply.page('sign-in-link-invalid.njk', { pageTitle: 'This sign-in link cannot be used' }, 404)
+
+    app.get('/sign-in/link/:token', { schema: { hide: true } }, async (request, reply) => {
+      const { token } = request.params as { token: string }
+      const view = await viewSignInLink(services, token)
+      if (!view) return linkInvalid(reply)
+      return reply.header('x-robots-tag', 'noindex').page('sign-in-link.njk', {
+        pageTitle: 'Sign in to Operation Encompass', action: `/sign-in/link/${token}`,
+        choices: view.identities.length > 1 ? identityChoices(view.identities) : null,
+      })
+    })
+
+    app.post('/sign-in/link/:token', { config: { takesCredentials: true }, schema: { hide: true } }, async (request, reply) => {
+      const { token } = request.params as { token: string }
+      const role = field(request.body, 'role') || null
+      const outcome = await signInWithLink(services, token, role, limits, request.id)
+      if ('invalid' in outcome) {
+        request.server.limits.authenticationFailed(request)
+        return linkInvalid(reply)
+      }
+      if ('chooseRole' in outcome) {
+        return reply.page('sign-in-link.njk', {
+          pageTitle: 'Sign in to Operation Encompass', action: `/sign-in/link/${token}`, choices: identityChoices(outcome.chooseRole),
+          errors: formErrors([{ field: 'role', text: 'Choose how you are signing in' }]),
+        }, 400)
+      }
+      const { session, principal, returnTo } = outcome.signedIn
+      // Signing in replaces whatever session this browser had.
+      const now = clock.now()
+      for (const secret of sessionSecrets(request)) await revokeSession(db, secret, now)
+      return setSessionCookie(reply, config, session.secret).redirect(returnTo ?? homeOf(principal.role), 303)
+    })
+
+    app.get(TOKEN_SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
+      if (request.principal?.sessionId && TOKEN_SIGN_IN_ROLES.includes(request.principal.role)) return reply.redirect(homeOf(request.principal.role), 303)
+      const ended = (request.query as Record<string, unknown>).ended === '1'
+      return reply.page('sign-in.njk', { ...tokenPage, notice: ended ? 'Your session has ended. Sign in again to carry on.' : undefined })
+    })
+
+    app.post(TOKEN_SIGN_IN_PATH, { config: { takesCredentials: true }, schema: { hide: true } }, async (request, reply) => {
       const token = field(request.body, 'token').trim()
       if (token === '') {
-        return reply.page('sign-in.njk', { ...signInPage, errors: formErrors([{ field: 'token', text: 'Enter your access token' }]) }, 400)
+        return reply.page('sign-in.njk', { ...tokenPage, errors: formErrors([{ field: 'token', text: 'Enter your access token' }]) }, 400)
       }
       const principal = token.length <= 200 ? await authenticate(db, token) : null
       if (!principal) request.server.limits.authenticationFailed(request)
       if (!principal || !TOKEN_SIGN_IN_ROLES.includes(principal.role)) {
         const text = 'That token is not a police, auditor or administrator token, or it has expired'
-        return reply.page('sign-in.njk', { ...signInPage, errors: formErrors([{ field: 'token', text }]) }, 401)
+        return reply.page('sign-in.njk', { ...tokenPage, errors: formErrors([{ field: 'token', text }]) }, 401)
       }
       const now = clock.now()
       // Signing in again replaces whatever session this browser had: one live session per sign-in.
