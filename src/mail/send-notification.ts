@@ -19,7 +19,8 @@ export async function sendNotificationMail(
 ): Promise<SendResult> {
   const { config } = services
   const links = {
-    details: `${config.PUBLIC_BASE_URL}/notifications/${ctx.id}`,
+    // The force desk opens the incident's officer page; the Key Adults their notification's page.
+    details: kind === 'desk' ? `${config.PUBLIC_BASE_URL}/incidents/${ctx.incidentId}` : `${config.PUBLIC_BASE_URL}/notifications/${ctx.id}`,
     acknowledge: ackUrl(config.PUBLIC_BASE_URL, config.ACK_LINK_SECRET, ctx.id),
   }
   const mail = renderNotification(kind, ctx, links)

@@ -28,6 +28,14 @@ export function childLabel(ctx: Pick<SendContext, 'givenName' | 'familyName'>): 
   return `${ctx.givenName} ${(ctx.familyName ?? '').slice(0, 1)}.`.trim()
 }
 
+const ROLE_NAME = { dsl: 'designated safeguarding lead', deputy: 'deputy' } as const
+
+/** The setting's Key Adults with their telephone numbers, one fact each, for the desk's e-mail. */
+function keyAdultPhones(ctx: Pick<SendContext, 'contacts'>): [string, string][] {
+  if (ctx.contacts.length === 0) return [['Key Adults', 'none on record']]
+  return ctx.contacts.map((c) => [`Key Adult (${ROLE_NAME[c.role]})`, `${c.name}, ${c.phone ? `telephone ${c.phone}` : 'no telephone number on record'}, ${c.email}`])
+}
+
 const ACK_HOW = 'Opening the page does not acknowledge: press Acknowledge on it once you have read this.'
 
 export function renderNotification(
@@ -55,13 +63,16 @@ export function renderNotification(
     ['Police became aware', london(ctx.policeAwareAt)],
     ['Please be ready by', `${london(ctx.dueBy)} (start of the school day)`],
   ]
+  // The desk telephones the setting: its Key Adults' numbers, as the directory holds them.
+  if (kind === 'desk') facts.push(...keyAdultPhones(ctx))
+  const detailsLabel = kind === 'desk' ? 'Open the incident (police sign-in)' : 'Read the full details (you will need to sign in)'
   const subject = `${subjectTag[kind]} ${ctx.reference}`
   const text = [
     lead[kind],
     '',
     ...facts.map(([k, v]) => `${k}: ${v}`),
     '',
-    `Read the full details (you will need to sign in): ${links.details}`,
+    `${detailsLabel}: ${links.details}`,
     ...(kind === 'desk' ? [] : ['', `Open this page to acknowledge: ${links.acknowledge}`, ACK_HOW]),
     '',
     'This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.',
@@ -69,7 +80,7 @@ export function renderNotification(
   const html = `<!doctype html><html><body style="font-family:Arial,sans-serif">
 <p>${escapeHtml(lead[kind])}</p>
 <table>${facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-<p><a href="${escapeHtml(links.details)}">Read the full details</a> (you will need to sign in)</p>
+<p>${kind === 'desk' ? `<a href="${escapeHtml(links.details)}">Open the incident</a> (police sign-in)` : `<a href="${escapeHtml(links.details)}">Read the full details</a> (you will need to sign in)`}</p>
 ${kind === 'desk' ? '' : `<p><a href="${escapeHtml(links.acknowledge)}"><strong>Open this page to acknowledge</strong></a><br>${escapeHtml(ACK_HOW)}</p>`}
 <p style="color:#555">This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.</p>
 </body></html>`

@@ -7,7 +7,7 @@ import { removeOldAuditRows } from '../store/audit-store.js'
 import type { Db } from '../store/db.js'
 import {
   minimiseOldRecords, purgeExpiredPersonalData, recordRetentionRun, removeEndedTokens, removeOldPseudonyms,
-  removeOldRetentionRuns, removeOperationalRecords, removePastCalendars, removeStalePupilRolls,
+  removeExpiredSignInLinks, removeInactivePeople, removeOldRetentionRuns, removeOperationalRecords, removePastCalendars, removeStalePupilRolls,
   stampReportFacts, withRetentionLock,
 } from '../store/retention-store.js'
 
@@ -45,6 +45,8 @@ export async function runRetention(db: Db, config: RetentionConfig, now: Date): 
     await rule('records', config.RECORD_RETENTION_DAYS, () => minimiseOldRecords(db, now, config.RECORD_RETENTION_DAYS))
     await rule('pupil-rolls', config.PUPIL_ROLL_RETENTION_DAYS, () => removeStalePupilRolls(db, now, config.PUPIL_ROLL_RETENTION_DAYS))
     await rule('operational', config.OPERATIONAL_RETENTION_DAYS, () => removeOperationalRecords(db, now, config.OPERATIONAL_RETENTION_DAYS))
+    await rule('sign-in-links', 0, () => removeExpiredSignInLinks(db, now))
+    await rule('people', config.AUDIT_RETENTION_DAYS, () => removeInactivePeople(db, now, config.AUDIT_RETENTION_DAYS, config.OPERATIONAL_RETENTION_DAYS))
     await rule('calendars', config.CALENDAR_RETENTION_DAYS, () => removePastCalendars(db, now, config.CALENDAR_RETENTION_DAYS))
     await rule('api-tokens', config.AUDIT_RETENTION_DAYS, () => removeEndedTokens(db, now, config.AUDIT_RETENTION_DAYS))
     await rule('retention-runs', config.AUDIT_RETENTION_DAYS, () => removeOldRetentionRuns(db, now, config.AUDIT_RETENTION_DAYS))

@@ -403,7 +403,9 @@ export interface SendContext {
   contentProfile: 'minimal' | 'full'
   copyDeputies: boolean
   deskEmail: string | null
-  contacts: { role: 'dsl' | 'deputy'; name: string; email: string }[]
+  /** The incident, for the force desk's link to its officer page. */
+  incidentId: string
+  contacts: { role: 'dsl' | 'deputy'; name: string; email: string; phone: string | null }[]
 }
 
 /** The SELECT of a send context over `source` (notifications, or a CTE of its rows), one row each. */
@@ -413,8 +415,8 @@ function sendContextSql(source: string): string {
             i.incident_type AS "incidentType", i.occurred_at AS "occurredAt", i.summary,
             c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth AS "dateOfBirth",
             c.present, n.force_code AS "forceCode", f.content_profile AS "contentProfile",
-            f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail", n.attempts,
-            (SELECT coalesce(json_agg(json_build_object('role', k.role, 'name', k.name, 'email', k.email) ORDER BY k.position), '[]')
+            f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail", n.attempts, n.incident_id AS "incidentId",
+            (SELECT coalesce(json_agg(json_build_object('role', k.role, 'name', k.name, 'email', k.email, 'phone', k.phone) ORDER BY k.position), '[]')
                FROM school_contacts k WHERE k.urn = n.urn) AS contacts
        FROM ${source} n
        JOIN children c ON c.id = n.child_id

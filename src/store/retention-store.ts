@@ -186,6 +186,28 @@ export async function removeOperationalRecords(db: Db, now: Date, days: number):
   })
 }
 
+/** Sign-in links once past their 15 minutes: used or not, a link serves nothing after it. */
+export async function removeExpiredSignInLinks(db: Queryable, now: Date): Promise<number> {
+  const r = await db.query('DELETE FROM sign_in_links WHERE expires_at <= $1', [now])
+  return r.rowCount ?? 0
+}
+
+/**
+ * People no longer active: a registered person `auditDays` after they were disabled (the audit
+ * trail names people by id, as it names tokens); a Key Adult known only from the contacts once no
+ * setting lists their address and they have not signed in for `operationalDays` (their sessions
+ * go with them).
+ */
+export async function removeInactivePeople(db: Queryable, now: Date, auditDays: number, operationalDays: number): Promise<Record<string, number>> {
+  const disabled = await db.query("DELETE FROM people WHERE source = 'registered' AND disabled_at <= $1", [before(now, auditDays)])
+  const formerKeyAdults = await db.query(
+    `DELETE FROM people p WHERE p.source = 'contacts' AND coalesce(p.last_signed_in_at, p.created_at) <= $1
+       AND NOT EXISTS (SELECT 1 FROM school_contacts c WHERE lower(c.email) = p.email)`,
+    [before(now, operationalDays)],
+  )
+  return { disabled: disabled.rowCount ?? 0, formerKeyAdults: formerKeyAdults.rowCount ?? 0 }
+}
+
 /** Revoked or expired API tokens, once the audit rows that name them have gone too. */
 export async function removeEndedTokens(db: Queryable, now: Date, days: number): Promise<number> {
   const r = await db.query(

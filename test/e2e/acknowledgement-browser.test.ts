@@ -90,10 +90,10 @@ if (browser) {
 
   t.test('the details link asks for sign-in and shows nothing of the child', async (t) => {
     await page.click('a:has-text("Read the full details")')
-    await page.waitForURL(/\/notifications\/[0-9a-f-]{36}$/)
-    t.match(await page.textContent('h1'), /Sign in to read this notification/)
+    await page.waitForURL(/\/sign-in\?returnTo=%2Fnotifications%2F[0-9a-f-]{36}$/)
+    t.match(await page.textContent('h1'), /Sign in/)
     t.notMatch((await page.textContent('main'))!, /Zephyrine|Quillfeather/)
-    await expectNoSeriousAxeViolations(t, page, 'the details page')
+    await expectNoSeriousAxeViolations(t, page, 'the sign-in page')
     t.ok(await fitsNarrowScreen(page))
   })
 

@@ -179,21 +179,21 @@ t.test('the API acknowledgement records the token that made it', async (t) => {
   t.match(await snapshot(n2.id), { acknowledged_by: `API token ${unnamed.id}` })
 })
 
-t.test('the e-mail’s details link opens a sign-in page that shows nothing of the child and changes nothing', async (t) => {
+t.test('the e-mail’s details link sends a person not signed in to sign in, shows nothing of the child and changes nothing', async (t) => {
   const n = await aNotification()
   const before = await snapshot(n.id)
   for (const method of ['GET', 'HEAD'] as const) {
     const res = await h.app.inject({ method, url: `/notifications/${n.id}`, headers: html })
-    t.equal(res.statusCode, 200)
-    t.match(res.headers['content-type'], /^text\/html/)
-    if (method === 'GET') {
-      t.match(res.body, /Sign in to read this notification/)
-      for (const bit of [...CHILD, n.reference]) t.notOk(res.body.includes(bit), `nothing of the notification (${bit})`)
-    }
+    t.equal(res.statusCode, 303)
+    t.equal(res.headers.location, `/sign-in?returnTo=%2Fnotifications%2F${n.id}`, 'to sign in, then back to it')
+    for (const bit of [...CHILD, n.reference]) t.notOk(res.body.includes(bit), `nothing of the notification (${bit})`)
   }
+  const page = await h.app.inject({ method: 'GET', url: `/sign-in?returnTo=%2Fnotifications%2F${n.id}`, headers: html })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, /Send me a sign-in link/)
+  for (const bit of [...CHILD, n.reference]) t.notOk(page.body.includes(bit), `nothing of the notification on the sign-in page (${bit})`)
   const unknown = await h.app.inject({ method: 'GET', url: '/notifications/00000000-0000-4000-8000-000000000000' })
-  t.equal(unknown.statusCode, 200, 'an unknown id gets the same page: nothing is revealed')
-  t.equal((await h.app.inject({ method: 'GET', url: '/notifications/nope', headers: html })).statusCode, 404)
+  t.equal(unknown.statusCode, 303, 'an unknown id gets the same answer: nothing is revealed')
   t.same(await snapshot(n.id), before)
 })
 

@@ -82,7 +82,7 @@ t.test('a session ends after 30 idle minutes, and each request moves that on', a
   clock.advance(30 * MIN + 1000)
   const ended = await dashboard(value!)
   t.equal(ended.statusCode, 303, 'idle for 30 minutes: refused')
-  t.equal(ended.headers.location, '/dashboard/login?ended=1')
+  t.equal(ended.headers.location, '/sign-in?ended=1&returnTo=%2Fdashboard', 'to sign in again, then back')
   t.ok(([] as string[]).concat(ended.headers['set-cookie'] ?? []).some((c) => /^enc_session=; Path=\/;.*Max-Age=0/.test(c)), 'and the cookie is cleared')
   const notice = await h.app.inject({ method: 'GET', url: '/dashboard/login?ended=1' })
   t.match(notice.body, /Your session has ended/)
@@ -135,7 +135,7 @@ t.test('the old cookie that held the raw token signs nobody in', async (t) => {
   const admin = await h.token('admin')
   const res = await dashboard(admin)
   t.equal(res.statusCode, 303)
-  t.equal(res.headers.location, '/dashboard/login?ended=1')
+  t.equal(res.headers.location, '/sign-in?ended=1&returnTo=%2Fdashboard')
 })
 
 t.test('a session never authenticates the JSON API', async (t) => {

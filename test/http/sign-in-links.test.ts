@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
 import { ManualClock } from '../../src/domain/clock.js'
+import { runRetention } from '../../src/queue/retention-job.js'
 import { aSchool, anIncident, createHarness, eventually, HARNESS_START, type CapturedMail } from '../helpers/harness.js'
 
 const clock = new ManualClock(HARNESS_START)
@@ -239,4 +240,22 @@ t.test('a link past its 15 minutes fails', async (t) => {
 
 t.test('no child’s name or date of birth in any log line', async (t) => {
   for (const bit of ['Zephyrine', 'Quillfeather', '2015-07-19']) t.notOk(h.logs.text.includes(bit), `no ${bit} in the logs`)
+})
+
+t.test('the retention job removes expired links at once, and people once they are no longer active', async (t) => {
+  const config = h.services.config
+  const now = clock.now()
+  await db.query("INSERT INTO people (email, name, role, source, created_at, disabled_at) VALUES ('gone.officer@example.org', 'Gone Officer', 'auditor', 'registered', $1, $1)", [now])
+  const first = await runRetention(db, config, now)
+  t.ok(first!['sign-in-links']! > 0, 'expired links removed')
+  t.equal((await db.query('SELECT count(*)::int AS n FROM sign_in_links')).rows[0].n, 0, 'every link here is past its 15 minutes')
+  t.same((await db.query('SELECT email FROM people ORDER BY email')).rows.map((r) => r.email),
+    ['gone.officer@example.org', 'jo.bloggs@example.org', 'kim.other@example.org'], 'people are kept while active')
+  // Kim's setting drops her; 91 days on, nobody lists her address and she has not signed in.
+  await h.app.inject({ method: 'PUT', url: '/v1/schools/222345', headers: json(admin), payload: aSchool({ name: 'Other Academy', contacts: [{ role: 'dsl', name: 'New Lead', email: 'new.lead@example.org' }] }) })
+  await runRetention(db, config, new Date(now.getTime() + 91 * 86_400_000))
+  t.same((await db.query('SELECT email FROM people ORDER BY email')).rows.map((r) => r.email), ['gone.officer@example.org', 'jo.bloggs@example.org'],
+    'a Key Adult no setting lists goes; one still listed stays')
+  await runRetention(db, config, new Date(now.getTime() + (config.AUDIT_RETENTION_DAYS + 1) * 86_400_000))
+  t.notOk((await db.query("SELECT 1 FROM people WHERE email = 'gone.officer@example.org'")).rowCount, 'a disabled person goes with the audit trail that names them')
 })

@@ -26,7 +26,11 @@ const ctx: SendContext = {
   contentProfile: 'full',
   copyDeputies: true,
   deskEmail: 'desk@cleveland.police.example',
-  contacts: [{ role: 'dsl', name: 'Jo Bloggs', email: 'jo@example.org' }],
+  incidentId: '6f1c2d9e-0000-4000-8000-0000000000aa',
+  contacts: [
+    { role: 'dsl', name: 'Jo Bloggs', email: 'jo@example.org', phone: '01234 567890' },
+    { role: 'deputy', name: 'Sam Deputy', email: 'sam@example.org', phone: null },
+  ],
 }
 const links = { details: 'https://notify.example/notifications/n1', acknowledge: 'https://notify.example/ack/n1/tok?a=1&b=2' }
 const KINDS: MailKind[] = ['notification', 'deputies', 'reminder', 'desk']
@@ -84,6 +88,18 @@ t.test('the Key Adults get the acknowledgement page link, with how to acknowledg
   t.notMatch(desk.text, links.acknowledge)
   t.notMatch(desk.html, '/ack/')
   t.match(desk.html, `href="${links.details}"`)
+})
+
+t.test('the desk is pointed at the incident’s officer page and given the Key Adults’ telephone numbers', async (t) => {
+  const deskLinks = { ...links, details: 'https://notify.example/incidents/6f1c2d9e-0000-4000-8000-0000000000aa' }
+  const desk = renderNotification('desk', ctx, deskLinks)
+  t.match(desk.text, 'Open the incident (police sign-in): https://notify.example/incidents/6f1c2d9e-0000-4000-8000-0000000000aa')
+  t.match(desk.text, 'Key Adult (designated safeguarding lead): Jo Bloggs, telephone 01234 567890, jo@example.org')
+  t.match(desk.text, 'Key Adult (deputy): Sam Deputy, no telephone number on record, sam@example.org')
+  t.match(desk.html, '01234 567890')
+  for (const kind of ['notification', 'deputies', 'reminder'] as const) {
+    t.notMatch(renderNotification(kind, ctx, links).text, '01234 567890', `the Key Adults’ own e-mail (${kind}) does not list them`)
+  }
 })
 
 t.test('the HTML part escapes what the directory and the police typed', async (t) => {
