@@ -24,7 +24,7 @@ export const TOKEN_SIGN_IN_PATH = '/dashboard/login'
 export function signInRedirect(request: FastifyRequest, ended: boolean): string {
   const params = new URLSearchParams()
   if (ended) params.set('ended', '1')
-  const back = request.method === 'GET' ? safeReturnTo(request.url.split('?')[0]) : null
+  const back = request.method === 'GET' || request.method === 'HEAD' ? safeReturnTo(request.url.split('?')[0]) : null
   if (back) params.set('returnTo', back)
   const q = params.toString()
   return q ? `${SIGN_IN_PATH}?${q}` : SIGN_IN_PATH

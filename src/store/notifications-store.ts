@@ -405,7 +405,7 @@ export interface SendContext {
   deskEmail: string | null
   /** The incident, for the force desk's link to its officer page. */
   incidentId: string
-  contacts: { role: 'dsl' | 'deputy'; name: string; email: string; phone: string | null }[]
+  contacts: { role: 'dsl' | 'deputy'; name: string; email: string; phone?: string | null }[]
 }
 
 /** The SELECT of a send context over `source` (notifications, or a CTE of its rows), one row each. */

@@ -27,8 +27,11 @@ if (browser) {
 
   t.test('an auditor signs in and sees the seeded year', async (t) => {
     await page.goto(`${base}/dashboard`)
-    t.match(page.url(), /\/dashboard\/login$/, 'without a session the browser is sent to sign in')
+    t.match(page.url(), /\/sign-in\?returnTo=%2Fdashboard$/, 'without a session the browser is sent to sign in')
     await expectNoSeriousAxeViolations(t, page, 'the sign-in page')
+    await page.click('a:has-text("Sign in with an access token")')
+    await page.waitForURL(/\/dashboard\/login/)
+    await expectNoSeriousAxeViolations(t, page, 'the token sign-in page')
     t.ok(await fitsNarrowScreen(page), 'the sign-in page fits 320 px')
     await page.fill('#token', 'enc_wrong')
     await page.click('button[type=submit]')
@@ -85,7 +88,7 @@ if (browser) {
     await expectNoSeriousAxeViolations(t, page, 'the signed-out page')
     t.same(await page.context().cookies(), [], 'the cookie is gone from the browser')
     await page.goto(`${base}/dashboard`)
-    t.match(page.url(), /\/dashboard\/login$/)
+    t.match(page.url(), /\/sign-in\?returnTo=%2Fdashboard$/)
     const replay = await h.app.inject({ method: 'GET', url: '/dashboard', headers: { cookie: `enc_session=${cookie.value}` } })
     t.equal(replay.statusCode, 303, 'a copy of the old cookie does not work either')
     t.same(consoleProblems(page), [])

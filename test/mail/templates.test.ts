@@ -51,7 +51,7 @@ t.test('every kind carries the reference, the setting, the times in London time 
     t.match(m.text, 'Child present at the incident: yes')
     t.match(m.text, 'Police became aware: Fri, 20 Nov 2026, 21:00')
     t.match(m.text, 'Please be ready by: Mon, 23 Nov 2026, 08:30 (start of the school day)')
-    t.match(m.text, `Read the full details (you will need to sign in): ${links.details}`)
+    t.match(m.text, kind === 'desk' ? `Open the incident (police sign-in): ${links.details}` : `Read the full details (you will need to sign in): ${links.details}`)
     t.match(m.text, /confidential safeguarding information/)
   }
 })

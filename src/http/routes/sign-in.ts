@@ -139,19 +139,20 @@ export const signInRoutes =
     app.get(TOKEN_SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
       if (request.principal?.sessionId && TOKEN_SIGN_IN_ROLES.includes(request.principal.role)) return reply.redirect(homeOf(request.principal.role), 303)
       const ended = (request.query as Record<string, unknown>).ended === '1'
-      return reply.page('sign-in.njk', { ...tokenPage, notice: ended ? 'Your session has ended. Sign in again to carry on.' : undefined })
+      return reply.page('sign-in.njk', { ...tokenPage, returnTo: returnToOf(request), notice: ended ? 'Your session has ended. Sign in again to carry on.' : undefined })
     })
 
     app.post(TOKEN_SIGN_IN_PATH, { config: { takesCredentials: true }, schema: { hide: true } }, async (request, reply) => {
       const token = field(request.body, 'token').trim()
+      const returnTo = safeReturnTo(field(request.body, 'returnTo'))
       if (token === '') {
-        return reply.page('sign-in.njk', { ...tokenPage, errors: formErrors([{ field: 'token', text: 'Enter your access token' }]) }, 400)
+        return reply.page('sign-in.njk', { ...tokenPage, returnTo, errors: formErrors([{ field: 'token', text: 'Enter your access token' }]) }, 400)
       }
       const principal = token.length <= 200 ? await authenticate(db, token) : null
       if (!principal) request.server.limits.authenticationFailed(request)
       if (!principal || !TOKEN_SIGN_IN_ROLES.includes(principal.role)) {
         const text = 'That token is not a police, auditor or administrator token, or it has expired'
-        return reply.page('sign-in.njk', { ...tokenPage, errors: formErrors([{ field: 'token', text }]) }, 401)
+        return reply.page('sign-in.njk', { ...tokenPage, returnTo, errors: formErrors([{ field: 'token', text }]) }, 401)
       }
       const now = clock.now()
       // Signing in again replaces whatever session this browser had: one live session per sign-in.
@@ -161,7 +162,7 @@ export const signInRoutes =
         at: now, actor: actorOf(principal), actorRole: principal.role, action: 'session.start', subjectType: 'session',
         subjectId: session.id, reason: 'signed in with an access token', detail: { requestId: request.id, expiresAt: session.expiresAt.toISOString() },
       })
-      return setSessionCookie(reply, config, session.secret).redirect(homeOf(principal.role), 303)
+      return setSessionCookie(reply, config, session.secret).redirect(returnTo ?? homeOf(principal.role), 303)
     })
 
     // The old dashboard form posted here; one handler for both.
