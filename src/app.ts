@@ -27,6 +27,7 @@ import { operationsRoutes } from './http/routes/operations.js'
 import { schoolRoutes } from './http/routes/schools.js'
 import { reviewRoutes } from './http/routes/review.js'
 import { directoryRoutes } from './http/routes/directory.js'
+import { peopleRoutes } from './http/routes/people.js'
 import type { Services } from './services.js'
 
 const routeLists = new WeakMap<FastifyInstance, RouteOptions[]>()
@@ -144,6 +145,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(reportRoutes(services))
   await app.register(subjectAccessRoutes(services))
   await app.register(boardReportRoutes(services))
+  await app.register(peopleRoutes(services))
   await app.register(pageRoutes(services))
   return app
 }

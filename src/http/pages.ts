@@ -12,6 +12,7 @@ import { dashboardRoutes } from './routes/dashboard.js'
 import { incidentPageRoutes } from './routes/incident-pages.js'
 import { reviewPageRoutes } from './routes/review-pages.js'
 import { notificationPageRoutes } from './routes/notification-pages.js'
+import { peoplePageRoutes } from './routes/people-pages.js'
 import { signInRoutes } from './routes/sign-in.js'
 import { subjectAccessPageRoutes } from './routes/subject-access.js'
 
@@ -61,4 +62,5 @@ export const pageRoutes =
     await app.register(subjectAccessPageRoutes(services))
     await app.register(incidentPageRoutes(services))
     await app.register(reviewPageRoutes(services))
+    await app.register(peoplePageRoutes(services))
   }

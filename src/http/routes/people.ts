@@ -1,0 +1,50 @@
+// People who sign in to the pages by e-mailed link (issue 13). Administrators register officers and
+// desk staff (per force), LA administrators (per LA codes), auditors, administrators, and a Key
+// Adult for a setting whose contacts do not list them (Key Adults a setting's contacts name need
+// no registration). The /people page does the same for people in a browser (people-pages.ts).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { newPersonSchema } from '../../domain/people.js'
+import { registerPersonChecked } from '../../flows/register-person.js'
+import type { Services } from '../../services.js'
+import { listPeople, type Person } from '../../store/people-store.js'
+import { actorOf, caller } from '../auth.js'
+import { HttpProblem, invalidInput } from '../problem.js'
+
+/** A person as the API shows them. */
+export const personJson = (p: Person) => ({
+  id: p.id, email: p.email, name: p.name, role: p.role, force: p.forceCode, urn: p.urn, laCodes: p.laCodes,
+  source: p.source, createdAt: p.createdAt, disabledAt: p.disabledAt, lastSignedInAt: p.lastSignedInAt,
+})
+
+export const peopleRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { db } = services
+    app.post(
+      '/v1/people',
+      {
+        config: {
+          roles: ['admin'],
+          responses: { 201: 'Registered: the person can now ask for a sign-in link at /sign-in', 409: 'The address already has this role' },
+          bodyExample: { email: 'a.officer@cleveland.police.example', name: 'A Officer', role: 'officer', force: 'cleveland' },
+        },
+        schema: { tags: ['people'], summary: 'Register a person who signs in with an e-mailed link', body: newPersonSchema },
+      },
+      async (request, reply) => {
+        const p = caller(request)
+        const r = await registerPersonChecked(services, request.body, { actor: actorOf(p), actorRole: p.role, requestId: request.id })
+        if ('problems' in r) throw invalidInput(422, r.problems)
+        if ('conflict' in r) throw new HttpProblem(409, 'Conflict', 'this address already has this role', { existingPersonId: r.conflict, errors: [{ path: '/email', message: 'already has this role' }] })
+        return reply.code(201).send(personJson(r.person))
+      },
+    )
+    app.get(
+      '/v1/people',
+      {
+        config: { roles: ['admin'] },
+        schema: { tags: ['people'], summary: 'People on file, newest first', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+      },
+      async (request) => ({ people: (await listPeople(db, { limit: request.query.limit })).map(personJson) }),
+    )
+  }
