@@ -111,3 +111,33 @@ if (browser) {
     t.same(consoleProblems(page), [], 'no console errors, nothing refused by the CSP')
   })
 }
+
+if (browser) {
+  t.test('an administrator keeps the people on file on /people, errors shown the GOV.UK way', async (t) => {
+    const base = `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}`
+    const page = await openPage(browser)
+    await page.goto(`${base}/dashboard/login`)
+    await page.fill('#token', await h.token('admin'))
+    await page.click('button:has-text("Sign in")')
+    await page.waitForURL(`${base}/dashboard`)
+    await page.click('header a:has-text("People")')
+    await page.waitForURL(`${base}/people`)
+    t.match(await page.textContent('#people'), /jo\.bloggs@example\.org/, 'the Key Adult who signed in is on file')
+    await expectNoSeriousAxeViolations(t, page, 'the people page')
+    t.ok(await fitsNarrowScreen(page), 'fits 320 px')
+    await page.click('#register')
+    await page.waitForSelector('.govuk-error-summary')
+    t.match(await page.textContent('#role-error'), /Choose a role/)
+    await expectNoSeriousAxeViolations(t, page, 'the people page with errors')
+    consoleProblems(page, true) // the refused form answered 400 on purpose
+    await page.fill('#name', 'Alex Officer')
+    await page.fill('#email', 'alex.officer@cleveland.police.example')
+    await page.check('#role-2')
+    await page.fill('#force', 'cleveland')
+    await page.click('#register')
+    await page.waitForSelector('.govuk-notification-banner--success')
+    t.match(await page.textContent('#people'), /alex\.officer@cleveland\.police\.example/)
+    await page.screenshot({ path: 'test-artifacts/people.png', fullPage: true })
+    t.same(consoleProblems(page), [])
+  })
+}
