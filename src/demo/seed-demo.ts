@@ -7,7 +7,9 @@ import { parseGovUkBankHolidays } from '../domain/bank-holidays.js'
 import { dataDir } from '../paths.js'
 import { loadSchoolCalendar, replaceBankHolidays } from '../store/calendar-store.js'
 import type { Db } from '../store/db.js'
-import { demoSeeded, openSchoolsIn, writeDemoYear } from '../store/demo-store.js'
+import { busiestDemoSetting, demoSeeded, openSchoolsIn, writeDemoYear } from '../store/demo-store.js'
+import { registerPerson } from '../store/people-store.js'
+import type { NewPerson } from '../domain/people.js'
 import { putForce } from '../store/forces-store.js'
 import { readGiasFile } from '../store/gias-files.js'
 import { importDirectory, putSchool } from '../store/schools-store.js'
@@ -42,5 +44,27 @@ export async function seedDemo(db: Db, opts: { incidents: number; seed: number; 
   }
   out(`demo directory: ${schools.length} Cleveland settings with invented Key Adults`)
   const incidents = generateDemoYear({ end: opts.end, incidents: opts.incidents, seed: opts.seed, forcePrefix: 'CLE' }, schools)
-  return writeDemoYear(db, 'cleveland', incidents)
+  const written = await writeDemoYear(db, 'cleveland', incidents)
+  await seedDemoPeople(db, opts.end, out)
+  return written
+}
+
+/**
+ * People to sign in as (README "Signing in"): the busiest setting's DSL, a Key Adult through the
+ * contacts with no registration, and one registered person of each other role. Their sign-in
+ * e-mails land in .data/mail/ when SMTP_URL is unset.
+ */
+async function seedDemoPeople(db: Db, now: Date, out: (l: string) => void): Promise<void> {
+  const keyAdult = await busiestDemoSetting(db, 'cleveland', new Date(now.getTime() - 30 * 86_400_000))
+  if (keyAdult) out(`sign in as a Key Adult: ${keyAdult.dslEmail} (${keyAdult.dslName}, DSL of ${keyAdult.name})`)
+  const people: NewPerson[] = [
+    { email: 'demo.officer@cleveland.police.example', name: 'Demo Officer', role: 'officer', force: 'cleveland' },
+    { email: 'demo.la-admin@middlesbrough.example', name: 'Demo LA Administrator', role: 'la-admin', laCodes: ['806'] },
+    { email: 'demo.board@safeguarding.example', name: 'Demo Board Member', role: 'auditor' },
+    { email: 'demo.admin@encompass.example', name: 'Demo Administrator', role: 'admin' },
+  ]
+  for (const p of people) {
+    await registerPerson(db, p, 'seed demo', now)
+    out(`sign in as ${p.role}: ${p.email}`)
+  }
 }

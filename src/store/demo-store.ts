@@ -73,3 +73,17 @@ export async function openSchoolsIn(db: Queryable, laCodes: string[]): Promise<{
   )
   return rows
 }
+
+/** The demo setting with the most notifications since `since`, and its DSL: the Key Adult the README signs in as. */
+export async function busiestDemoSetting(db: Queryable, forceCode: string, since: Date): Promise<{ urn: string; name: string; dslName: string; dslEmail: string } | null> {
+  const { rows } = await db.query<{ urn: string; name: string; dslName: string; dslEmail: string }>(
+    `SELECT s.urn, s.name, c.name AS "dslName", c.email AS "dslEmail"
+       FROM notifications n JOIN schools s ON s.urn = n.urn
+       JOIN school_contacts c ON c.urn = n.urn AND c.role = 'dsl'
+      WHERE n.force_code = $1 AND n.police_aware_at >= $2
+      GROUP BY s.urn, s.name, c.name, c.email
+      ORDER BY count(*) DESC, s.urn LIMIT 1`,
+    [forceCode, since],
+  )
+  return rows[0] ?? null
+}
