@@ -1,7 +1,8 @@
 // The sweeper reads Postgres — the truth — and puts back on the queues whatever should be there
 // and may not be: children never enqueued for matching (Redis was down at intake), notifications
 // due but not queued, claims left by a worker that died mid-send, and escalation or reminder
-// timers that are due (BullMQ delayed jobs can be late or lost after a Redis restart or flush).
+// timers that are due (BullMQ delayed jobs can be late or lost after a Redis restart or flush),
+// and sign-in links whose e-mail has not gone 30 s after they were asked for (Redis was away).
 // A send waiting out its retry backoff (retry_at) is left to the queue until that time has come.
 // Job ids make re-adding harmless; the workers' own checks make a duplicate job a no-op. It never
 // loops for ever: each re-queue of a child is counted in Postgres, and a child re-queued
@@ -14,7 +15,8 @@ import { tryAdvisoryXactLock, withTransaction } from '../store/db.js'
 import { childrenRequeuedTooOften, markChildrenRequeued } from '../store/incidents-store.js'
 import { dueEscalationSteps, markSendsRequeued } from '../store/notifications-store.js'
 import { giveUp } from './job-failures.js'
-import { JOB_ATTEMPTS } from './queues.js'
+import { bestEffort, JOB_ATTEMPTS } from './queues.js'
+import { unsentLinks } from '../store/sign-in-links-store.js'
 
 const SWEEP_LOCK = 7_316_642_002
 const BATCH = 500
@@ -25,6 +27,8 @@ export interface SweepReport {
   deputies: number
   desk: number
   reminder: number
+  /** Sign-in links put back on their queue. */
+  signInLinks: number
   /** Children whose match never finished, given up this round. */
   gaveUp: number
   /** Audit rows chained this round. */
@@ -37,7 +41,7 @@ export async function sweep(services: Services): Promise<SweepReport> {
   const now = clock.now()
   const stale = new Date(now.getTime() - config.CLAIM_TIMEOUT_MS)
   const report = await withTransaction(db, async (client) => {
-    const report: SweepReport = { match: 0, notify: 0, deputies: 0, desk: 0, reminder: 0, gaveUp: 0, sealed: 0, locked: false }
+    const report: SweepReport = { match: 0, notify: 0, deputies: 0, desk: 0, reminder: 0, signInLinks: 0, gaveUp: 0, sealed: 0, locked: false }
     // One sweeper at a time across all worker processes; the others skip this round.
     if (!(await tryAdvisoryXactLock(client, SWEEP_LOCK))) return { ...report, locked: true }
 
@@ -50,6 +54,11 @@ export async function sweep(services: Services): Promise<SweepReport> {
     for (const t of await dueEscalationSteps(client, now, BATCH)) {
       await queues.addEscalation(t.id, t.step, 0)
       report[t.step] += 1
+    }
+    // The job id is the link's: a job still waiting or running is not added twice, and one that
+    // finished finds the link sent and does nothing.
+    for (const linkId of await unsentLinks(client, now, new Date(now.getTime() - 30_000), BATCH)) {
+      if (await bestEffort(() => queues.addSignInLink(linkId))) report.signInLinks += 1
     }
     for (const kind of ['match', 'notify', 'deputies', 'desk', 'reminder'] as const) {
       if (report[kind] > 0) metrics.sweeps.inc({ kind }, report[kind])

@@ -75,7 +75,7 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
     sweeping = sweeping.then(async () => {
       try {
         const r = await sweep(services)
-        if (r.match + r.notify + r.deputies + r.desk + r.reminder > 0) logger.info(r, 'sweeper re-queued work')
+        if (r.match + r.notify + r.deputies + r.desk + r.reminder + r.signInLinks > 0) logger.info(r, 'sweeper re-queued work')
         await checkFeeds(services)
       } catch (err) {
         logger.warn({ err: describeJobError(err) }, 'sweep failed; will try again')

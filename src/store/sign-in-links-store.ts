@@ -68,3 +68,13 @@ export async function consumeLink(db: Queryable, tokenHash: Buffer, now: Date): 
   )
   return rows[0] ?? null
 }
+
+/** Links still to be e-mailed, asked for before `olderThan` and not yet expired: the sweeper re-enqueues them. */
+export async function unsentLinks(db: Queryable, now: Date, olderThan: Date, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM sign_in_links WHERE sent_at IS NULL AND used_at IS NULL AND token_sealed IS NOT NULL
+        AND expires_at > $1 AND created_at < $2 ORDER BY created_at LIMIT $3`,
+    [now, olderThan, limit],
+  )
+  return rows.map((r) => r.id)
+}

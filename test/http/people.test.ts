@@ -128,3 +128,17 @@ t.test('an address with two roles chooses one at sign-in; the link is unused unt
   t.equal(chosen.statusCode, 303)
   t.equal(chosen.headers.location, '/dashboard')
 })
+
+t.test('sign-in requests are limited per client address, whatever address is typed', async (t) => {
+  const statuses: number[] = []
+  for (let i = 0; i < 12; i++) {
+    const res = await h.app.inject({ method: 'POST', url: '/sign-in', headers: form(), payload: `email=nobody${i}%40example.org` })
+    statuses.push(res.statusCode)
+    if (res.statusCode === 429) {
+      t.ok(Number(res.headers['retry-after']) > 0, 'says when to try again')
+      t.match(res.body, /Too many requests/)
+    }
+  }
+  // Four requests were made above by this test file's sign-ins; ten are allowed in 15 minutes.
+  t.same(statuses, [200, 200, 200, 200, 200, 200, 429, 429, 429, 429, 429, 429])
+})
