@@ -8,8 +8,10 @@ import type { Services } from '../services.js'
 import { acceptForms } from './forms.js'
 import { problemOf, sendProblem, type Problem } from './problem.js'
 import { ackRoutes } from './routes/ack.js'
+import { boardPackRoutes } from './routes/board-pack.js'
 import { dashboardRoutes } from './routes/dashboard.js'
 import { incidentPageRoutes } from './routes/incident-pages.js'
+import { incidentUploadRoutes } from './routes/incident-upload-pages.js'
 import { reviewPageRoutes } from './routes/review-pages.js'
 import { notificationPageRoutes } from './routes/notification-pages.js'
 import { peoplePageRoutes } from './routes/people-pages.js'
@@ -57,10 +59,12 @@ export const pageRoutes =
     })
     await app.register(signInRoutes(services))
     await app.register(dashboardRoutes(services))
+    await app.register(boardPackRoutes(services))
     await app.register(ackRoutes(services))
     await app.register(notificationPageRoutes(services))
     await app.register(subjectAccessPageRoutes(services))
     await app.register(incidentPageRoutes(services))
+    await app.register(incidentUploadRoutes(services))
     await app.register(reviewPageRoutes(services))
     await app.register(peoplePageRoutes(services))
   }

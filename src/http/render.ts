@@ -49,6 +49,7 @@ export function navigationFor(who: Role | Pick<Principal, 'role' | 'person'> | u
   const items: Record<Role, { href: string; text: string }[]> = {
     police: [
       { href: '/incidents/new', text: 'Report an incident' },
+      { href: '/incidents/upload', text: 'Upload incidents' },
       { href: '/incidents', text: 'Incidents' },
       { href: '/review', text: 'Review queue' },
     ],

@@ -11,6 +11,14 @@ export const QUEUE = {
   signInLink: 'sign-in-link',
 } as const
 
+/** An officer's CSV of incidents (flows/upload-incidents.ts): one job per upload, by its id. */
+export const UPLOAD_QUEUE = 'upload'
+export interface UploadJob {
+  uploadId: string
+}
+/** An upload is retried this often (a database outage) before it ends visibly failed. */
+export const UPLOAD_ATTEMPTS = 5
+
 export interface MatchJob {
   childId: string
 }
@@ -95,6 +103,7 @@ export class Queues {
   readonly notify: Queue<NotifyJob>
   readonly escalate: Queue<EscalateJob>
   readonly signInLink: Queue<SignInLinkJob>
+  readonly upload: Queue<UploadJob>
 
   private readonly retrying: JobsOptions
 
@@ -113,8 +122,9 @@ export class Queues {
     this.notify = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix })
     this.escalate = new Queue<EscalateJob>(QUEUE.escalate, { connection, prefix })
     this.signInLink = new Queue<SignInLinkJob>(QUEUE.signInLink, { connection, prefix })
+    this.upload = new Queue<UploadJob>(UPLOAD_QUEUE, { connection, prefix })
     // A Queue emits 'error' when Redis is unreachable; callers see failures on add().
-    for (const q of [this.match, this.notify, this.escalate, this.signInLink]) q.on('error', () => {})
+    for (const q of [this.match, this.notify, this.escalate, this.signInLink, this.upload]) q.on('error', () => {})
   }
 
   async addMatch(childIds: string[]): Promise<void> {
@@ -164,16 +174,21 @@ export class Queues {
     })
   }
 
+  /** One job per upload: adding it again while it waits or runs changes nothing. */
+  async addUpload(uploadId: string): Promise<void> {
+    await addOrPromote(this.upload, 'upload', { uploadId }, { ...this.retrying, attempts: UPLOAD_ATTEMPTS, jobId: `upload-${uploadId}`, delay: 0 })
+  }
+
   async depths(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {}
-    for (const q of [this.match, this.notify, this.escalate, this.signInLink]) {
+    for (const q of [this.match, this.notify, this.escalate, this.signInLink, this.upload]) {
       out[q.name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed')
     }
     return out
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.match.close(), this.notify.close(), this.escalate.close(), this.signInLink.close()])
+    await Promise.all([this.match.close(), this.notify.close(), this.escalate.close(), this.signInLink.close(), this.upload.close()])
   }
 }
 
