@@ -183,8 +183,8 @@ t.test('the audit trail: rows past AUDIT_RETENTION_DAYS go from the head, and th
 
 t.test('every run of every rule is recorded, and what removed rows is in the audit trail', async (t) => {
   const { rows } = await db.query<{ rule: string }>('SELECT DISTINCT rule FROM retention_runs ORDER BY rule')
-  t.same(rows.map((r) => r.rule), ['api-tokens', 'audit-log', 'calendars', 'children-personal-details', 'operational', 'pseudonyms',
-    'pupil-rolls', 'records', 'report-facts', 'retention-runs'])
+  t.same(rows.map((r) => r.rule), ['api-tokens', 'audit-log', 'calendars', 'children-personal-details', 'operational', 'people', 'pseudonyms',
+    'pupil-rolls', 'records', 'report-facts', 'retention-runs', 'sign-in-links'])
   const audited = await db.query<{ action: string }>("SELECT DISTINCT action FROM audit_log WHERE action LIKE 'retention.%'")
   t.ok(audited.rows.some((r) => r.action === 'retention.operational'))
 })
