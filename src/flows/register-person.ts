@@ -8,7 +8,7 @@ import type { Services } from '../services.js'
 import { audit } from '../store/audit-store.js'
 import { withTransaction } from '../store/db.js'
 import { getForce } from '../store/forces-store.js'
-import { registerPerson, type Person } from '../store/people-store.js'
+import { disablePerson, getPerson, registerPerson, type Person } from '../store/people-store.js'
 import { getSchool } from '../store/schools-store.js'
 
 export interface Registrar {
@@ -45,5 +45,30 @@ export async function registerPersonChecked(services: Services, p: NewPerson, by
       reason: 'registered a person to sign in', detail: { requestId: by.requestId, role: p.role, force: p.force ?? null, urn: p.urn ?? null, laCodes: p.laCodes ?? [] },
     })
     return r
+  })
+}
+
+/**
+ * Disables a person (their sessions end at once, no more links); an LA administrator only people of
+ * their own LA codes or settings. Null when the person is unknown or outside the caller's LA.
+ */
+export async function disablePersonChecked(services: Services, personId: string, by: Registrar): Promise<Person | null> {
+  const { db, clock } = services
+  const person = await getPerson(db, personId)
+  if (!person) return null
+  if (by.laCodes) {
+    const own = new Set(by.laCodes)
+    const school = person.urn ? await getSchool(db, person.urn) : null
+    const inLa = (person.role === 'la-admin' && person.laCodes.every((c) => own.has(c))) || (school?.laCode != null && own.has(school.laCode))
+    if (!inLa) return null
+  }
+  return withTransaction(db, async (client) => {
+    const now = clock.now()
+    const disabled = await disablePerson(client, personId, now)
+    await audit(client, {
+      at: now, actor: by.actor, actorRole: by.actorRole, action: 'person.disable', subjectType: 'person', subjectId: personId,
+      reason: 'disabled a person: their sessions end and no sign-in link is sent', detail: { requestId: by.requestId, role: person.role },
+    })
+    return disabled
   })
 }

@@ -40,6 +40,13 @@ export async function registerPerson(
   return { conflict: existing[0]?.id ?? '' }
 }
 
+/** Disables a person: their sessions end at their next request and no link is sent to them. Null when unknown. */
+export async function disablePerson(db: Queryable, id: string, at: Date): Promise<Person | null> {
+  await db.query('UPDATE people SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL', [id, at])
+  await db.query('UPDATE sessions SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL', [id, at])
+  return getPerson(db, id)
+}
+
 export async function getPerson(db: Queryable, id: string): Promise<Person | null> {
   const { rows } = await db.query<Person>(`SELECT ${PERSON_COLUMNS} FROM people WHERE id = $1`, [id])
   return rows[0] ?? null

@@ -129,6 +129,26 @@ t.test('an address with two roles chooses one at sign-in; the link is unused unt
   t.equal(chosen.headers.location, '/dashboard')
 })
 
+t.test('a disabled person’s sessions end at once, and they are sent no link', async (t) => {
+  const { rows } = await db.query("SELECT id FROM people WHERE email = 'a.officer@cleveland.police.example'")
+  const officerId: string = rows[0].id
+  const live = await db.query('SELECT count(*)::int AS n FROM sessions WHERE person_id = $1 AND revoked_at IS NULL', [officerId])
+  t.equal(live.rows[0].n, 1, 'the officer is signed in')
+  const { cookie: la } = await signIn('la.admin@council.example')
+  const outside = await h.app.inject({ method: 'POST', url: `/people/${officerId}/disable`, headers: form(la), payload: '' })
+  t.equal(outside.statusCode, 404, 'an LA administrator cannot disable someone outside their LA')
+  const res = await h.app.inject({ method: 'POST', url: `/v1/people/${officerId}/disable`, headers: json(admin) })
+  t.equal(res.statusCode, 200)
+  t.ok(res.json().disabledAt)
+  t.equal((await db.query('SELECT count(*)::int AS n FROM sessions WHERE person_id = $1 AND revoked_at IS NULL', [officerId])).rows[0].n, 0, 'their session is ended')
+  const links = (await db.query("SELECT count(*)::int AS n FROM sign_in_links WHERE email = 'a.officer@cleveland.police.example'")).rows[0].n
+  await h.app.inject({ method: 'POST', url: '/sign-in', headers: form(), payload: 'email=a.officer%40cleveland.police.example' })
+  t.equal((await db.query("SELECT count(*)::int AS n FROM sign_in_links WHERE email = 'a.officer@cleveland.police.example'")).rows[0].n, links, 'no new link')
+  const audit = await db.query("SELECT actor FROM audit_log WHERE action = 'person.disable' AND subject_id = $1", [officerId])
+  t.match(audit.rows, [{ actor: /^token:/ }])
+  t.equal((await h.app.inject({ method: 'POST', url: '/v1/people/00000000-0000-4000-8000-000000000000/disable', headers: json(admin) })).statusCode, 404)
+})
+
 t.test('sign-in requests are limited per client address, whatever address is typed', async (t) => {
   const statuses: number[] = []
   for (let i = 0; i < 12; i++) {
@@ -139,6 +159,6 @@ t.test('sign-in requests are limited per client address, whatever address is typ
       t.match(res.body, /Too many requests/)
     }
   }
-  // Four requests were made above by this test file's sign-ins; ten are allowed in 15 minutes.
-  t.same(statuses, [200, 200, 200, 200, 200, 200, 429, 429, 429, 429, 429, 429])
+  // Six requests were made above by this test file's sign-ins; ten are allowed in 15 minutes.
+  t.same(statuses, [200, 200, 200, 200, 429, 429, 429, 429, 429, 429, 429, 429])
 })

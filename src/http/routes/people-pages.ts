@@ -6,13 +6,14 @@
 // contacts are not listed until they first sign in: they need no registration.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { newPersonSchema, PERSON_ROLE_LABEL, PERSON_ROLES, type PersonRole } from '../../domain/people.js'
-import { registerPersonChecked } from '../../flows/register-person.js'
+import { disablePersonChecked, registerPersonChecked } from '../../flows/register-person.js'
 import type { Services } from '../../services.js'
 import { listPeople } from '../../store/people-store.js'
 import type { Principal } from '../../store/tokens-store.js'
 import { actorOf, caller } from '../auth.js'
 import { field, formErrors, type FieldProblem } from '../forms.js'
-import { HttpProblem } from '../problem.js'
+import { HttpProblem, notFound } from '../problem.js'
+import { z } from 'zod'
 
 const FIELDS = ['email', 'name', 'role', 'force', 'urn', 'laCodes'] as const
 type PersonForm = Record<(typeof FIELDS)[number], string>
@@ -63,7 +64,9 @@ export const peoplePageRoutes =
 
     const who = { roles: ['admin', 'auditor'] as const }
     app.get('/people', { config: who, schema: { hide: true } }, async (request, reply) => {
-      const added = (request.query as Record<string, unknown>).added === '1' ? 'The person has been registered. They can now sign in with their e-mail address.' : undefined
+      const q = request.query as Record<string, unknown>
+      const added = q.added === '1' ? 'The person has been registered. They can now sign in with their e-mail address.'
+        : q.disabled === '1' ? 'The person has been disabled. Their sessions have ended and they cannot sign in.' : undefined
       return show(request, reply, { added })
     })
 
@@ -83,5 +86,15 @@ export const peoplePageRoutes =
       if ('problems' in r) return show(request, reply, { values, problems: r.problems.map((x) => ({ field: fieldOfPath(x.path), text: `${label[fieldOfPath(x.path)]} ${x.message}` })) }, 422)
       if ('conflict' in r) return show(request, reply, { values, problems: [{ field: 'email', text: 'That e-mail address already has this role' }] }, 409)
       return reply.redirect('/people?added=1', 303)
+    })
+
+    app.post('/people/:id/disable', { config: who, schema: { hide: true } }, async (request, reply) => {
+      const p = caller(request)
+      const scope = scopeOf(p)
+      const { id } = request.params as { id: string }
+      if (!z.uuid().safeParse(id).success) throw notFound('person')
+      const person = await disablePersonChecked(services, id, { actor: actorOf(p), actorRole: p.person?.role ?? p.role, laCodes: scope.laCodes, requestId: request.id })
+      if (!person) throw notFound('person')
+      return reply.redirect('/people?disabled=1', 303)
     })
   }

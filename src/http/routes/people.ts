@@ -5,11 +5,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { newPersonSchema } from '../../domain/people.js'
-import { registerPersonChecked } from '../../flows/register-person.js'
+import { disablePersonChecked, registerPersonChecked } from '../../flows/register-person.js'
 import type { Services } from '../../services.js'
 import { listPeople, type Person } from '../../store/people-store.js'
 import { actorOf, caller } from '../auth.js'
-import { HttpProblem, invalidInput } from '../problem.js'
+import { HttpProblem, invalidInput, notFound } from '../problem.js'
 
 /** A person as the API shows them. */
 export const personJson = (p: Person) => ({
@@ -37,6 +37,19 @@ export const peopleRoutes =
         if ('problems' in r) throw invalidInput(422, r.problems)
         if ('conflict' in r) throw new HttpProblem(409, 'Conflict', 'this address already has this role', { existingPersonId: r.conflict, errors: [{ path: '/email', message: 'already has this role' }] })
         return reply.code(201).send(personJson(r.person))
+      },
+    )
+    app.post(
+      '/v1/people/:id/disable',
+      {
+        config: { roles: ['admin'] },
+        schema: { tags: ['people'], summary: 'Disable a person: their sessions end at once and they are sent no sign-in link', params: z.object({ id: z.uuid() }) },
+      },
+      async (request) => {
+        const p = caller(request)
+        const person = await disablePersonChecked(services, request.params.id, { actor: actorOf(p), actorRole: p.role, requestId: request.id })
+        if (!person) throw notFound('person')
+        return personJson(person)
       },
     )
     app.get(
