@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { boundedDate, boundedInstant } from './date-bounds.js'
+import { CHILD_ROLES } from './force-wording.js'
 import { londonDateOf } from './london-time.js'
 import { settingUrn } from './setting-ids.js'
 import { NO_CONTROLS, NO_CONTROLS_BUT_LINES, plainText } from './text.js'
@@ -31,6 +32,8 @@ export const childSchema = z.strictObject({
   familyName: name,
   dateOfBirth: boundedDate('must be a date YYYY-MM-DD'),
   present: z.boolean({ message: 'must be true or false' }),
+  /** The child's role in the incident as the police record it (domain/force-wording.ts). */
+  role: z.enum(CHILD_ROLES, { message: `must be one of ${CHILD_ROLES.join(', ')}` }).optional(),
   school: schoolRefSchema.optional(),
 })
 

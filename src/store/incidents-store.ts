@@ -34,11 +34,11 @@ const SUBMIT_INCIDENT = prepared('submit-incident', `WITH incident AS (
        RETURNING id
      ), kids AS (
        INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present,
-                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at)
-       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9
+                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, role)
+       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9, u.role
          FROM incident,
-              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[])
-                AS u(pos, given, family, dob, present, urn, sname, postcode)
+              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], $19::text[])
+                AS u(pos, given, family, dob, present, urn, sname, postcode, role)
        RETURNING id, position
      )
      SELECT (SELECT id FROM incident) AS incident_id,
@@ -56,7 +56,8 @@ export async function submitIncident(
       input.riskLevel ?? null, input.summary ?? null, receivedAt,
       c.map((_, i) => i), c.map((x) => x.givenName), c.map((x) => x.familyName),
       c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.school?.urn ?? null),
-      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null), fingerprints.record]))
+      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null), fingerprints.record,
+      c.map((x) => x.role ?? null)]))
   const created = rows[0]!
   if (created.incident_id !== null) {
     return { kind: 'created', incident: { id: created.incident_id, reference: input.reference, status: 'accepted', children: created.child_ids.map((id) => ({ id })) } }
@@ -220,6 +221,8 @@ export interface ChildView {
   familyName: string | null
   dateOfBirth: string | null
   present: boolean
+  /** The child's role in the incident (domain/force-wording.ts CHILD_ROLES), or null when not given. */
+  role: string | null
   match: { status: string; urn: string | null; method: string | null; reason: string | null; matchedAt: Date | null }
   notification: {
     id: string
@@ -241,7 +244,7 @@ export async function getIncidentView(db: Queryable, id: string): Promise<Incide
   const incident = rows[0]
   if (!incident) return null
   const children = await db.query(
-    `SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.present, c.match_status, c.match_urn,
+    `SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.present, c.role, c.match_status, c.match_urn,
             c.match_method, c.match_reason, c.matched_at,
             n.id AS n_id, n.status AS n_status, n.due_by, n.school_day, n.sent_at, n.acknowledged_at
        FROM children c LEFT JOIN notifications n ON n.child_id = c.id
@@ -256,6 +259,7 @@ export async function getIncidentView(db: Queryable, id: string): Promise<Incide
       familyName: r.family_name,
       dateOfBirth: r.date_of_birth,
       present: r.present,
+      role: r.role,
       match: { status: r.match_status, urn: r.match_urn, method: r.match_method, reason: r.match_reason, matchedAt: r.matched_at },
       notification: r.n_id
         ? {

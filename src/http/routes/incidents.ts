@@ -97,6 +97,7 @@ export const incidentRoutes =
             familyName: c.familyName,
             dateOfBirth: c.dateOfBirth,
             present: c.present,
+            role: c.role,
             match: { status: c.match.status, urn: c.match.urn, method: c.match.method, reason: c.match.reason, matchedAt: c.match.matchedAt },
             notification: c.notification,
           })),
