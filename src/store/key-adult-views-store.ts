@@ -26,8 +26,14 @@ export interface KeyAdultNotification {
   familyName: string | null
   dateOfBirth: string | null
   present: boolean
+  /** The child's role as the police recorded it (domain/force-wording.ts CHILD_ROLES), or null. */
+  childRole: string | null
   forceName: string
   deskEmail: string | null
+  deskPhone: string | null
+  /** The force's own guidance lines; null: the service's defaults. */
+  guidance: string[] | null
+  keyAdultMaySpeakToFamily: boolean | null
   /** The other children of the same incident at this setting (siblings), by name only. */
   siblings: { givenName: string | null; familyName: string | null; present: boolean }[]
 }
@@ -39,7 +45,8 @@ export async function getKeyAdultNotification(db: Queryable, id: string): Promis
             i.reference, i.incident_type AS "incidentType", i.risk_level AS "riskLevel", i.occurred_at AS "occurredAt",
             i.police_aware_at AS "policeAwareAt", i.summary, f.content_profile AS "contentProfile",
             c.given_name AS "givenName", c.family_name AS "familyName", to_char(c.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", c.present,
-            coalesce(f.name, f.code) AS "forceName", f.desk_email AS "deskEmail",
+            c.role AS "childRole", coalesce(f.name, f.code) AS "forceName", f.desk_email AS "deskEmail", f.desk_phone AS "deskPhone",
+            f.guidance, f.key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily",
             (SELECT coalesce(json_agg(json_build_object('givenName', c2.given_name, 'familyName', c2.family_name, 'present', c2.present) ORDER BY c2.position), '[]')
                FROM notifications n2 JOIN children c2 ON c2.id = n2.child_id
               WHERE n2.incident_id = n.incident_id AND n2.urn = n.urn AND n2.id <> n.id) AS siblings

@@ -22,13 +22,16 @@ const form = (cookie?: string) => ({ 'content-type': 'application/x-www-form-url
 const html = (cookie?: string) => ({ accept: 'text/html', ...(cookie ? { cookie: `enc_session=${cookie}` } : {}) })
 const db = h.services.db
 
-await h.app.inject({ method: 'PUT', url: '/v1/forces/cleveland', headers: json(admin), payload: { name: 'Cleveland Police', contentProfile: 'full', deskEmail: 'encompass.desk@cleveland.police.example' } })
+await h.app.inject({ method: 'PUT', url: '/v1/forces/cleveland', headers: json(admin), payload: {
+  name: 'Cleveland Police', contentProfile: 'full', deskEmail: 'encompass.desk@cleveland.police.example', deskPhone: '01642 301234',
+  guidance: ['Check in with the child quietly at registration.'],
+} })
 await h.app.inject({ method: 'PUT', url: '/v1/schools/111234', headers: json(admin), payload: aSchool() })
 await h.app.inject({
   method: 'PUT', url: '/v1/schools/222345', headers: json(admin),
   payload: aSchool({ name: 'Other Academy', contacts: [{ role: 'dsl', name: 'Kim Other', email: 'kim.other@example.org' }] }),
 })
-const incident = anIncident({ summary: 'Verbal argument between parents; child was upstairs.' }, { givenName: 'Zephyrine', familyName: 'Quillfeather', dateOfBirth: '2015-07-19' })
+const incident = anIncident({ summary: 'Verbal argument between parents; child was upstairs.' }, { givenName: 'Zephyrine', familyName: 'Quillfeather', dateOfBirth: '2015-07-19', role: 'witness' })
 const accepted = await h.app.inject({ method: 'POST', url: '/v1/incidents', headers: json(police), payload: incident })
 if (accepted.statusCode !== 202) throw new Error(accepted.body)
 const [notice] = await h.smtp.waitFor(1)
@@ -84,6 +87,8 @@ t.test('a Key Adult named in the contacts gets exactly one e-mail; the token is 
   t.equal(mails[0]!.parsed.subject, 'Sign in to Operation Encompass')
   t.notMatch(String(mails[0]!.parsed.text), /Zephyrine|Quillfeather|Example Primary/, 'the e-mail names no child and no setting')
   const token = joLink.split('/').pop()!
+  // The worker records the send once the SMTP server has answered: wait for that, not just the mail.
+  await eventually(async () => (await db.query('SELECT 1 FROM sign_in_links WHERE sent_at IS NOT NULL')).rowCount)
   const { rows } = await db.query('SELECT token_hash, token_sealed, sent_at, used_at, expires_at, created_at FROM sign_in_links')
   t.same(rows[0].token_hash, createHash('sha256').update(token).digest(), 'stored as its SHA-256')
   t.equal(rows[0].token_sealed, null, 'the sealed copy is erased once sent')
@@ -143,7 +148,8 @@ t.test('the Key Adult reads everything the police sent, what to do today, and ho
   const res = await h.app.inject({ method: 'GET', url: `/notifications/${notificationId}`, headers: html(joCookie) })
   t.equal(res.statusCode, 200)
   for (const bit of ['Zephyrine Quillfeather', 'Sunday 19 July 2015', incident.reference, 'Verbal argument between parents', 'Medium', 'Crime',
-    'Cleveland Police', 'encompass.desk@cleveland.police.example', 'What to do today', 'Example Primary School (URN 111234)']) {
+    'Cleveland Police', 'encompass.desk@cleveland.police.example', '01642 301234', 'What to do today', 'Example Primary School (URN 111234)',
+    'Check in with the child quietly at registration.', 'Saw or heard the incident']) {
     t.ok(res.body.includes(bit), `shows ${bit}`)
   }
   t.match(res.body, /Present at the incident\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Yes/)

@@ -2,7 +2,8 @@
 // person not signed in is sent to sign in and brought back (auth.ts, session.ts). A Key Adult or
 // deputy of the notification's setting (read from the directory's contacts at this request, so a
 // contact removed loses access at once) sees everything the police sent, as the force's content
-// profile shares it; what to do today; how to reach the force's Encompass desk; a print view for
+// profile shares it; what to do today (the force's guidance, or the service's defaults:
+// domain/force-wording.ts); how to reach the force's Encompass desk; a print view for
 // the child-protection file; and Acknowledge (a POST, same-origin checked with every form, through
 // flows/acknowledge.ts: pressing twice changes nothing). Anyone else gets the same not-found page
 // as for an id that does not exist. /notifications lists the person's settings' notifications,
@@ -14,7 +15,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { PERSON_NAME_MAX } from '../../domain/acknowledgement.js'
 import { acknowledgedByToken } from '../../domain/acknowledgement.js'
-import { DEFAULT_KEY_ADULT_GUIDANCE } from '../pages/key-adult-guidance.js'
+import { CHILD_ROLE_LABELS, guidanceFor, type ChildRole } from '../../domain/force-wording.js'
 import { acknowledgeNotification } from '../../flows/acknowledge.js'
 import type { Services } from '../../services.js'
 import { getKeyAdultNotification, listKeyAdultNotifications, type KeyAdultFilter, type KeyAdultNotification } from '../../store/key-adult-views-store.js'
@@ -47,6 +48,7 @@ function factRows(n: KeyAdultNotification) {
       row('Name', fullName(n)),
       row('Date of birth', n.dateOfBirth ? longPlainDate(n.dateOfBirth) : REMOVED),
       row('Present at the incident', n.present ? 'Yes' : 'No'),
+      ...(n.childRole ? [row('The child’s part, as the police recorded it', CHILD_ROLE_LABELS[n.childRole as ChildRole] ?? n.childRole)] : []),
       ...(n.siblings.length
         ? [row('Other children at this setting in the same incident', n.siblings.map((s) => `${fullName(s)} (${s.present ? 'present' : 'not present'})`).join('; '))]
         : []),
@@ -118,7 +120,7 @@ export const notificationPageRoutes =
       const justNow = (request.query as Record<string, unknown>).acknowledged === 'now'
       return reply.header('x-robots-tag', 'noindex').page('key-adult-notification.njk', {
         pageTitle: 'Operation Encompass notification',
-        n, facts: factRows(n), guidance: DEFAULT_KEY_ADULT_GUIDANCE, justNow,
+        n, facts: factRows(n), guidance: guidanceFor(n), justNow,
         canAcknowledge: n.acknowledgedAt === null && n.status !== 'failed',
       })
     })
@@ -128,7 +130,7 @@ export const notificationPageRoutes =
       await auditRequest(db, request, 'notification.print', 'notification', n.id, 'Key Adult opened the print view for the child’s file')
       return reply.header('x-robots-tag', 'noindex').page('key-adult-notification-print.njk', {
         pageTitle: 'Operation Encompass notification: print',
-        n, facts: factRows(n), guidance: DEFAULT_KEY_ADULT_GUIDANCE, printedAt: dateTime(services.clock.now()),
+        n, facts: factRows(n), guidance: guidanceFor(n), printedAt: dateTime(services.clock.now()),
         printedBy: request.principal?.person?.name ?? request.principal?.name ?? null,
       })
     })
