@@ -73,10 +73,11 @@ export interface Identity {
 
 /**
  * Every identity an address has now: its registered roles (not disabled), and Key Adult when a
- * setting's contacts name it (unless an administrator disabled that address's Key Adult role).
+ * setting's contacts name it (unless an administrator disabled that address's Key Adult role). A
+ * Key Adult's row written at an earlier sign-in counts only while a setting still lists them.
  */
 export async function identitiesOf(db: Queryable, email: string): Promise<Identity[]> {
-  const { rows } = await db.query<Identity & { disabled: boolean }>(
+  const { rows } = await db.query<Identity & { disabled: boolean; live: boolean }>(
     `SELECT p.role, p.id AS "personId", p.name, p.force_code AS "forceCode", p.la_codes AS "laCodes", p.disabled_at IS NOT NULL AS disabled,
             (p.role <> 'key-adult' OR p.urn IS NOT NULL OR EXISTS (SELECT 1 FROM school_contacts c WHERE lower(c.email) = p.email)) AS live
        FROM people p WHERE p.email = $1
@@ -87,7 +88,7 @@ export async function identitiesOf(db: Queryable, email: string): Promise<Identi
     [email],
   )
   return rows
-    .filter((r) => !r.disabled && (r as unknown as { live: boolean }).live)
+    .filter((r) => !r.disabled && r.live)
     .map(({ role, personId, name, forceCode, laCodes }) => ({ role, personId, name, forceCode, laCodes }))
 }
 
