@@ -230,6 +230,17 @@ t.test('only a path on this site is kept to return to', async (t) => {
   t.same(rows.map((r) => r.return_to), [null, null, null])
 })
 
+t.test('a deputy signs in the same way and sees the same notification', async (t) => {
+  const link = await linkFor('sam.deputy@example.org')
+  const signed = await h.app.inject({ method: 'POST', url: link, headers: form(), payload: '' })
+  t.equal(signed.statusCode, 303)
+  const sam = sessionCookieOf(signed)!
+  const res = await h.app.inject({ method: 'GET', url: `/notifications/${notificationId}`, headers: html(sam) })
+  t.equal(res.statusCode, 200)
+  t.ok(res.body.includes('Zephyrine Quillfeather'))
+  t.match(res.body, /Acknowledged<\/strong> at .* by Jo Bloggs \(signed in\)/, 'and who acknowledged it')
+})
+
 t.test('a link past its 15 minutes fails', async (t) => {
   await askForLink('kim.other@example.org')
   const link = await linkFor('kim.other@example.org', 2)
@@ -256,11 +267,11 @@ t.test('the retention job removes expired links at once, and people once they ar
   t.ok(first!['sign-in-links']! > 0, 'expired links removed')
   t.equal((await db.query('SELECT count(*)::int AS n FROM sign_in_links')).rows[0].n, 0, 'every link here is past its 15 minutes')
   t.same((await db.query('SELECT email FROM people ORDER BY email')).rows.map((r) => r.email),
-    ['gone.officer@example.org', 'jo.bloggs@example.org', 'kim.other@example.org'], 'people are kept while active')
+    ['gone.officer@example.org', 'jo.bloggs@example.org', 'kim.other@example.org', 'sam.deputy@example.org'], 'people are kept while active')
   // Kim's setting drops her; 91 days on, nobody lists her address and she has not signed in.
   await h.app.inject({ method: 'PUT', url: '/v1/schools/222345', headers: json(admin), payload: aSchool({ name: 'Other Academy', contacts: [{ role: 'dsl', name: 'New Lead', email: 'new.lead@example.org' }] }) })
   await runRetention(db, config, new Date(now.getTime() + 91 * 86_400_000))
-  t.same((await db.query('SELECT email FROM people ORDER BY email')).rows.map((r) => r.email), ['gone.officer@example.org', 'jo.bloggs@example.org'],
+  t.same((await db.query('SELECT email FROM people ORDER BY email')).rows.map((r) => r.email), ['gone.officer@example.org', 'jo.bloggs@example.org', 'sam.deputy@example.org'],
     'a Key Adult no setting lists goes; one still listed stays')
   await runRetention(db, config, new Date(now.getTime() + (config.AUDIT_RETENTION_DAYS + 1) * 86_400_000))
   t.notOk((await db.query("SELECT 1 FROM people WHERE email = 'gone.officer@example.org'")).rowCount, 'a disabled person goes with the audit trail that names them')
