@@ -25,7 +25,6 @@ import { createSession, revokeSession } from '../../store/sessions-store.js'
 import { authenticate, type Role } from '../../store/tokens-store.js'
 import { actorOf } from '../auth.js'
 import { field, formErrors } from '../forms.js'
-import { HttpProblem } from '../problem.js'
 import { homeOf } from '../render.js'
 import { clearSessionCookie, sessionLimits, sessionSecrets, setSessionCookie, SIGN_IN_PATH, TOKEN_SIGN_IN_PATH } from '../session.js'
 
@@ -95,8 +94,12 @@ export const signInRoutes =
       }
       const wait = requests.hit(request.ip, Date.now())
       if (wait > 0) {
-        reply.header('retry-after', String(wait))
-        throw new HttpProblem(429, 'Too Many Requests', 'too many sign-in requests from this address; try again later')
+        const minutes = Math.max(1, Math.ceil(wait / 60))
+        return reply.header('retry-after', String(wait)).page('error.njk', {
+          pageTitle: 'Too many requests',
+          message: [`Too many sign-in links have been asked for from this device. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.`,
+            'If you have already asked for a link, check your e-mail (and its spam or junk folder): the link works for 15 minutes.'],
+        }, 429)
       }
       // Known or not, sent or held back by the per-address limit: the same page.
       await requestSignInLink(services, parsed.data, returnTo)
