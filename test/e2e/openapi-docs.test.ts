@@ -20,11 +20,15 @@ const ROLES = ['police', 'dsl', 'auditor', 'admin'] as const
 const tokens = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await h.token(r, r === 'dsl' ? '111234' : r === 'police' ? 'cleveland' : undefined)] as const)))
 const ids: Record<string, string> = { urn: '111234', laCode: '808', code: 'cleveland', date: '2026-12-07' }
 
+const NO_ID = '00000000-0000-4000-8000-000000000000'
+
 /** The path with its parameters filled from what the earlier requests created. */
 const fill = (path: string, over: Record<string, string> = {}) =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (over[name] !== undefined) return over[name]
-    if (name === 'id') return path.startsWith('/v1/incidents') ? (ids.incidentId ?? '00000000-0000-4000-8000-000000000000') : '00000000-0000-4000-8000-000000000000'
+    if (name === 'id' && path.startsWith('/v1/incidents')) return ids.incidentId ?? NO_ID
+    if (name === 'id' && path.startsWith('/v1/children')) return ids.erasableChildId ?? NO_ID
+    if (name === 'id') return NO_ID
     return ids[name] ?? 'x'
   })
 
@@ -33,6 +37,26 @@ const problemJson = (res: { headers: Record<string, unknown> }) => String(res.he
 t.test('the OpenAPI document covers the API', async (t) => {
   t.ok(operations.length >= 19, `${operations.length} operations`)
   for (const path of ['/v1/incidents', '/v1/incidents/{id}', '/v1/schools/{urn}', '/v1/forces/{code}', '/v1/reports/latency']) t.ok(docs.paths[path], path)
+})
+
+// The serializer sends exactly what a route's response schema names, and /docs shows it: a route
+// without one would send whatever its handler returned and document nothing of it.
+t.test('every documented route declares the shape of each success it answers', async (t) => {
+  const shaped = (schema: Record<string, unknown> | undefined) =>
+    schema !== undefined && ['type', '$ref', 'anyOf', 'oneOf', 'allOf'].some((k) => k in schema)
+  for (const { path, method, op } of operations) {
+    const successes = Object.entries(op.responses).filter(([code]) => /^2/.test(code))
+    t.ok(successes.length > 0, `${method} ${path}: lists a success`)
+    for (const [code, response] of successes) {
+      if (code === '204') {
+        t.equal(response.content, undefined, `${method} ${path} ${code}: no body`)
+        continue
+      }
+      const json = response.content?.['application/json'] as { schema?: Record<string, unknown> } | undefined
+      t.ok(shaped(json?.schema), `${method} ${path} ${code}: a JSON schema for the body`)
+      t.not(response.description, 'Default Response', `${method} ${path} ${code}: described`)
+    }
+  }
 })
 
 // Body routes first, in the order a new deployment fills them in; the incident's ids feed the rest.
@@ -84,6 +108,14 @@ for (const { path, method, op } of [...operations].sort((a, b) => rank(a) - rank
           ids.childId = incident.children[0].id
           // Held for an officer, as a child the service could not place would be.
           await h.services.db.query(`UPDATE children SET match_status = 'unmatched' WHERE id = $1`, [ids.childId])
+          // A second incident's child, never placed (no workers run here), so nothing is in flight:
+          // erasure's example erases it.
+          const other = await h.app.inject({
+            method: 'POST', url: '/v1/incidents', headers: { authorization: `Bearer ${tokens.police}` },
+            payload: { ...(example as Record<string, unknown>), reference: 'CLE-2026-ERASE-ME' },
+          })
+          t.equal(other.statusCode, 202, 'a second incident for erasure')
+          ids.erasableChildId = other.json().children[0].id
         }
       }
       if (op.requestBody) {

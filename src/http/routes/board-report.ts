@@ -12,6 +12,7 @@ import { boardReportRaw } from '../../store/board-report-store.js'
 import { stampReportFacts } from '../../store/retention-store.js'
 import { auditRequest } from '../audit.js'
 import { invalidInput } from '../problem.js'
+import { boardReportSchema, jsonOrCsv } from '../responses.js'
 
 /** The suppressed report, after stamping the facts it counts that the hourly job has not yet stamped. */
 export async function boardReport(services: Services, q: { from: string; to: string; groupBy: BoardGroupBy }) {
@@ -33,6 +34,7 @@ export const boardReportRoutes =
           tags: ['reports'],
           summary: 'The board’s figures beyond timeliness, by force, LA or month; counts of 1 to 4 withheld (null; "<5" in CSV). Accept: text/csv for CSV.',
           querystring: z.strictObject({ from: boundedDate(), to: boundedDate(), groupBy: z.enum(BOARD_GROUP_BYS) }),
+          response: { 200: jsonOrCsv(boardReportSchema, 'The figures; with Accept: text/csv, the same rows as CSV, the overall row first') },
         },
       },
       async (request, reply) => {

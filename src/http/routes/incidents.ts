@@ -10,6 +10,7 @@ import { getIncidentView } from '../../store/incidents-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
+import { acceptedIncidentSchema, incidentViewSchema } from '../responses.js'
 
 /** The contract's example (docs/api.md), shown in /docs; a test sends it and expects 202. */
 const INCIDENT_EXAMPLE = {
@@ -43,6 +44,7 @@ export const incidentRoutes =
           tags: ['incidents'],
           summary: 'Submit a police domestic-incident record with its children',
           body: incidentSchema,
+          response: { 200: acceptedIncidentSchema, 202: acceptedIncidentSchema },
         },
       },
       async (request, reply) => {
@@ -72,7 +74,12 @@ export const incidentRoutes =
       '/v1/incidents/:id',
       {
         config: { roles: ['police', 'admin'] },
-        schema: { tags: ['incidents'], summary: 'An incident with each child’s match and notification', params: z.object({ id: z.uuid() }) },
+        schema: {
+          tags: ['incidents'],
+          summary: 'An incident with each child’s match and notification',
+          params: z.object({ id: z.uuid() }),
+          response: { 200: incidentViewSchema },
+        },
       },
       async (request) => {
         const principal = caller(request)
