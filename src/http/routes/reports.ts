@@ -33,7 +33,7 @@ export const reportRoutes =
         const { from, to, groupBy } = request.query
         const errors = checkReportRange(from, to)
         if (errors.length > 0) throw invalidInput(422, errors)
-        const { overall, rows } = await latencyReport(services.reportsDb ?? services.db, { from, to, groupBy })
+        const { overall, rows } = await latencyReport(services.reportsDb ?? services.db, { from, to, groupBy }, { plainSql: services.config.REPORTS_PLAIN_SQL })
         const report: LatencyReport = { from, to, groupBy, overall, rows }
         await auditRequest(services.db, request, 'report.latency', 'report', null, 'latency report', { from, to, groupBy, rows: rows.length })
         if ((request.headers.accept ?? '').includes('text/csv')) {
