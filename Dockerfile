@@ -48,6 +48,14 @@ ENV NODE_ENV=production \
 
 # Production dependencies only: no typescript, tap, embedded-postgres. The install runs as root so
 # the app's files stay root-owned and read-only to the `node` user the process runs as.
+# Debian's Chromium prints the monthly board pack to PDF (CHROMIUM_PATH, default /usr/bin/chromium);
+# build with --build-arg WITH_CHROMIUM=false for an image without it (the pack then answers 503).
+ARG WITH_CHROMIUM=true
+RUN if [ "$WITH_CHROMIUM" = "true" ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends chromium fonts-liberation \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     npm ci --omit=dev

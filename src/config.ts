@@ -90,6 +90,8 @@ const schema = z.object({
   // Keys the children's pseudonyms (HMAC-SHA256) for the board's repeat counts: held outside the
   // database so a pseudonym cannot be recomputed from a guessed name there.
   REPORT_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  // The headless Chromium that prints the monthly board pack to PDF (Debian's chromium package).
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   TRUST_PROXY: trustProxy.optional(),
   // Requests per minute per API process: per verified token; per client address for requests

@@ -25,12 +25,16 @@ export interface BoardRaw {
   riskLevels: Record<(typeof RISK_LEVELS)[number], number>
   knownOutOfSchoolHours: number
   sent: number
+  /** Sent at or before the deadline: known to the setting before the next school day. */
+  onTime: number
   acknowledged: number
   escalated: number
   escalationReasons: Record<(typeof ESCALATION_REASONS)[number], number>
   deliveryFailures: number
   placedByOfficer: number
   childrenUnplaced: number
+  /** Seconds from the police knowing to the e-mail sent, over the sent notifications of the group. */
+  policeToSentSeconds: { p50: number | null; p90: number | null }
   /** Seconds, over the acknowledged notifications of the group. */
   sentToAcknowledgedSeconds: { p50: number | null; p90: number | null }
   /** Seconds from held for review to placed by an officer. */
@@ -50,6 +54,10 @@ export interface BoardRow {
   knownOutOfSchoolHours: Count
   knownOutOfSchoolHoursShare: number | null
   sent: Count
+  onTime: Count
+  /** onTime / childrenNotified: the share known to their setting before the next school day. */
+  onTimeRate: number | null
+  policeToSentSeconds: { p50: number | null; p90: number | null }
   acknowledged: Count
   acknowledgementRate: number | null
   sentToAcknowledgedSeconds: { p50: number | null; p90: number | null }
@@ -89,6 +97,8 @@ function flatten(r: BoardRaw, settingKeys: string[]): Map<string, Cell> {
   hidden('~inSchoolHours', r.childrenNotified - r.knownOutOfSchoolHours)
   shown('sent', r.sent)
   hidden('~unsent', r.childrenNotified - r.sent)
+  shown('onTime', r.onTime)
+  hidden('~notOnTime', r.childrenNotified - r.onTime)
   shown('acknowledged', r.acknowledged)
   hidden('~unacknowledged', r.sent - r.acknowledged)
   shown('escalated', r.escalated)
@@ -114,6 +124,7 @@ function rowSums(settingKeys: string[]): Sum[] {
     { total: N, parts: RISK_LEVELS.map((k) => `riskLevels.${k}`) },
     { total: N, parts: ['knownOutOfSchoolHours', '~inSchoolHours'] },
     { total: N, parts: ['sent', '~unsent'] },
+    { total: N, parts: ['onTime', '~notOnTime'] },
     { total: 'sent', parts: ['acknowledged', '~unacknowledged'] },
     { total: N, parts: ['escalated', '~notEscalated'] },
     { total: 'escalated', parts: ESCALATION_REASONS.map((e) => `escalationReasons.${e}`) },
@@ -167,6 +178,9 @@ export function suppressBoard(overall: BoardRaw, rows: BoardRaw[]): SuppressedBo
       knownOutOfSchoolHours: get('knownOutOfSchoolHours'),
       knownOutOfSchoolHoursShare: ratio(get('knownOutOfSchoolHours'), get('childrenNotified')),
       sent: get('sent'),
+      onTime: get('onTime'),
+      onTimeRate: ratio(get('onTime'), get('childrenNotified')),
+      policeToSentSeconds: times(get('sent'), raw.policeToSentSeconds),
       acknowledged,
       acknowledgementRate: ratio(acknowledged, get('sent')),
       sentToAcknowledgedSeconds: times(acknowledged, raw.sentToAcknowledgedSeconds),
@@ -192,7 +206,12 @@ function csvColumns(row: BoardRow): { name: string; field: string; value: (r: Bo
   }
   cols.push({ name: 'knownOutOfSchoolHours', field: 'knownOutOfSchoolHours', value: (r) => r.knownOutOfSchoolHours })
   cols.push({ name: 'knownOutOfSchoolHoursShare', field: '', value: (r) => r.knownOutOfSchoolHoursShare })
-  for (const f of ['sent', 'acknowledged'] as const) cols.push({ name: f, field: f, value: (r) => r[f] })
+  cols.push({ name: 'sent', field: 'sent', value: (r) => r.sent })
+  cols.push({ name: 'onTime', field: 'onTime', value: (r) => r.onTime })
+  cols.push({ name: 'onTimeRate', field: '', value: (r) => r.onTimeRate })
+  cols.push({ name: 'policeToSentSeconds.p50', field: '', value: (r) => r.policeToSentSeconds.p50 })
+  cols.push({ name: 'policeToSentSeconds.p90', field: '', value: (r) => r.policeToSentSeconds.p90 })
+  cols.push({ name: 'acknowledged', field: 'acknowledged', value: (r) => r.acknowledged })
   cols.push({ name: 'acknowledgementRate', field: '', value: (r) => r.acknowledgementRate })
   cols.push({ name: 'sentToAcknowledgedSeconds.p50', field: '', value: (r) => r.sentToAcknowledgedSeconds.p50 })
   cols.push({ name: 'sentToAcknowledgedSeconds.p90', field: '', value: (r) => r.sentToAcknowledgedSeconds.p90 })

@@ -8,6 +8,7 @@ import type { Services } from '../services.js'
 import { acceptForms } from './forms.js'
 import { problemOf, sendProblem, type Problem } from './problem.js'
 import { ackRoutes } from './routes/ack.js'
+import { boardPackRoutes } from './routes/board-pack.js'
 import { dashboardRoutes } from './routes/dashboard.js'
 import { incidentPageRoutes } from './routes/incident-pages.js'
 import { reviewPageRoutes } from './routes/review-pages.js'
@@ -56,6 +57,7 @@ export const pageRoutes =
     })
     await app.register(signInRoutes(services))
     await app.register(dashboardRoutes(services))
+    await app.register(boardPackRoutes(services))
     await app.register(ackRoutes(services))
     await app.register(notificationPageRoutes())
     await app.register(subjectAccessPageRoutes(services))

@@ -10,6 +10,7 @@ import { laContactsSetCommand } from './la-contacts-set.js'
 import { migrateCommand } from './migrate.js'
 import { pupilsImportCommand } from './pupils-import.js'
 import { purgeCommand } from './purge.js'
+import { reportPackCommand } from './report-pack.js'
 import { schoolsImportCommand } from './schools-import.js'
 import { schoolsImportOfstedCommand } from './schools-import-ofsted.js'
 import { seedDemoCommand } from './seed-demo.js'
@@ -33,4 +34,5 @@ export const COMMANDS: readonly Command[] = [
   auditVerifyCommand,
   seedDemoCommand,
   purgeCommand,
+  reportPackCommand,
 ]

@@ -102,6 +102,33 @@ function table(headers: string[], rows: string[][], id: string, caption: string)
 <tbody class="govuk-table__body">${rows.map((r) => `<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? `<th scope="row" class="govuk-table__header">${esc(c)}</th>` : `<td class="govuk-table__cell govuk-table__cell--numeric">${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</tbody></table></div>`
 }
 
+/** The month before the one `date` (YYYY-MM-DD) falls in, as YYYY-MM: the last whole month. */
+export function previousMonth(date: string): string {
+  const y = Number(date.slice(0, 4))
+  const m = Number(date.slice(5, 7))
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
+}
+
+/** The monthly board pack: an LA and a month, by GET (it only reads), answered with a PDF. */
+function packForm(d: DashboardData): string {
+  const las = d.byLa.map((r) => r.key).filter((k): k is string => k !== null && /^[0-9]{3}$/.test(k))
+  const laField = las.length
+    ? `<div class="govuk-form-group"><label class="govuk-label" for="pack-la">Local authority</label>
+<select class="govuk-select" id="pack-la" name="la">${las.map((k) => `<option value="${esc(k)}">${esc(d.laNames[k] ?? 'LA')} (${esc(k)})</option>`).join('')}</select></div>`
+    : `<div class="govuk-form-group"><label class="govuk-label" for="pack-la">Local authority code</label>
+<div class="govuk-hint" id="pack-la-hint">3 digits, for example 808</div>
+<input class="govuk-input govuk-input--width-3" id="pack-la" name="la" type="text" inputmode="numeric" aria-describedby="pack-la-hint"></div>`
+  return `<section class="enc-section" id="board-pack"><h2 class="govuk-heading-m">Monthly board pack</h2>
+<p class="govuk-body">A PDF of one local authority’s month: how quickly schools were told, the board’s other figures, charts and a plain-English summary. Counts from 1 to 4 are not shown.</p>
+<form method="get" action="/dashboard/pack.pdf" novalidate>
+${laField}
+<div class="govuk-form-group"><label class="govuk-label" for="pack-month">Month</label>
+<div class="govuk-hint" id="pack-month-hint">As year and month, for example ${esc(previousMonth(d.to))}</div>
+<input class="govuk-input govuk-input--width-5" id="pack-month" name="month" type="text" value="${esc(previousMonth(d.to))}" aria-describedby="pack-month-hint"></div>
+<button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Download the board pack (PDF)</button>
+</form></section>`
+}
+
 export function renderDashboard(d: DashboardData, csvBase: string): string {
   const o = d.overall
   const csv = (groupBy: string) => `${csvBase}?from=${d.from}&amp;to=${d.to}&amp;groupBy=${groupBy}`
@@ -147,5 +174,6 @@ ${section('Local authorities compared',
 ${section('Day of the week the police became aware',
     columnChart('Typical delay by weekday', d.byWeekday.map((r) => ({ label: (r.key ?? '').slice(0, 3), value: (r.policeToSentSeconds.p50 ?? 0) / 3600, text: humanDuration(r.policeToSentSeconds.p50) })), { id: 'chart-weekday', colour: '#f47738' }),
     table(figHeaders('Weekday'), rowFigures((k) => k ?? '', d.byWeekday), 'table-weekday', 'Delay by weekday'), download('weekday'))}
+${packForm(d)}
 <p class="govuk-body-s">Aggregate figures only: no child, family or address appears on this page. Source: encompass-notify notification timestamps.</p>`
 }

@@ -4,24 +4,14 @@
 // CSV with Accept: text/csv. No personal data, and small numbers suppressed (domain/board-report.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { boardCsv, BOARD_GROUP_BYS, suppressBoard, type BoardGroupBy } from '../../domain/board-report.js'
+import { boardCsv, BOARD_GROUP_BYS } from '../../domain/board-report.js'
 import { boundedDate } from '../../domain/date-bounds.js'
 import { checkReportRange } from '../../domain/latency.js'
+import { boardReport } from '../../flows/board-report.js'
 import type { Services } from '../../services.js'
-import { boardReportRaw } from '../../store/board-report-store.js'
-import { stampReportFacts } from '../../store/retention-store.js'
 import { auditRequest } from '../audit.js'
 import { invalidInput } from '../problem.js'
 import { boardReportSchema, jsonOrCsv } from '../responses.js'
-
-/** The suppressed report, after stamping the facts it counts that the hourly job has not yet stamped. */
-export async function boardReport(services: Services, q: { from: string; to: string; groupBy: BoardGroupBy }) {
-  // Stamping writes, so it goes to the primary; a failure only delays the newest repeat counts.
-  await stampReportFacts(services.db, services.config.REPORT_PSEUDONYM_KEY).catch((err) =>
-    services.logger.warn({ err: (err as Error).message }, 'report facts not stamped; the hourly job will'))
-  const raw = await boardReportRaw(services.reportsDb ?? services.db, q)
-  return { ...q, ...suppressBoard(raw.overall, raw.rows), repeatCounts: services.config.REPORT_PSEUDONYM_KEY !== null }
-}
 
 export const boardReportRoutes =
   (services: Services): FastifyPluginAsyncZod =>
@@ -41,7 +31,7 @@ export const boardReportRoutes =
         const { from, to, groupBy } = request.query
         const errors = checkReportRange(from, to)
         if (errors.length > 0) throw invalidInput(422, errors)
-        const report = await boardReport(services, { from, to, groupBy })
+        const report = await boardReport(boardReportDeps(services), { from, to, groupBy })
         await auditRequest(services.db, request, 'report.board', 'report', null, 'board report', { from, to, groupBy, rows: report.rows.length })
         if ((request.headers.accept ?? '').includes('text/csv')) {
           return reply
@@ -53,3 +43,13 @@ export const boardReportRoutes =
       },
     )
   }
+
+/** What the board report needs of the running service. */
+export function boardReportDeps(services: Services) {
+  return {
+    db: services.db,
+    reads: services.reportsDb,
+    pseudonymKey: services.config.REPORT_PSEUDONYM_KEY,
+    warn: (message: string) => services.logger.warn(message),
+  }
+}
