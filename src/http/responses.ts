@@ -3,10 +3,18 @@
 // does not name, so a field the handler adds and this module omits never leaves the service: add
 // it here first. The public contract (docs/api.md) pins the fields marked there; the rest say what
 // the service also gives. Timestamps are Dates in the handlers and RFC 3339 UTC strings on the wire.
+// Where a domain or store type describes a body, the schema `satisfies` it: a field added to the
+// type and not here fails the typecheck instead of vanishing from the response.
 import { z } from 'zod'
-import { BOARD_GROUP_BYS } from '../domain/board-report.js'
-import { GROUP_BYS } from '../domain/latency.js'
+import { BOARD_GROUP_BYS, type BoardRow } from '../domain/board-report.js'
+import { GROUP_BYS, type LatencyRow } from '../domain/latency.js'
 import { SETTING_TYPES } from '../domain/setting-ids.js'
+import type { AuditRow } from '../store/audit-store.js'
+import type { Force } from '../store/forces-store.js'
+import type { AcceptedIncident } from '../store/incidents-store.js'
+import type { ChildrensServices, DirectoryAlert } from '../store/la-contacts-store.js'
+import type { NotificationView } from '../store/notifications-store.js'
+import type { School } from '../store/schools-store.js'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -19,7 +27,7 @@ const localDate = z.string().describe('YYYY-MM-DD')
 const id = z.string().describe('uuid')
 /** Statuses as the outside sees them ('sending' is internal and reads as 'scheduled'). */
 const notificationStatus = z.string().describe("'scheduled' | 'sent' | 'acknowledged' | 'escalated' | 'failed'")
-const jsonValue = z.unknown().describe('JSON')
+const jsonObject = z.record(z.string(), z.unknown()).describe('JSON object')
 
 // ---------------------------------------------------------------------------------------------
 // Operations
@@ -39,7 +47,7 @@ export const acceptedIncidentSchema = z.object({
   reference: z.string(),
   status: z.literal('accepted'),
   children: z.array(z.object({ id })),
-})
+}) satisfies z.ZodType<AcceptedIncident>
 
 const incidentNotificationSchema = z.object({
   id,
@@ -155,7 +163,7 @@ export const schoolSchema = z.object({
   contacts: z.array(
     z.object({ role: z.enum(['dsl', 'deputy']), name: z.string(), email: z.string(), phone: z.string().nullable().optional() }),
   ),
-})
+}) satisfies z.ZodType<School>
 
 export const deadlineSchema = z.object({
   urn: z.string(),
@@ -178,7 +186,7 @@ export const forceSchema = z.object({
   deliveryNotAfter: z.string().nullable(),
   escalationLeadMinutes: z.number().int(),
   quietPeriodMinutes: z.number().int(),
-})
+}) satisfies z.ZodType<Force>
 
 export const childrensServicesSchema = z.object({
   laCode: z.string(),
@@ -189,7 +197,7 @@ export const childrensServicesSchema = z.object({
     z.object({ role: z.enum(['lead', 'deputy']), name: z.string(), email: z.string(), phone: z.string().nullable().optional() }),
   ),
   updatedAt: instant,
-})
+}) satisfies z.ZodType<ChildrensServices>
 
 export const rollImportSchema = z.object({
   laCode: z.string(),
@@ -199,21 +207,18 @@ export const rollImportSchema = z.object({
   unknownUrns: z.array(z.string()).describe('URNs on the roll that the directory does not hold (the first 100)'),
 })
 
-export const directoryAlertsSchema = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(['setting-closed', 'no-key-adult', 'no-la-contact']),
-      urn: z.string().nullable(),
-      laCode: z.string().nullable(),
-      settingName: z.string().nullable(),
-      raisedAt: instant,
-      lastHeldAt: instant,
-      childrenHeld: z.number().int(),
-      clearedAt: maybeInstant,
-    }),
-  ),
-})
+const directoryAlertSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['setting-closed', 'no-key-adult', 'no-la-contact']),
+  urn: z.string().nullable(),
+  laCode: z.string().nullable(),
+  settingName: z.string().nullable(),
+  raisedAt: instant,
+  lastHeldAt: instant,
+  childrenHeld: z.number().int(),
+  clearedAt: maybeInstant,
+}) satisfies z.ZodType<DirectoryAlert>
+export const directoryAlertsSchema = z.object({ items: z.array(directoryAlertSchema) })
 
 // ---------------------------------------------------------------------------------------------
 // Notifications (Key Adults)
@@ -251,7 +256,7 @@ export const notificationSchema = z.object({
     occurredAt: maybeInstant,
     summary: z.string().nullable().describe('null unless the force shares the circumstances (content profile full)'),
   }),
-})
+}) satisfies z.ZodType<NotificationView>
 
 export const notificationListSchema = z.object({ items: z.array(notificationSchema) })
 export const acknowledgedSchema = z.object({ acknowledgedAt: instant })
@@ -268,11 +273,12 @@ const auditEventSchema = z.object({
   subjectType: z.string(),
   subjectId: z.string().nullable(),
   reason: z.string().nullable(),
-  detail: jsonValue,
+  detail: jsonObject,
 })
 
+const auditRowSchema = auditEventSchema.extend({ hash: z.string().nullable().describe('null until the row is sealed into the chain') }) satisfies z.ZodType<AuditRow>
 export const auditPageSchema = z.object({
-  items: z.array(auditEventSchema.extend({ hash: z.string().nullable().describe('null until the row is sealed into the chain') })),
+  items: z.array(auditRowSchema),
   nextAfterId: z.number().int().nullable(),
 })
 
@@ -381,7 +387,7 @@ export const latencyRowSchema = z.object({
   policeToSentSeconds: percentiles4,
   policeToAcknowledgedSeconds: percentiles4,
   stages: z.object({ policeToReceived: percentiles2, receivedToSent: percentiles2, sentToAcknowledged: percentiles2 }),
-})
+}) satisfies z.ZodType<LatencyRow>
 
 export const latencyReportSchema = z.object({
   from: z.string(),
@@ -406,6 +412,9 @@ const boardRowSchema = z.object({
   knownOutOfSchoolHours: count,
   knownOutOfSchoolHoursShare: z.number().nullable(),
   sent: count,
+  onTime: count,
+  onTimeRate: z.number().nullable().describe('onTime / childrenNotified: the share known to their setting before the next school day'),
+  policeToSentSeconds: z.object({ p50: z.number().nullable(), p90: z.number().nullable() }),
   acknowledged: count,
   acknowledgementRate: z.number().nullable(),
   sentToAcknowledgedSeconds: z.object({ p50: z.number().nullable(), p90: z.number().nullable() }),
@@ -415,7 +424,7 @@ const boardRowSchema = z.object({
   placedByOfficer: count,
   reviewQueueSeconds: z.object({ p50: z.number().nullable(), p90: z.number().nullable() }),
   childrenUnplaced: count,
-})
+}) satisfies z.ZodType<BoardRow>
 
 export const boardReportSchema = z.object({
   from: z.string(),
