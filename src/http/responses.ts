@@ -29,6 +29,23 @@ const id = z.string().describe('uuid')
 const notificationStatus = z.string().describe("'scheduled' | 'sent' | 'acknowledged' | 'escalated' | 'failed'")
 const jsonObject = z.record(z.string(), z.unknown()).describe('JSON object')
 
+/** What the police said of an incident, with when it reached the service. */
+const incidentFacts = {
+  policeAwareAt: instant,
+  occurredAt: maybeInstant,
+  incidentType: z.string(),
+  riskLevel: z.string().nullable(),
+  summary: z.string().nullable(),
+  receivedAt: instant,
+}
+/** A child as the police gave it; the details are null once removed at the end of the retention period. */
+const childDetails = {
+  givenName: z.string().nullable(),
+  familyName: z.string().nullable(),
+  dateOfBirth: localDate.nullable(),
+  present: z.boolean(),
+}
+
 // ---------------------------------------------------------------------------------------------
 // Operations
 
@@ -64,19 +81,11 @@ export const incidentViewSchema = z.object({
   force: z.string(),
   /** The contract's `withdrawn` (a follow-up of December 2026); absent while the incident stands. */
   status: z.string().optional(),
-  policeAwareAt: instant,
-  occurredAt: maybeInstant,
-  incidentType: z.string(),
-  riskLevel: z.string().nullable(),
-  summary: z.string().nullable(),
-  receivedAt: instant,
+  ...incidentFacts,
   children: z.array(
     z.object({
       id,
-      givenName: z.string().nullable(),
-      familyName: z.string().nullable(),
-      dateOfBirth: localDate.nullable(),
-      present: z.boolean(),
+      ...childDetails,
       match: z.object({
         status: z.string().describe("'matched' | 'unmatched' | 'no-setting' | 'pending'"),
         urn: z.string().nullable(),
@@ -112,13 +121,7 @@ export const reviewQueueSchema = z.object({
       receivedAt: instant,
       heldAt: maybeInstant,
       waitingSeconds: z.number().int(),
-      child: z.object({
-        id,
-        givenName: z.string().nullable(),
-        familyName: z.string().nullable(),
-        dateOfBirth: localDate.nullable(),
-        present: z.boolean(),
-      }),
+      child: z.object({ id, ...childDetails }),
       given: z.object({ urn: z.string().nullable(), name: z.string().nullable(), postcode: z.string().nullable() }),
       match: z.object({
         status: z.literal('unmatched'),
@@ -245,12 +248,7 @@ export const notificationSchema = z.object({
   reminderDueAt: maybeInstant,
   reminderSentAt: maybeInstant,
   failedAt: maybeInstant,
-  child: z.object({
-    givenName: z.string().nullable(),
-    familyName: z.string().nullable(),
-    dateOfBirth: localDate.nullable(),
-    present: z.boolean(),
-  }),
+  child: z.object(childDetails),
   incident: z.object({
     incidentType: z.string(),
     occurredAt: maybeInstant,
@@ -289,10 +287,7 @@ export const subjectAccessAnswerSchema = z.object({
     z.object({
       id,
       incidentId: id,
-      givenName: z.string().nullable(),
-      familyName: z.string().nullable(),
-      dateOfBirth: localDate.nullable(),
-      present: z.boolean(),
+      ...childDetails,
       givenSchoolUrn: z.string().nullable(),
       givenSchoolName: z.string().nullable(),
       givenSchoolPostcode: z.string().nullable(),
@@ -309,12 +304,7 @@ export const subjectAccessAnswerSchema = z.object({
       id,
       forceCode: z.string(),
       reference: z.string(),
-      policeAwareAt: instant,
-      occurredAt: maybeInstant,
-      incidentType: z.string(),
-      riskLevel: z.string().nullable(),
-      summary: z.string().nullable(),
-      receivedAt: instant,
+      ...incidentFacts,
     }),
   ),
   notifications: z.array(
