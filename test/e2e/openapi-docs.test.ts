@@ -59,6 +59,56 @@ t.test('every documented route declares the shape of each success it answers', a
   }
 })
 
+// A response schema sends only the fields it names: every field docs/api.md promises must be named.
+// Paths into the body: `a.b` a property, `a[]` the items of an array.
+const CONTRACT: [method: string, path: string, code: string, fields: string[]][] = [
+  ['POST', '/v1/incidents', '202', ['id', 'reference', 'status', 'children[].id']],
+  ['POST', '/v1/incidents', '200', ['id', 'reference', 'status', 'children[].id']],
+  ['GET', '/v1/incidents/{id}', '200', [
+    'id', 'reference', 'force', 'policeAwareAt', 'receivedAt', 'status',
+    'children[].id', 'children[].givenName', 'children[].familyName', 'children[].dateOfBirth',
+    'children[].match.status', 'children[].match.urn', 'children[].match.method',
+    'children[].notification.id', 'children[].notification.status', 'children[].notification.dueBy',
+    'children[].notification.sentAt', 'children[].notification.acknowledgedAt',
+    'children[].notifications[].id', 'children[].notifications[].dueBy',
+  ]],
+  ['GET', '/v1/schools/{urn}/deadline', '200', ['urn', 'policeAwareAt', 'dueBy', 'schoolDay']],
+  ['PUT', '/v1/schools/{urn}', '201', ['urn', 'name', 'laCode', 'dayStartsAt', 'type', 'contacts[].role', 'contacts[].name', 'contacts[].email', 'contacts[].phone']],
+  ['PUT', '/v1/forces/{code}', '200', ['code', 'name', 'deskEmail', 'deskPhone', 'ageMin', 'ageMax']],
+  ['POST', '/v1/notifications/{id}/acknowledge', '200', ['acknowledgedAt']],
+  ['POST', '/v1/subject-access', '200', ['children[]', 'incidents[]', 'notifications[]', 'auditEvents[]']],
+  ['GET', '/v1/reports/latency', '200', [
+    'from', 'to', 'groupBy', 'overall.key', 'rows[].key', 'rows[].notifications', 'rows[].sent', 'rows[].acknowledged',
+    'rows[].onTime', 'rows[].onTimeRate',
+    ...['policeToSentSeconds', 'policeToAcknowledgedSeconds'].flatMap((d) => ['p50', 'p90', 'p95', 'max'].map((p) => `rows[].${d}.${p}`)),
+    ...['policeToReceived', 'receivedToSent', 'sentToAcknowledged'].flatMap((d) => ['p50', 'p90'].map((p) => `rows[].stages.${d}.${p}`)),
+  ]],
+  ['GET', '/v1/reports/board', '200', ['from', 'to', 'groupBy', 'overall.childrenNotified', 'rows[].key', 'rows[].childrenNotified']],
+]
+
+type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[] }
+/** The schema at `path` in `schema`, or undefined where the path names nothing. */
+function schemaAt(schema: JsonSchema | undefined, path: string): JsonSchema | undefined {
+  let at = schema
+  for (const step of path.split('.')) {
+    const [, name, array] = /^([^[]+)(\[\])?$/.exec(step)!
+    const branches: JsonSchema[] = at ? [at, ...(at.anyOf ?? [])] : []
+    at = branches.map((b) => b.properties?.[name!]).find((p) => p !== undefined)
+    if (at && array) at = [at, ...(at.anyOf ?? [])].map((b) => b.items).find((i) => i !== undefined)
+  }
+  return at
+}
+
+t.test('every field the contract promises is named in the documented success body', async (t) => {
+  for (const [method, path, code, fields] of CONTRACT) {
+    const op = operations.find((o) => o.method === method && o.path === path)?.op
+    const body = (op?.responses[code]?.content?.['application/json'] as { schema?: JsonSchema } | undefined)?.schema
+    t.ok(body, `${method} ${path} ${code} is documented`)
+    const missing = fields.filter((f) => schemaAt(body, f) === undefined)
+    t.same(missing, [], `${method} ${path} ${code}: the contract's fields`)
+  }
+})
+
 // Body routes first, in the order a new deployment fills them in; the incident's ids feed the rest.
 const ORDER = ['/v1/forces/{code}', '/v1/schools/{urn}', '/v1/local-authorities/{laCode}/childrens-services', '/v1/pupil-rolls/{laCode}', '/v1/schools/{urn}/calendar/{date}', '/v1/incidents', '/v1/incidents/{id}/children/{childId}/school']
 const rank = (o: (typeof operations)[number]) => (o.op.requestBody ? (ORDER.indexOf(o.path) + 1 || ORDER.length + 1) : ORDER.length + 2)
