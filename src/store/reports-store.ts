@@ -20,6 +20,10 @@
 //   standard deviations: rare) sends that duration to percentile_cont over the whole range, in the
 //   same snapshot. With too small a sample a duration's bracket is everything (small ranges).
 //   Counts and maxima are the sums and maxima of the groups.
+//
+// The fast path leans on the heap's layout (row addresses; test/store/reports-store.test.ts fails if
+// that changes). REPORTS_PLAIN_SQL=true computes the same figures by plain SQL instead
+// (latencyReportReference, at the end of this module), relying on nothing of the layout.
 import { addDays, weekdayOf } from '../domain/london-time.js'
 import { interpolatePercentile, ISO_WEEKDAYS, onTimeRate, roundSeconds, secondsFromMicroseconds, sortRows, type GroupBy, type LatencyRow } from '../domain/latency.js'
 import type { PoolClient } from 'pg'
