@@ -9,7 +9,7 @@ import { incidentSchema, type IncidentInput } from './incident.js'
 /** The columns, in the template's order. Incident columns repeat on every row of the incident. */
 export const INCIDENT_CSV_COLUMNS = [
   'reference', 'policeAwareAt', 'occurredAt', 'incidentType', 'riskLevel', 'summary',
-  'givenName', 'familyName', 'dateOfBirth', 'present', 'schoolUrn', 'schoolName', 'schoolPostcode',
+  'givenName', 'familyName', 'dateOfBirth', 'present', 'role', 'schoolUrn', 'schoolName', 'schoolPostcode',
 ] as const
 type Column = (typeof INCIDENT_CSV_COLUMNS)[number]
 const REQUIRED: Column[] = ['reference', 'policeAwareAt', 'incidentType', 'givenName', 'familyName', 'dateOfBirth', 'present']
@@ -22,8 +22,8 @@ export const MAX_CSV_ROWS = 10_000
 export function incidentCsvTemplate(): string {
   const rows = [
     INCIDENT_CSV_COLUMNS.join(','),
-    'CLE-20261120-0001,2026-11-20T22:14:00Z,,crime,medium,Officers attended a domestic incident.,Amy,Example,2016-05-04,true,111234,,',
-    'CLE-20261120-0001,2026-11-20T22:14:00Z,,crime,medium,Officers attended a domestic incident.,Ben,Example,2019-02-11,false,,Example Nursery,TS1 2AB',
+    'CLE-20261120-0001,2026-11-20T22:14:00Z,,crime,medium,Officers attended a domestic incident.,Amy,Example,2016-05-04,true,witness,111234,,',
+    'CLE-20261120-0001,2026-11-20T22:14:00Z,,crime,medium,Officers attended a domestic incident.,Ben,Example,2019-02-11,false,,,Example Nursery,TS1 2AB',
   ]
   return rows.join('\r\n') + '\r\n'
 }
@@ -139,6 +139,7 @@ export function readIncidentCsv(text: string): ReadIncidents {
           familyName: cell(r, 'familyName'),
           dateOfBirth: cell(r, 'dateOfBirth').trim(),
           present: present(r),
+          ...(optional(r, 'role') ? { role: optional(r, 'role') } : {}),
           ...(Object.keys(given).length ? { school: given } : {}),
         }
       }),
@@ -155,7 +156,7 @@ export function readIncidentCsv(text: string): ReadIncidents {
   return { incidents, problems, rows: data.length }
 }
 
-const CHILD_COLUMN: Record<string, Column> = { givenName: 'givenName', familyName: 'familyName', dateOfBirth: 'dateOfBirth', present: 'present', school: 'schoolUrn' }
+const CHILD_COLUMN: Record<string, Column> = { givenName: 'givenName', familyName: 'familyName', dateOfBirth: 'dateOfBirth', present: 'present', role: 'role', school: 'schoolUrn' }
 const SCHOOL_COLUMN: Record<string, Column> = { urn: 'schoolUrn', name: 'schoolName', postcode: 'schoolPostcode' }
 
 /** A zod error on an incident's body, told by the file's lines and columns. */

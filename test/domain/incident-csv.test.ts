@@ -26,6 +26,8 @@ t.test('the template reads back as one incident with two children, the second fo
   t.same(i!.input.children[1]!.school, { name: 'Example Nursery', postcode: 'TS1 2AB' })
   t.equal(i!.input.children[1]!.present, false)
   t.equal(i!.input.riskLevel, 'medium')
+  t.equal(i!.input.children[0]!.role, 'witness')
+  t.equal(i!.input.children[1]!.role, undefined)
 })
 
 t.test('rows group by reference, in file order; present reads true/false/yes/no', async (t) => {
@@ -42,11 +44,11 @@ t.test('a bad row refuses its whole incident, told by line and column; the other
     row({ reference: 'REF-2', givenName: 'Ben', present: 'perhaps' }),
     row({ reference: 'REF-3', schoolUrn: '12' }),
     row({ reference: '' }),
-    row({ reference: 'REF-4', incidentType: 'assault' }),
+    row({ reference: 'REF-4', incidentType: 'assault', role: 'bystander' }),
     row({ reference: 'REF-1', givenName: 'Cat', incidentType: 'non-crime' }),
   ))
   t.same(r.incidents.map((i) => i.reference), [], 'REF-1 too: its rows disagree on the incident type')
-  t.same(r.problems.map((p) => [p.line, p.column]), [[3, 'dateOfBirth'], [4, 'present'], [5, 'schoolUrn'], [6, 'reference'], [7, 'incidentType'], [8, 'incidentType']])
+  t.same(r.problems.map((p) => [p.line, p.column]), [[3, 'dateOfBirth'], [4, 'present'], [5, 'schoolUrn'], [6, 'reference'], [7, 'incidentType'], [7, 'role'], [8, 'incidentType']])
   t.match(r.problems.find((p) => p.line === 8)!.message, /must be the same on every row of incident REF-1 \(line 2 says otherwise\)/)
   t.match(r.problems.find((p) => p.line === 4)!.message, /true or false/)
 })

@@ -20,7 +20,7 @@ await h.app.inject({ method: 'PUT', url: '/v1/schools/111234', headers: { author
 const ORIGIN = 'http://encompass.test'
 const HEAD = INCIDENT_CSV_COLUMNS.join(',')
 const line = (ref: string, given: string, dob = '2016-05-04', urn = '111234') =>
-  `${ref},2026-11-20T21:00:00Z,,crime,medium,Argument at home.,${given},Uploadfamily,${dob},true,${urn},,`
+  `${ref},2026-11-20T21:00:00Z,,crime,medium,Argument at home.,${given},Uploadfamily,${dob},true,,${urn},,`
 
 function multipart(content: string, filename = 'incidents.csv') {
   const boundary = '----enc-test-boundary'

@@ -28,6 +28,7 @@ const ABOUT: Record<(typeof INCIDENT_CSV_COLUMNS)[number], string> = {
   familyName: 'The child’s last name. Required.',
   dateOfBirth: 'The child’s date of birth as YYYY-MM-DD. Required.',
   present: 'true if the child was present, false if not. Required.',
+  role: 'The child’s role: present, witness, victim or suspect (for example, a child harming a parent). Optional.',
   schoolUrn: 'The setting’s URN (6 digits) or Ofsted URN (EY, SC or CH and 6 digits), if known.',
   schoolName: 'The setting’s name, if the URN is not known.',
   schoolPostcode: 'The setting’s postcode, if the URN is not known.',
