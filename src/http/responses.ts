@@ -7,6 +7,7 @@
 // type and not here fails the typecheck instead of vanishing from the response.
 import { z } from 'zod'
 import { BOARD_GROUP_BYS, type BoardRow } from '../domain/board-report.js'
+import { CHILD_ROLES } from '../domain/force-wording.js'
 import { GROUP_BYS, type LatencyRow } from '../domain/latency.js'
 import { SETTING_TYPES } from '../domain/setting-ids.js'
 import type { AuditRow } from '../store/audit-store.js'
@@ -86,6 +87,7 @@ export const incidentViewSchema = z.object({
     z.object({
       id,
       ...childDetails,
+      role: z.enum(CHILD_ROLES).nullable().describe('the child’s role as the police recorded it; null: not given'),
       match: z.object({
         status: z.string().describe("'matched' | 'unmatched' | 'no-setting' | 'pending'"),
         urn: z.string().nullable(),
@@ -135,6 +137,9 @@ export const reviewQueueSchema = z.object({
   ),
 })
 
+/** A follow-up child (POST /v1/incidents/{id}/children). */
+export const addedChildSchema = z.object({ id, incidentId: id, status: z.literal('accepted') })
+
 export const placedChildSchema = z.object({
   incidentId: id,
   childId: id,
@@ -183,8 +188,10 @@ export const forceSchema = z.object({
   contentProfile: z.enum(['minimal', 'full']),
   copyDeputies: z.boolean(),
   deskEmail: z.string().nullable(),
-  /** A follow-up of December 2026: the desk's phone, shown in the Key Adult's e-mail and page. */
-  deskPhone: z.string().nullable().optional(),
+  /** The desk's telephone, and the wording Key Adults are given (domain/force-wording.ts). */
+  deskPhone: z.string().nullable(),
+  guidance: z.array(z.string()).nullable().describe('the force’s guidance lines; null: the service’s defaults'),
+  keyAdultMaySpeakToFamily: z.boolean().nullable().describe('null: the force has not said (the e-mail says not to)'),
   deliveryNotBefore: z.string().nullable(),
   deliveryNotAfter: z.string().nullable(),
   escalationLeadMinutes: z.number().int(),

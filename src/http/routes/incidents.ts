@@ -11,7 +11,7 @@ import { getIncidentView } from '../../store/incidents-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
-import { acceptedIncidentSchema, incidentViewSchema } from '../responses.js'
+import { acceptedIncidentSchema, addedChildSchema, incidentViewSchema } from '../responses.js'
 
 /** The contract's example (docs/api.md), shown in /docs; a test sends it and expects 202. */
 const INCIDENT_EXAMPLE = {
@@ -89,6 +89,7 @@ export const incidentRoutes =
           summary: 'A follow-up: one more child on an incident of your force, under the same rules as in the incident body',
           params: z.object({ id: z.uuid() }),
           body: childSchema,
+          response: { 200: addedChildSchema, 202: addedChildSchema },
         },
       },
       async (request, reply) => {
