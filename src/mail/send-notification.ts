@@ -1,6 +1,7 @@
 // Renders and sends one of a notification's e-mails. The Message-ID is fixed per notification
 // and kind, so a retry after a crash carries the same id and a duplicate can be recognised.
 import { ackUrl } from '../domain/ack-links.js'
+import { contentLanguage, languagesFor } from '../domain/languages.js'
 import { renderNotification, type MailKind } from './templates.js'
 import type { SendResult } from './transport.js'
 import type { Services } from '../services.js'
@@ -20,7 +21,7 @@ export async function sendNotificationMail(
   const { config } = services
   const links = {
     // The force desk opens the incident's officer page; the Key Adults their notification's page.
-    details: kind === 'desk' ? `${config.PUBLIC_BASE_URL}/incidents/${ctx.incidentId}` : `${config.PUBLIC_BASE_URL}/notifications/${ctx.id}`,
+    details: kind === 'desk' && ctx.incidentId ? `${config.PUBLIC_BASE_URL}/incidents/${ctx.incidentId}` : `${config.PUBLIC_BASE_URL}/notifications/${ctx.id}`,
     acknowledge: ackUrl(config.PUBLIC_BASE_URL, config.ACK_LINK_SECRET, ctx.id),
   }
   const mail = renderNotification(kind, ctx, links)
@@ -32,6 +33,6 @@ export async function sendNotificationMail(
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
-    headers: { 'X-Encompass-Notification': ctx.id, 'X-Encompass-Kind': kind },
+    headers: { 'X-Encompass-Notification': ctx.id, 'X-Encompass-Kind': kind, 'Content-Language': contentLanguage(languagesFor(ctx.laCode)) },
   })
 }
