@@ -77,18 +77,21 @@ export type BulkResult =
  * Rows of Key Adults for any settings: a row whose address is already on its setting's list
  * updates that person (role, name, telephone, training date), any other row adds one. All or
  * nothing: every row is checked against every setting's list (locked) and one problem anywhere
- * rolls the whole upload back. `record` writes the audit entry.
+ * rolls the whole upload back. `record` writes the audit entry. `alreadyRefused` (the file's
+ * unreadable rows) refuses the upload too, after the readable rows are checked, so that one
+ * answer lists every problem in the file.
  */
 export async function importKeyAdults(
   services: Services,
   rows: readonly KeyAdultRow[],
   record: (client: TxClient, summary: { settings: string[]; added: number; updated: number }) => Promise<void>,
+  alreadyRefused: readonly RowProblem[] = [],
 ): Promise<BulkResult> {
   const today = londonDateOf(services.clock.now())
   const byUrn = new Map<string, KeyAdultRow[]>()
   for (const r of rows) byUrn.set(r.urn, [...(byUrn.get(r.urn) ?? []), r])
   const refused = Symbol('refused')
-  let problems: RowProblem[] = []
+  let problems: RowProblem[] = [...alreadyRefused]
   let added = 0
   let updated = 0
   try {

@@ -12,6 +12,7 @@ import { boardPackRoutes } from './routes/board-pack.js'
 import { dashboardRoutes } from './routes/dashboard.js'
 import { incidentPageRoutes } from './routes/incident-pages.js'
 import { reviewPageRoutes } from './routes/review-pages.js'
+import { settingsPageRoutes } from './routes/settings-pages.js'
 import { notificationPageRoutes } from './routes/notification-pages.js'
 import { signInRoutes } from './routes/sign-in.js'
 import { subjectAccessPageRoutes } from './routes/subject-access.js'
@@ -63,4 +64,5 @@ export const pageRoutes =
     await app.register(subjectAccessPageRoutes(services))
     await app.register(incidentPageRoutes(services))
     await app.register(reviewPageRoutes(services))
+    await app.register(settingsPageRoutes(services))
   }

@@ -51,6 +51,8 @@ export function navigationFor(role: Role | undefined, current: string): { href: 
     ],
     admin: [
       { href: '/dashboard', text: 'Dashboard' },
+      { href: '/settings', text: 'Settings' },
+      { href: '/delivery-failures', text: 'Delivery failures' },
     ],
     auditor: [{ href: '/dashboard', text: 'Dashboard' }],
     dsl: [],
