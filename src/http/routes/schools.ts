@@ -79,9 +79,9 @@ export const schoolRoutes =
           roles: ['admin'],
           responses: { 200: 'Changed', 404: 'No such setting' },
           bodyExample: {
-            add: [{ role: 'deputy', name: 'Sam Deputy', email: 'sam.deputy@example.org', trainedOn: '2026-09-01' }],
+            add: [{ role: 'deputy', name: 'Lee Rivers', email: 'lee.rivers@example.org', trainedOn: '2026-09-01' }],
             update: [{ email: 'jo.bloggs@example.org', trainedOn: '2026-10-12' }],
-            remove: ['lee.former@example.org'],
+            remove: ['sam.deputy@example.org'],
           },
         },
         schema: {
