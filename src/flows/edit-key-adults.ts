@@ -10,7 +10,7 @@ import { londonDateOf } from '../domain/london-time.js'
 import type { Services } from '../services.js'
 import { withTransaction, type TxClient } from '../store/db.js'
 import { isChildrensServicesUrn } from '../store/la-contacts-store.js'
-import { getSchool, lockSchoolContacts, replaceSchoolContacts, type School } from '../store/schools-store.js'
+import { getSchool, lockManySchoolContacts, lockSchoolContacts, replaceManySchoolContacts, replaceSchoolContacts, type School } from '../store/schools-store.js'
 import { rematchHeld } from './match-child.js'
 
 /**
@@ -62,6 +62,9 @@ export async function editKeyAdults(
   return { kind: 'saved', school: school!, summary: outcome.summary, rematched }
 }
 
+/** Up to this many settings in an upload, held children are sent back to be matched setting by setting. */
+const REMATCH_ONE_BY_ONE = 50
+
 /** A problem with one row of an uploaded file, by its line number. */
 export interface RowProblem {
   line: number
@@ -76,7 +79,8 @@ export type BulkResult =
 /**
  * Rows of Key Adults for any settings: a row whose address is already on its setting's list
  * updates that person (role, name, telephone, training date), any other row adds one. All or
- * nothing: every row is checked against every setting's list (locked) and one problem anywhere
+ * nothing: every row is checked against every setting's list (all locked, read and written in a
+ * few statements, so a large LA's file takes a second, not minutes) and one problem anywhere
  * rolls the whole upload back. `record` writes the audit entry. `alreadyRefused` (the file's
  * unreadable rows) refuses the upload too, after the readable rows are checked, so that one
  * answer lists every problem in the file.
@@ -96,11 +100,12 @@ export async function importKeyAdults(
   let updated = 0
   try {
     await withTransaction(services.db, async (client) => {
-      // Settings in a fixed order, so two uploads touching the same settings cannot deadlock.
-      for (const urn of [...byUrn.keys()].sort()) {
-        const urnRows = byUrn.get(urn)!
-        const current = isChildrensServicesUrn(urn) ? null : await lockSchoolContacts(client, urn)
-        if (current === null) {
+      const urns = [...byUrn.keys()].filter((urn) => !isChildrensServicesUrn(urn))
+      const stored = await lockManySchoolContacts(client, urns)
+      const lists = new Map<string, KeyAdult[]>()
+      for (const [urn, urnRows] of byUrn) {
+        const current = stored.get(urn)
+        if (current === undefined) {
           problems.push(...urnRows.map((r) => ({ line: r.line, field: 'urn', message: 'is not a setting in the directory' })))
           continue
         }
@@ -118,13 +123,12 @@ export async function importKeyAdults(
           // A problem with the setting's list as a whole (too many people) is told on its first row.
           problems.push({ line: row?.line ?? urnRows[0]!.line, field: m?.[3] ?? 'email', message: p.message })
         }
-        if (result.problems.length === 0) {
-          await replaceSchoolContacts(client, urn, result.contacts)
-          added += addRows.length
-          updated += updateRows.length
-        }
+        lists.set(urn, result.contacts)
+        added += addRows.length
+        updated += updateRows.length
       }
       if (problems.length > 0) throw refused
+      await replaceManySchoolContacts(client, lists)
       await record(client, { settings: [...byUrn.keys()], added, updated })
     })
   } catch (err) {
@@ -132,7 +136,10 @@ export async function importKeyAdults(
     problems = problems.sort((a, b) => a.line - b.line)
     return { kind: 'refused', problems }
   }
+  // Children held for want of a Key Adult at these settings go back to be matched: by setting for
+  // a few, all at once for many (those at settings still without one are held again at once).
   let rematched = 0
-  for (const urn of byUrn.keys()) rematched += await rematchHeld(services, { reasons: ['no-key-adult'], urn })
+  if (byUrn.size > REMATCH_ONE_BY_ONE) rematched = await rematchHeld(services, { reasons: ['no-key-adult'] })
+  else for (const urn of byUrn.keys()) rematched += await rematchHeld(services, { reasons: ['no-key-adult'], urn })
   return { kind: 'saved', settings: byUrn.size, added, updated, rematched }
 }

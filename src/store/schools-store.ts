@@ -69,6 +69,35 @@ export async function replaceSchoolContacts(client: TxClient, urn: string, conta
 }
 
 /**
+ * Many settings' Key Adults at once, their rows locked (in URN order, so two uploads touching the
+ * same settings cannot deadlock) until the transaction ends. A URN with no setting is absent.
+ */
+export async function lockManySchoolContacts(client: TxClient, urns: readonly string[]): Promise<Map<string, Contact[]>> {
+  const { rows } = await client.query<{ urn: string; contacts: Contact[] }>(
+    `WITH locked AS (SELECT urn FROM schools WHERE urn = ANY($1::text[]) ORDER BY urn FOR UPDATE)
+     SELECT l.urn, coalesce((SELECT json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone, 'trainedOn', c.trained_on) ORDER BY c.position)
+                               FROM school_contacts c WHERE c.urn = l.urn), '[]') AS contacts
+       FROM locked l`,
+    [urns],
+  )
+  return new Map(rows.map((r) => [r.urn, r.contacts]))
+}
+
+/** Writes many settings' whole contact lists (inside the caller's transaction), in two statements. */
+export async function replaceManySchoolContacts(client: TxClient, lists: ReadonlyMap<string, readonly Contact[]>): Promise<void> {
+  const urns = [...lists.keys()]
+  await client.query('DELETE FROM school_contacts WHERE urn = ANY($1::text[])', [urns])
+  const rows = [...lists].flatMap(([urn, contacts]) => contacts.map((c, i) => ({ urn, c, i })))
+  if (rows.length === 0) return
+  await client.query(
+    `INSERT INTO school_contacts (urn, role, name, email, phone, trained_on, position)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::int[])`,
+    [rows.map((r) => r.urn), rows.map((r) => r.c.role), rows.map((r) => r.c.name), rows.map((r) => r.c.email.toLowerCase()),
+      rows.map((r) => r.c.phone ?? null), rows.map((r) => r.c.trainedOn ?? null), rows.map((r) => r.i)],
+  )
+}
+
+/**
  * A setting's Key Adults, its row locked until the transaction ends, so two edits of one setting
  * apply one after the other rather than one losing the other's change. Null for no such setting.
  */
