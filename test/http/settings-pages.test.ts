@@ -6,7 +6,8 @@
 // without any child's details. Other roles are refused, and so is a form from another site.
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import { createHarness } from '../helpers/harness.js'
+import { processMatch } from '../../src/queue/match-worker.js'
+import { anIncident, createHarness } from '../helpers/harness.js'
 
 const h = await createHarness()
 t.teardown(() => h.close())
@@ -182,6 +183,22 @@ t.test('delivery failures list the setting, when and why, and no child', async (
   t.match(res.body, /550 5.1.1 mailbox unavailable/)
   t.match(res.body, /Not delivered/)
   t.notMatch(res.body, /Tamsin|Oakridge|2014|CLE-FAIL-1/, 'no child’s details, nor the police reference')
+})
+
+t.test('a setting holding a child back for want of a Key Adult is listed, and clears when one is added', async (t) => {
+  const res = await h.app.inject({ method: 'POST', url: '/v1/incidents', headers: { authorization: `Bearer ${police}`, 'content-type': 'application/json' },
+    payload: anIncident({}, { givenName: 'Corin', familyName: 'Hill', school: { urn: '333444' } }) })
+  t.equal(res.statusCode, 202)
+  const childId = res.json().children[0].id
+  await processMatch(h.services, childId)
+  const listed = await page('/settings')
+  t.match(listed.body, /id="alerts"/)
+  t.match(listed.body, /href="\/settings\/333444">Hilltop Academy<\/a>[\s\S]*No named Key Adult[\s\S]*>1<\/td>/)
+  t.notMatch(listed.body, /Corin/, 'counts only, no child')
+  t.equal((await post('/settings/333444/key-adults', { role: 'dsl', name: 'Pat Hill', email: 'pat.hill@example.org' })).statusCode, 303)
+  const { rows } = await db.query('SELECT match_status FROM children WHERE id = $1', [childId])
+  t.equal(rows[0].match_status, 'pending', 'the held child goes back to be matched')
+  t.notMatch((await page('/settings')).body, /Hilltop Academy/)
 })
 
 t.test('only administrators; a form from another site is refused before anything is done', async (t) => {

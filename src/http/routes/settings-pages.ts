@@ -19,7 +19,7 @@ import { setChildrensServices } from '../../flows/childrens-services.js'
 import { editKeyAdults, importKeyAdults } from '../../flows/edit-key-adults.js'
 import type { Services } from '../../services.js'
 import { calendarLabels, loadSchoolCalendar, replaceSettingTermDates, replaceTermDates, termCoverage } from '../../store/calendar-store.js'
-import { getChildrensServices, isChildrensServicesUrn, isKnownLa, laNameOf } from '../../store/la-contacts-store.js'
+import { clearResolvedDirectoryAlerts, getChildrensServices, isChildrensServicesUrn, isKnownLa, laNameOf, listDirectoryAlerts } from '../../store/la-contacts-store.js'
 import { getSchool, type School } from '../../store/schools-store.js'
 import { listDeliveryFailures, searchDirectory } from '../../store/settings-admin-store.js'
 import { auditRequest } from '../audit.js'
@@ -40,6 +40,12 @@ const MAX_SHOWN_PROBLEMS = 100
 
 const ROLE_TEXT: Record<string, string> = { dsl: 'Designated safeguarding lead', deputy: 'Deputy' }
 const TYPE_TEXT: Record<string, string> = { school: 'School', 'early-years': 'Early years', childminder: 'Childminder', college: 'College', other: 'Other' }
+
+const ALERT_TEXT: Record<string, string> = {
+  'no-key-adult': 'No named Key Adult',
+  'setting-closed': 'The setting is closed',
+  'no-la-contact': 'No children’s services contact',
+}
 
 const NOTICES: Record<string, string> = {
   added: 'The Key Adult was added.',
@@ -82,8 +88,15 @@ export const settingsPageRoutes =
         ? await searchDirectory(db, { name: search.name || undefined, urn: urn ?? undefined, postcode: search.postcode || undefined, laCode: search.la || undefined }, laScopeOf(caller(request)))
         : []
       const errors = problems.length > 0 ? formErrors(problems) : undefined
+      // What the directory is holding children back for, for the LAs this caller keeps: counts only.
+      await clearResolvedDirectoryAlerts(db, clock.now())
+      const alerts = (await listDirectoryAlerts(db, { open: true }))
+        .filter((a) => keepsLa(caller(request), a.laCode))
+        .map((a) => ({ ...a, text: ALERT_TEXT[a.kind], href: a.kind === 'no-la-contact' ? `/settings/la/${a.laCode}/contact` : `/settings/${a.urn}`,
+          name: a.kind === 'no-la-contact' ? `${(a.laCode && laNameOf(a.laCode)) ?? 'Local authority'} (${a.laCode})` : (a.settingName ?? `URN ${a.urn}`) }))
       return reply.page('settings.njk', {
         pageTitle: 'Settings',
+        alerts,
         search,
         searched: searched && problems.length === 0,
         results: results.map((r) => ({ ...r, typeText: TYPE_TEXT[r.type] ?? r.type })),
