@@ -109,4 +109,49 @@ if (browser) {
     await check(t, 'the setting’s calendar')
     t.same(consoleProblems(page), [], 'no console errors or CSP refusals')
   })
+
+  t.test('the setting’s own term dates, chosen as a file in the browser, change its calendar', async (t) => {
+    await page.click('a:has-text("Upload term dates")')
+    await page.waitForURL(`${base}/settings/111234/term-dates`)
+    await check(t, 'the term-dates form')
+    await page.click('label:has-text("This setting’s own")')
+    await page.setInputFiles('#file', { name: 'academy.ics', mimeType: 'text/calendar', buffer: Buffer.from(
+      'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261130\r\nDTEND;VALUE=DATE:20261130\r\nSUMMARY:Broken\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n') })
+    await page.click('#upload')
+    await page.waitForLoadState()
+    t.match((await page.textContent('#file-error'))!, /academy\.ics: iCalendar line 2: event ends/)
+    await check(t, 'the term-dates form with a refused file')
+    consoleProblems(page, true) // the refused file answered 400 on purpose
+    await page.click('label:has-text("This setting’s own")')
+    await page.setInputFiles('#file', { name: 'academy.ics', mimeType: 'text/calendar', buffer: Buffer.from(
+      'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261127\r\nSUMMARY:Academy closure\r\nEND:VEVENT\r\n' +
+      'BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\nSUMMARY:Academy training day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n') })
+    await page.click('#upload')
+    await page.waitForURL(`${base}/settings/111234?done=terms-setting#calendar`)
+    t.match((await page.textContent('tr[data-date="2026-12-01"]'))!, /Closed\s*Academy training day/)
+    t.match((await page.textContent('tr[data-date="2026-11-27"]'))!, /Closed\s*Academy closure/)
+    t.match((await page.textContent('tr[data-date="2026-11-30"]'))!, /School day/, 'inside the dates its file covers, the LA’s INSET day is not the academy’s')
+    t.match((await page.textContent('tr[data-date="2026-12-02"]'))!, /School day/)
+  })
+
+  t.test('the bulk upload, the LA’s contact and delivery failures pass axe and fit a phone', async (t) => {
+    await page.goto(`${base}/settings/key-adults/upload`)
+    await check(t, 'the bulk upload form')
+    await page.setInputFiles('#file', { name: 'key-adults.csv', mimeType: 'text/csv', buffer: Buffer.from('urn,role,name,email\n222333,dsl,Office,office@example.org\n') })
+    await page.click('#upload')
+    await page.waitForLoadState()
+    t.match((await page.textContent('#row-problems'))!, /2\s*email\s*must be a named person’s address/)
+    await check(t, 'the bulk upload refused')
+    consoleProblems(page, true) // the refused file answered 422 on purpose
+    await page.setInputFiles('#file', { name: 'key-adults.csv', mimeType: 'text/csv', buffer: Buffer.from('urn,role,name,email\n222333,dsl,Lee Rivers,lee.rivers@example.org\n') })
+    await page.click('#upload')
+    await page.waitForLoadState()
+    t.match((await page.textContent('#saved'))!, /1 added and 0 changed, at 1 setting/)
+    await check(t, 'the bulk upload saved')
+    await page.goto(`${base}/settings/la/808/contact`)
+    await check(t, 'the LA’s children’s services contact')
+    await page.goto(`${base}/delivery-failures`)
+    await check(t, 'delivery failures')
+    t.same(consoleProblems(page), [])
+  })
 }
