@@ -27,6 +27,8 @@ export async function seedDemo(db: Db, opts: { incidents: number; seed: number; 
     name: 'Cleveland Police (demo)', ageMin: 0, ageMax: 17, contentProfile: 'minimal', copyDeputies: true,
     deskEmail: 'encompass.desk@cleveland.police.example', deliveryNotBefore: null, deliveryNotAfter: null,
     escalationLeadMinutes: DEMO_ESCALATION_LEAD_MINUTES, quietPeriodMinutes: 1440,
+    // 01632 960xxx is Ofcom's range for drama: never a real line.
+    deskPhone: '01632 960 123', guidance: null, keyAdultMaySpeakToFamily: null,
   })
   const rows = await openSchoolsIn(db, ['805', '806', '807', '808'])
   const schools: DemoSchool[] = []

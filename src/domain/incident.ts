@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { boundedDate, boundedInstant } from './date-bounds.js'
+import { CHILD_ROLES } from './force-wording.js'
 import { londonDateOf } from './london-time.js'
 import { settingUrn } from './setting-ids.js'
 import { NO_CONTROLS, NO_CONTROLS_BUT_LINES, plainText } from './text.js'
@@ -31,6 +32,8 @@ export const childSchema = z.strictObject({
   familyName: name,
   dateOfBirth: boundedDate('must be a date YYYY-MM-DD'),
   present: z.boolean({ message: 'must be true or false' }),
+  /** The child's role in the incident as the police record it (domain/force-wording.ts). */
+  role: z.enum(CHILD_ROLES, { message: `must be one of ${CHILD_ROLES.join(', ')}` }).optional(),
   school: schoolRefSchema.optional(),
 })
 
@@ -81,21 +84,19 @@ export function checkIncidentRules(input: IncidentInput, band: AgeBand, now: Dat
     errors.push({ path: '/occurredAt', message: 'must not be after policeAwareAt' })
   }
   const awareDate = londonDateOf(aware)
-  input.children.forEach((child, i) => {
-    const path = `/children/${i}/dateOfBirth`
-    if (child.dateOfBirth > awareDate) {
-      errors.push({ path, message: 'must not be after the date the police became aware' })
-      return
-    }
-    const age = ageOn(child.dateOfBirth, awareDate)
-    if (age < band.ageMin || age > band.ageMax) {
-      errors.push({
-        path,
-        message: `child is ${age} on ${awareDate}, outside this force's age band ${band.ageMin}–${band.ageMax}`,
-      })
-    }
-  })
+  input.children.forEach((child, i) => errors.push(...childRuleErrors(child, awareDate, band, `/children/${i}`)))
   return errors
+}
+
+/** The rules one child must meet on the London date the police became aware; paths under `at`. */
+export function childRuleErrors(child: Pick<ChildInput, 'dateOfBirth'>, awareDate: string, band: AgeBand, at: string): FieldError[] {
+  const path = `${at}/dateOfBirth`
+  if (child.dateOfBirth > awareDate) return [{ path, message: 'must not be after the date the police became aware' }]
+  const age = ageOn(child.dateOfBirth, awareDate)
+  if (age < band.ageMin || age > band.ageMax) {
+    return [{ path, message: `child is ${age} on ${awareDate}, outside this force's age band ${band.ageMin}–${band.ageMax}` }]
+  }
+  return []
 }
 
 /**

@@ -51,6 +51,7 @@ const assets = new Map<string, Asset>()
 assets.set('govuk-frontend.min.css', asset(govukCssWithoutGdsTransport(readFileSync(join(govukDist, 'govuk/govuk-frontend.min.css'), 'utf8')), 'text/css; charset=utf-8'))
 assets.set('govuk-frontend.min.js', asset(withoutSourceMap(readFileSync(join(govukDist, 'govuk/govuk-frontend.min.js'), 'utf8')), 'text/javascript; charset=utf-8'))
 assets.set('app.css', asset(readFileSync(join(pageAssetsDir, 'app.css')), 'text/css; charset=utf-8'))
+assets.set('upload-progress.js', asset(readFileSync(join(pageAssetsDir, 'upload-progress.js')), 'text/javascript; charset=utf-8'))
 // What GOV.UK Frontend's template does in an inline script, as a file, so that script-src stays 'self'.
 assets.set('js-enabled.js', asset(
   "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '')\n",

@@ -11,6 +11,7 @@ import { ackRoutes } from './routes/ack.js'
 import { boardPackRoutes } from './routes/board-pack.js'
 import { dashboardRoutes } from './routes/dashboard.js'
 import { incidentPageRoutes } from './routes/incident-pages.js'
+import { incidentUploadRoutes } from './routes/incident-upload-pages.js'
 import { reviewPageRoutes } from './routes/review-pages.js'
 import { settingsPageRoutes } from './routes/settings-pages.js'
 import { notificationPageRoutes } from './routes/notification-pages.js'
@@ -63,6 +64,7 @@ export const pageRoutes =
     await app.register(notificationPageRoutes())
     await app.register(subjectAccessPageRoutes(services))
     await app.register(incidentPageRoutes(services))
+    await app.register(incidentUploadRoutes(services))
     await app.register(reviewPageRoutes(services))
     await app.register(settingsPageRoutes(services))
   }

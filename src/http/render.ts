@@ -46,6 +46,7 @@ export function navigationFor(role: Role | undefined, current: string): { href: 
   const items: Record<Role, { href: string; text: string }[]> = {
     police: [
       { href: '/incidents/new', text: 'Report an incident' },
+      { href: '/incidents/upload', text: 'Upload incidents' },
       { href: '/incidents', text: 'Incidents' },
       { href: '/review', text: 'Review queue' },
     ],

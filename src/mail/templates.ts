@@ -3,6 +3,7 @@
 // links — the full record behind sign-in, and the acknowledgement page. Opening a link changes
 // nothing (mail systems open every link to scan it): the Key Adult acknowledges by pressing the
 // button on that page. The circumstances summary never travels by e-mail.
+import { deskContactLine, guidanceFor } from '../domain/force-wording.js'
 import type { SendContext } from '../store/notifications-store.js'
 
 export type MailKind = 'notification' | 'deputies' | 'reminder' | 'desk'
@@ -56,6 +57,10 @@ export function renderNotification(
     ['Please be ready by', `${london(ctx.dueBy)} (start of the school day)`],
   ]
   const subject = `${subjectTag[kind]} ${ctx.reference}`
+  // The force's own guidance (or the defaults) and how to reach its desk; the desk's own alert needs neither.
+  const guidance = kind === 'desk' ? [] : guidanceFor(ctx)
+  const desk = kind === 'desk' ? null : deskContactLine(ctx)
+  const closing = kind === 'desk' ? ['This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.'] : guidance
   const text = [
     lead[kind],
     '',
@@ -63,15 +68,17 @@ export function renderNotification(
     '',
     `Read the full details (you will need to sign in): ${links.details}`,
     ...(kind === 'desk' ? [] : ['', `Open this page to acknowledge: ${links.acknowledge}`, ACK_HOW]),
+    ...(desk ? ['', desk] : []),
     '',
-    'This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.',
+    ...closing,
   ].join('\n')
   const html = `<!doctype html><html><body style="font-family:Arial,sans-serif">
 <p>${escapeHtml(lead[kind])}</p>
 <table>${facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
 <p><a href="${escapeHtml(links.details)}">Read the full details</a> (you will need to sign in)</p>
 ${kind === 'desk' ? '' : `<p><a href="${escapeHtml(links.acknowledge)}"><strong>Open this page to acknowledge</strong></a><br>${escapeHtml(ACK_HOW)}</p>`}
-<p style="color:#555">This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.</p>
+${desk ? `<p>${escapeHtml(desk)}</p>` : ''}
+${closing.map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`).join('\n')}
 </body></html>`
   return { subject, text, html }
 }

@@ -10,6 +10,14 @@ export const QUEUE = {
   escalate: 'escalate',
 } as const
 
+/** An officer's CSV of incidents (flows/upload-incidents.ts): one job per upload, by its id. */
+export const UPLOAD_QUEUE = 'upload'
+export interface UploadJob {
+  uploadId: string
+}
+/** An upload is retried this often (a database outage) before it ends visibly failed. */
+export const UPLOAD_ATTEMPTS = 5
+
 export interface MatchJob {
   childId: string
 }
@@ -81,6 +89,7 @@ export class Queues {
   readonly match: Queue<MatchJob>
   readonly notify: Queue<NotifyJob>
   readonly escalate: Queue<EscalateJob>
+  readonly upload: Queue<UploadJob>
 
   private readonly retrying: JobsOptions
 
@@ -98,8 +107,9 @@ export class Queues {
     this.match = new Queue<MatchJob>(QUEUE.match, { connection, prefix })
     this.notify = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix })
     this.escalate = new Queue<EscalateJob>(QUEUE.escalate, { connection, prefix })
+    this.upload = new Queue<UploadJob>(UPLOAD_QUEUE, { connection, prefix })
     // A Queue emits 'error' when Redis is unreachable; callers see failures on add().
-    for (const q of [this.match, this.notify, this.escalate]) q.on('error', () => {})
+    for (const q of [this.match, this.notify, this.escalate, this.upload]) q.on('error', () => {})
   }
 
   async addMatch(childIds: string[]): Promise<void> {
@@ -139,16 +149,21 @@ export class Queues {
     )
   }
 
+  /** One job per upload: adding it again while it waits or runs changes nothing. */
+  async addUpload(uploadId: string): Promise<void> {
+    await addOrPromote(this.upload, 'upload', { uploadId }, { ...this.retrying, attempts: UPLOAD_ATTEMPTS, jobId: `upload-${uploadId}`, delay: 0 })
+  }
+
   async depths(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {}
-    for (const q of [this.match, this.notify, this.escalate]) {
+    for (const q of [this.match, this.notify, this.escalate, this.upload]) {
       out[q.name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed')
     }
     return out
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.match.close(), this.notify.close(), this.escalate.close()])
+    await Promise.all([this.match.close(), this.notify.close(), this.escalate.close(), this.upload.close()])
   }
 }
 

@@ -5,7 +5,8 @@ import type { Services } from '../services.js'
 import { processEscalation } from './escalate-worker.js'
 import { processMatch } from './match-worker.js'
 import { processNotify } from './notify-worker.js'
-import { QUEUE, redisConnection, redisTargetOf, type EscalateJob, type MatchJob, type NotifyJob } from './queues.js'
+import { QUEUE, redisConnection, redisTargetOf, UPLOAD_ATTEMPTS, UPLOAD_QUEUE, type EscalateJob, type MatchJob, type NotifyJob, type UploadJob } from './queues.js'
+import { giveUpUpload, processIncidentUpload, resumeUploads } from '../flows/upload-incidents.js'
 import { describeJobError } from './job-errors.js'
 import { runJob } from './job-failures.js'
 import { sweep } from './sweeper.js'
@@ -58,7 +59,14 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
         runJob(services, 'escalate', job.data, () => processEscalation(services, job.data.notificationId, job.data.step), job.attemptsMade > 0),
       common,
     ),
+    // One upload at a time per process: an upload is thousands of incidents, each through intake.
+    new Worker<UploadJob>(UPLOAD_QUEUE, async (job) => processIncidentUpload(services, job.data.uploadId), { ...common, concurrency: 1 }),
   ]
+  workers.at(-1)!.on('failed', (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? UPLOAD_ATTEMPTS)) {
+      giveUpUpload(services, (job.data as UploadJob).uploadId, `stopped after ${job.attemptsMade} attempts: ${describeJobError(err)}`).catch(() => {})
+    }
+  })
   for (const w of workers) {
     // err is runJob's summary (it names no child), or BullMQ's own (a stalled job).
     w.on('failed', (job, err) =>
@@ -74,6 +82,8 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
         const r = await sweep(services)
         if (r.match + r.notify + r.deputies + r.desk + r.reminder > 0) logger.info(r, 'sweeper re-queued work')
         await checkFeeds(services)
+        const uploads = await resumeUploads(services)
+        if (uploads > 0) logger.info({ uploads }, 'sweeper handed incident uploads to the queue again')
       } catch (err) {
         logger.warn({ err: describeJobError(err) }, 'sweep failed; will try again')
       }

@@ -18,6 +18,12 @@ export interface Force {
   deliveryNotAfter: string | null
   escalationLeadMinutes: number
   quietPeriodMinutes: number
+  /** The Encompass desk's telephone number, shown to Key Adults. */
+  deskPhone: string | null
+  /** The force's guidance lines for Key Adults; null: the service's defaults (domain/force-wording.ts). */
+  guidance: string[] | null
+  /** Whether the Key Adult may speak to the family; null: the force has not said. */
+  keyAdultMaySpeakToFamily: boolean | null
 }
 
 export type ForceSettings = Omit<Force, 'code'>
@@ -25,14 +31,16 @@ export type ForceSettings = Omit<Force, 'code'>
 const COLUMNS = `code, name, age_min AS "ageMin", age_max AS "ageMax", content_profile AS "contentProfile",
   copy_deputies AS "copyDeputies", desk_email AS "deskEmail", delivery_not_before AS "deliveryNotBefore",
   delivery_not_after AS "deliveryNotAfter",
-  escalation_lead_minutes AS "escalationLeadMinutes", quiet_period_minutes AS "quietPeriodMinutes"`
+  escalation_lead_minutes AS "escalationLeadMinutes", quiet_period_minutes AS "quietPeriodMinutes",
+  desk_phone AS "deskPhone", guidance, key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily"`
 
 /** A force row as a JSON object of the Force shape, for queries that read a force beside other rows. */
 export const forceJson = (alias: string) => `json_build_object('code', ${alias}.code, 'name', ${alias}.name,
   'ageMin', ${alias}.age_min, 'ageMax', ${alias}.age_max, 'contentProfile', ${alias}.content_profile,
   'copyDeputies', ${alias}.copy_deputies, 'deskEmail', ${alias}.desk_email,
   'deliveryNotBefore', ${alias}.delivery_not_before, 'deliveryNotAfter', ${alias}.delivery_not_after,
-  'escalationLeadMinutes', ${alias}.escalation_lead_minutes, 'quietPeriodMinutes', ${alias}.quiet_period_minutes)`
+  'escalationLeadMinutes', ${alias}.escalation_lead_minutes, 'quietPeriodMinutes', ${alias}.quiet_period_minutes,
+  'deskPhone', ${alias}.desk_phone, 'guidance', ${alias}.guidance, 'keyAdultMaySpeakToFamily', ${alias}.key_adult_may_speak_to_family)`
 
 export async function getForce(db: Queryable, code: string): Promise<Force | null> {
   const { rows } = await db.query<Force>(`SELECT ${COLUMNS} FROM forces WHERE code = $1`, [code])
@@ -47,14 +55,16 @@ export async function ensureForce(db: Queryable, code: string): Promise<void> {
 export async function putForce(db: Queryable, code: string, s: ForceSettings): Promise<Force> {
   const { rows } = await db.query<Force>(
     `INSERT INTO forces (code, name, age_min, age_max, content_profile, copy_deputies, desk_email,
-       delivery_not_before, escalation_lead_minutes, quiet_period_minutes, delivery_not_after)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       delivery_not_before, escalation_lead_minutes, quiet_period_minutes, delivery_not_after,
+       desk_phone, guidance, key_adult_may_speak_to_family)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (code) DO UPDATE SET name = $2, age_min = $3, age_max = $4, content_profile = $5,
        copy_deputies = $6, desk_email = $7, delivery_not_before = $8, escalation_lead_minutes = $9,
-       quiet_period_minutes = $10, delivery_not_after = $11, updated_at = now()
+       quiet_period_minutes = $10, delivery_not_after = $11, desk_phone = $12, guidance = $13,
+       key_adult_may_speak_to_family = $14, updated_at = now()
      RETURNING ${COLUMNS}`,
     [code, s.name, s.ageMin, s.ageMax, s.contentProfile, s.copyDeputies, s.deskEmail, s.deliveryNotBefore,
-      s.escalationLeadMinutes, s.quietPeriodMinutes, s.deliveryNotAfter],
+      s.escalationLeadMinutes, s.quietPeriodMinutes, s.deliveryNotAfter, s.deskPhone, s.guidance, s.keyAdultMaySpeakToFamily],
   )
   return rows[0]!
 }

@@ -1,9 +1,9 @@
 // Incidents and their children. An incident, its children and their "to match" state
 // (match_status = 'pending') are written in one transaction; the queue only learns ids afterwards,
 // and the sweeper re-reads pending children if that never happened.
-import type { IncidentInput } from '../domain/incident.js'
+import type { ChildInput, IncidentInput } from '../domain/incident.js'
 import type { MatchCandidate } from '../domain/matching.js'
-import { prepared, type Db, type Queryable } from './db.js'
+import { prepared, withTransaction, type Db, type Queryable } from './db.js'
 import { forceJson, type Force } from './forces-store.js'
 import { directoryAlertSql } from './la-contacts-store.js'
 
@@ -34,11 +34,11 @@ const SUBMIT_INCIDENT = prepared('submit-incident', `WITH incident AS (
        RETURNING id
      ), kids AS (
        INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present,
-                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at)
-       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9
+                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, role)
+       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9, u.role
          FROM incident,
-              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[])
-                AS u(pos, given, family, dob, present, urn, sname, postcode)
+              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], $19::text[])
+                AS u(pos, given, family, dob, present, urn, sname, postcode, role)
        RETURNING id, position
      )
      SELECT (SELECT id FROM incident) AS incident_id,
@@ -56,7 +56,8 @@ export async function submitIncident(
       input.riskLevel ?? null, input.summary ?? null, receivedAt,
       c.map((_, i) => i), c.map((x) => x.givenName), c.map((x) => x.familyName),
       c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.school?.urn ?? null),
-      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null), fingerprints.record]))
+      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null), fingerprints.record,
+      c.map((x) => x.role ?? null)]))
   const created = rows[0]!
   if (created.incident_id !== null) {
     return { kind: 'created', incident: { id: created.incident_id, reference: input.reference, status: 'accepted', children: created.child_ids.map((id) => ({ id })) } }
@@ -220,6 +221,8 @@ export interface ChildView {
   familyName: string | null
   dateOfBirth: string | null
   present: boolean
+  /** The child's role in the incident (domain/force-wording.ts CHILD_ROLES), or null when not given. */
+  role: string | null
   match: { status: string; urn: string | null; method: string | null; reason: string | null; matchedAt: Date | null }
   notification: {
     id: string
@@ -241,7 +244,7 @@ export async function getIncidentView(db: Queryable, id: string): Promise<Incide
   const incident = rows[0]
   if (!incident) return null
   const children = await db.query(
-    `SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.present, c.match_status, c.match_urn,
+    `SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.present, c.role, c.match_status, c.match_urn,
             c.match_method, c.match_reason, c.matched_at,
             n.id AS n_id, n.status AS n_status, n.due_by, n.school_day, n.sent_at, n.acknowledged_at
        FROM children c LEFT JOIN notifications n ON n.child_id = c.id
@@ -256,6 +259,7 @@ export async function getIncidentView(db: Queryable, id: string): Promise<Incide
       familyName: r.family_name,
       dateOfBirth: r.date_of_birth,
       present: r.present,
+      role: r.role,
       match: { status: r.match_status, urn: r.match_urn, method: r.match_method, reason: r.match_reason, matchedAt: r.matched_at },
       notification: r.n_id
         ? {
@@ -357,4 +361,46 @@ export async function listHeldChildren(db: Queryable, opts: { forceCode: string 
     [opts.forceCode, opts.limit],
   )
   return rows
+}
+
+export type AddedChild =
+  | { kind: 'no-incident' }
+  | { kind: 'full'; children: number }
+  | { kind: 'same'; childId: string }
+  | { kind: 'added'; childId: string }
+
+/**
+ * One more child on an incident (a follow-up: a child found next morning), under the incident's
+ * lock: the same child again (same names in any case, same date of birth) is the child already
+ * there; a full incident (`max` children) takes no more. The new child is marked as handed to the
+ * match queue, as at intake, so the sweeper finds it if the enqueue after this fails.
+ */
+export async function addChildToIncident(db: Db, incidentId: string, forceCode: string, child: ChildInput, max: number, now: Date): Promise<AddedChild> {
+  return withTransaction(db, async (c) => {
+    const incident = await c.query('SELECT id FROM incidents WHERE id = $1 AND force_code = $2 FOR UPDATE', [incidentId, forceCode])
+    if (incident.rowCount === 0) return { kind: 'no-incident' }
+    const same = await c.query<{ id: string }>(
+      `SELECT id FROM children WHERE incident_id = $1 AND lower(given_name) = lower($2) AND lower(family_name) = lower($3) AND date_of_birth = $4::date
+        ORDER BY position LIMIT 1`,
+      [incidentId, child.givenName, child.familyName, child.dateOfBirth],
+    )
+    if (same.rows[0]) return { kind: 'same', childId: same.rows[0].id }
+    const { rows: [n] } = await c.query<{ k: number; pos: number }>(
+      'SELECT count(*)::int AS k, coalesce(max(position), -1) + 1 AS pos FROM children WHERE incident_id = $1', [incidentId])
+    if (n!.k >= max) return { kind: 'full', children: n!.k }
+    const { rows } = await c.query<{ id: string }>(
+      `INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present, role,
+                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at)
+       VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [incidentId, n!.pos, child.givenName, child.familyName, child.dateOfBirth, child.present, child.role ?? null,
+        child.school?.urn ?? null, child.school?.name ?? null, child.school?.postcode?.toUpperCase() ?? null, now],
+    )
+    return { kind: 'added', childId: rows[0]!.id }
+  })
+}
+
+/** What the follow-up rules need of an incident: when the police knew. Null for another force's or none. */
+export async function incidentAwareness(db: Queryable, incidentId: string, forceCode: string): Promise<Date | null> {
+  const { rows } = await db.query<{ police_aware_at: Date }>('SELECT police_aware_at FROM incidents WHERE id = $1 AND force_code = $2', [incidentId, forceCode])
+  return rows[0]?.police_aware_at ?? null
 }

@@ -403,6 +403,10 @@ export interface SendContext {
   contentProfile: 'minimal' | 'full'
   copyDeputies: boolean
   deskEmail: string | null
+  /** The force's wording for Key Adults (domain/force-wording.ts). */
+  deskPhone: string | null
+  guidance: string[] | null
+  keyAdultMaySpeakToFamily: boolean | null
   contacts: { role: 'dsl' | 'deputy'; name: string; email: string }[]
 }
 
@@ -413,7 +417,8 @@ function sendContextSql(source: string): string {
             i.incident_type AS "incidentType", i.occurred_at AS "occurredAt", i.summary,
             c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth AS "dateOfBirth",
             c.present, n.force_code AS "forceCode", f.content_profile AS "contentProfile",
-            f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail", n.attempts,
+            f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail", f.desk_phone AS "deskPhone", f.guidance,
+            f.key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily", n.attempts,
             (SELECT coalesce(json_agg(json_build_object('role', k.role, 'name', k.name, 'email', k.email) ORDER BY k.position), '[]')
                FROM school_contacts k WHERE k.urn = n.urn) AS contacts
        FROM ${source} n

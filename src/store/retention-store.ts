@@ -177,6 +177,8 @@ export async function removeOperationalRecords(db: Db, now: Date, days: number):
     return {
       sessions: await n('DELETE FROM sessions WHERE LEAST(expires_at, idle_expires_at, coalesce(revoked_at, expires_at)) <= $1'),
       jobFailures: await n('DELETE FROM job_failures WHERE last_failed_at <= $1 AND (gave_up_at IS NULL OR gave_up_at <= $1)'),
+      // Finished uploads; one never finished (no worker for the whole period) goes with its file.
+      incidentUploads: await n('DELETE FROM incident_uploads WHERE coalesce(finished_at, created_at) <= $1'),
       escalationClaims: await n(`DELETE FROM escalation_claims e USING notifications n WHERE n.id = e.notification_id
         AND coalesce(n.acknowledged_at, GREATEST(n.desk_step_at, n.failed_at)) <= $1`),
       alerts: await n('DELETE FROM alerts WHERE cleared_at <= $1'),

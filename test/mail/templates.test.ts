@@ -26,6 +26,9 @@ const ctx: SendContext = {
   contentProfile: 'full',
   copyDeputies: true,
   deskEmail: 'desk@cleveland.police.example',
+  deskPhone: null,
+  guidance: null,
+  keyAdultMaySpeakToFamily: null,
   contacts: [{ role: 'dsl', name: 'Jo Bloggs', email: 'jo@example.org' }],
 }
 const links = { details: 'https://notify.example/notifications/n1', acknowledge: 'https://notify.example/ack/n1/tok?a=1&b=2' }
@@ -98,4 +101,20 @@ t.test('a child not present, and a child whose details were purged', async (t) =
   const m = renderNotification('reminder', { ...ctx, present: false, givenName: null, familyName: null }, links)
   t.match(m.text, 'Child present at the incident: no')
   t.match(m.text, 'Child: a child (details removed under the retention policy)')
+})
+
+t.test("the force's wording: its guidance lines, its desk's telephone, and whether the family may be told", async (t) => {
+  const plain = renderNotification('notification', ctx, links)
+  t.match(plain.text, /Be ready to support the child from the start of the school day/, 'the default guidance when the force sets none')
+  t.match(plain.text, /Do not forward it or discuss it with the child or family\./, 'not said: do not discuss')
+  t.match(plain.text, /To contact the police Encompass desk: e-mail desk@cleveland\.police\.example\./)
+  const own = renderNotification('notification', { ...ctx, deskPhone: '01632 960 123', guidance: ['Speak to <the> child’s class teacher first.'], keyAdultMaySpeakToFamily: true }, links)
+  t.match(own.text, /Speak to <the> child’s class teacher first\./)
+  t.notMatch(own.text, /Be ready to support the child/, "the force's lines replace the defaults")
+  t.match(own.text, /telephone 01632 960 123 or e-mail desk@cleveland\.police\.example/)
+  t.match(own.text, /Your police force allows you to speak with the child’s family/)
+  t.notMatch(own.text, /discuss it with the child or family/)
+  t.match(own.html, /Speak to &lt;the&gt; child’s class teacher first\./, 'escaped in HTML')
+  const desk = renderNotification('desk', { ...ctx, guidance: ['Speak to the class teacher first.'], keyAdultMaySpeakToFamily: true }, links)
+  t.notMatch(desk.text, /class teacher|To contact the police Encompass desk/, "the desk's own alert carries neither")
 })

@@ -16,6 +16,7 @@ export interface ChildFields {
   familyName: string
   dateOfBirth: string
   present: string
+  role: string
   urn: string
   schoolName: string
   postcode: string
@@ -32,7 +33,7 @@ export interface IncidentFields {
   children: ChildFields[]
 }
 
-export const emptyChild = (): ChildFields => ({ givenName: '', familyName: '', dateOfBirth: '', present: '', urn: '', schoolName: '', postcode: '' })
+export const emptyChild = (): ChildFields => ({ givenName: '', familyName: '', dateOfBirth: '', present: '', role: '', urn: '', schoolName: '', postcode: '' })
 
 export function emptyIncident(): IncidentFields {
   return { reference: '', policeAwareAt: '', occurredAt: '', incidentType: '', riskLevel: '', summary: '', children: [emptyChild()] }
@@ -111,6 +112,7 @@ export function incidentBodyOf(f: IncidentFields): Record<string, unknown> {
         familyName: c.familyName,
         dateOfBirth: optional(c.dateOfBirth),
         present: c.present === 'true' ? true : c.present === 'false' ? false : undefined,
+        role: optional(c.role),
         school: school.urn ?? school.name ?? school.postcode ? school : undefined,
       }
     }),
@@ -136,6 +138,7 @@ const LABELS: Record<string, string> = {
   familyName: 'family name',
   dateOfBirth: 'date of birth',
   present: 'whether the child was present',
+  role: 'child’s role',
   urn: 'setting’s URN',
   name: 'setting’s name',
   postcode: 'setting’s postcode',

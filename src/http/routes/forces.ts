@@ -1,5 +1,6 @@
 // Per-force settings kept by administrators: the age band, the e-mail content profile, whether
-// deputies are copied, the delivery window, the escalation lead time and the Encompass desk.
+// deputies are copied, the delivery window, the escalation lead time, the Encompass desk (e-mail and
+// telephone), and the wording Key Adults are given (domain/force-wording.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { plainText } from '../../domain/text.js'
@@ -24,6 +25,10 @@ export const forceSettingsSchema = z.strictObject({
   deliveryNotAfter: hhmm.nullable().default(null),
   escalationLeadMinutes: z.number().int().min(0).max(1440).default(60),
   quietPeriodMinutes: z.number().int().min(1).max(60 * 24 * 14).default(1440),
+  deskPhone: z.string().trim().regex(/^\+?[0-9 ()-]{6,24}$/, 'must be a telephone number, for example 01642 301 234').nullable().default(null),
+  guidance: z.array(plainText(z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters')))
+    .min(1, 'must have at least one line (or be null for the default guidance)').max(6, 'must have at most 6 lines').nullable().default(null),
+  keyAdultMaySpeakToFamily: z.boolean().nullable().default(null),
 })
 
 export const forceRoutes =
@@ -36,7 +41,10 @@ export const forceRoutes =
         config: {
           roles: ['admin'],
           responses: { 404: false },
-          bodyExample: { name: 'Cleveland Police', deskEmail: 'encompass.desk@cleveland.police.example', ageMin: 0, ageMax: 17, escalationLeadMinutes: 60 },
+          bodyExample: {
+            name: 'Cleveland Police', deskEmail: 'encompass.desk@cleveland.police.example', deskPhone: '01642 301 234', ageMin: 0, ageMax: 17,
+            escalationLeadMinutes: 60, guidance: ['Please be ready to support the child from the start of the school day.'], keyAdultMaySpeakToFamily: false,
+          },
         },
         schema: { tags: ['forces'], summary: 'Create or replace a force’s settings', params: codeParam, body: forceSettingsSchema },
       },

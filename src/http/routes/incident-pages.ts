@@ -8,6 +8,7 @@
 // flows/receive-incident.ts, the very flow of POST /v1/incidents.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { z } from 'zod'
+import { CHILD_ROLE_LABELS, CHILD_ROLES, type ChildRole } from '../../domain/force-wording.js'
 import { incidentSchema } from '../../domain/incident.js'
 import { receiveIncident } from '../../flows/receive-incident.js'
 import type { Services } from '../../services.js'
@@ -62,10 +63,12 @@ function childView(c: ChildFields, i: number, byField: Record<string, { text: st
     index: i,
     number: i + 1,
     values: c,
-    ids: { givenName: id('givenName'), familyName: id('familyName'), dateOfBirth: id('dateOfBirth'), present: id('present'), urn: id('school-urn'), schoolName: id('school-name'), postcode: id('school-postcode') },
+    ids: { givenName: id('givenName'), familyName: id('familyName'), dateOfBirth: id('dateOfBirth'), present: id('present'), role: id('role'), urn: id('school-urn'), schoolName: id('school-name'), postcode: id('school-postcode') },
     names: Object.fromEntries((Object.keys(c) as (keyof ChildFields)[]).map((k) => [k, childFieldName(i, k)])),
-    errors: { givenName: err('givenName'), familyName: err('familyName'), dateOfBirth: err('dateOfBirth'), present: err('present'), urn: err('school-urn'), schoolName: err('school-name'), postcode: err('school-postcode') },
+    errors: { givenName: err('givenName'), familyName: err('familyName'), dateOfBirth: err('dateOfBirth'), present: err('present'), role: err('role'), urn: err('school-urn'), schoolName: err('school-name'), postcode: err('school-postcode') },
     search: search?.index === i ? search : undefined,
+    roleItems: [{ value: '', text: 'Not given', selected: c.role === '' },
+      ...CHILD_ROLES.map((value) => ({ value, text: CHILD_ROLE_LABELS[value], selected: c.role === value }))],
   }
 }
 
@@ -76,7 +79,8 @@ function childRows(c: ChildView, settingName: string | null) {
   const setting = c.match.urn
     ? `${settingName ?? 'Unknown setting'} (URN ${c.match.urn})`
     : c.match.status === 'unmatched' ? 'Waiting for an officer to place the child' : c.match.status === 'pending' ? 'Being found' : 'None'
-  const rows = [row('Date of birth', c.dateOfBirth ? longPlainDate(c.dateOfBirth) : 'Removed'), row('Setting', setting)]
+  const rows = [row('Date of birth', c.dateOfBirth ? longPlainDate(c.dateOfBirth) : 'Removed'),
+    row('Role in the incident', c.role ? (CHILD_ROLE_LABELS[c.role as ChildRole] ?? c.role) : 'Not given'), row('Setting', setting)]
   const n = c.notification
   if (n) {
     rows.push(row('Due by', dateTime(n.dueBy)), row('E-mailed', n.sentAt ? dateTime(n.sentAt) : 'Not yet'),

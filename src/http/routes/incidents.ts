@@ -3,7 +3,8 @@
 // reference (naming it), 422 a rule broken.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { incidentSchema } from '../../domain/incident.js'
+import { childSchema, incidentSchema } from '../../domain/incident.js'
+import { addChild } from '../../flows/add-child.js'
 import { receiveIncident } from '../../flows/receive-incident.js'
 import type { Services } from '../../services.js'
 import { getIncidentView } from '../../store/incidents-store.js'
@@ -68,6 +69,37 @@ export const incidentRoutes =
       },
     )
 
+    app.post(
+      '/v1/incidents/:id/children',
+      {
+        config: {
+          roles: ['police'],
+          responses: {
+            202: 'Accepted: the child is stored on the incident; matching and sending follow as at intake',
+            200: 'The same child (same names and date of birth) is already on the incident: nothing new',
+            404: 'No incident of your force with this id',
+            422: 'A rule broken (age band on the date the police became aware), or the incident already has 20 children',
+          },
+          bodyExample: { givenName: 'Ben', familyName: 'Example', dateOfBirth: '2019-02-11', present: false, role: 'witness', school: { urn: '111234' } },
+        },
+        schema: {
+          tags: ['incidents'],
+          summary: 'A follow-up: one more child on an incident of your force, under the same rules as in the incident body',
+          params: z.object({ id: z.uuid() }),
+          body: childSchema,
+        },
+      },
+      async (request, reply) => {
+        const principal = caller(request)
+        const outcome = await addChild(services, { forceCode: principal.forceCode!, ageBand: principal.ageBand! }, request.params.id, request.body)
+        if (outcome.kind === 'not-found') throw notFound('incident')
+        if (outcome.kind === 'rejected') throw invalidInput(422, outcome.errors)
+        await auditRequest(db, request, outcome.kind === 'added' ? 'incident.child-add' : 'incident.child-replay', 'incident', request.params.id,
+          'officer added a child to an incident', { childId: outcome.childId })
+        return reply.code(outcome.kind === 'added' ? 202 : 200).send({ id: outcome.childId, incidentId: request.params.id, status: 'accepted' })
+      },
+    )
+
     app.get(
       '/v1/incidents/:id',
       {
@@ -97,6 +129,7 @@ export const incidentRoutes =
             familyName: c.familyName,
             dateOfBirth: c.dateOfBirth,
             present: c.present,
+            role: c.role,
             match: { status: c.match.status, urn: c.match.urn, method: c.match.method, reason: c.match.reason, matchedAt: c.match.matchedAt },
             notification: c.notification,
           })),
