@@ -1,73 +1,56 @@
-// File uploads from the pages' forms (enctype="multipart/form-data", RFC 7578) without a
-// dependency: the uploads here are small text files (a term-dates ICS or JSON, a CSV of Key
-// Adults) read whole within the route's body limit, so a buffer split on the boundary will do.
-// Text fields come back as strings, as the URL-encoded parser gives them (the first value of a
-// repeated name counts); each file as { filename, text } (UTF-8). A body that is not well-formed
-// multipart is a 400, as any unreadable body is.
-import type { FastifyInstance } from 'fastify'
-import { HttpProblem } from './problem.js'
+// File uploads from the pages' forms (enctype="multipart/form-data", RFC 7578), read with
+// @fastify/multipart as the officer's incident upload is: the uploads here are small text files
+// (a term-dates ICS or JSON, a CSV of Key Adults) read whole, with their text fields beside them.
+// A form sent URL-encoded (its text pasted, or a program's request) is read as it is. What cannot
+// be read is a problem for the form's file field, never a 5xx.
+import multipart from '@fastify/multipart'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 
-export interface UploadedFile {
-  filename: string
-  text: string
+export interface UploadForm {
+  /** Text fields (the first value of a repeated name counts). */
+  fields: Record<string, string>
+  /** The file chosen, as UTF-8 text; null when none was (browsers send an empty part). */
+  file: { filename: string; text: string } | null
+  /** Why the file could not be taken, worded for the form; null when it could. */
+  problem: string | null
 }
 
-export type MultipartBody = Record<string, string | UploadedFile>
-
-const badBody = (why: string) => new HttpProblem(400, 'Bad Request', `the form upload could not be read: ${why}`)
-
-function boundaryOf(contentType: string): string {
-  const m = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType)
-  const b = m?.[1] ?? m?.[2]
-  if (!b) throw badBody('no boundary')
-  return b
+/** Adds the multipart reader to the scope it is called in (one page plugin). */
+export async function acceptUploads(app: FastifyInstance, maxFileBytes: number): Promise<void> {
+  await app.register(multipart, { limits: { files: 1, fileSize: maxFileBytes, fields: 10, parts: 12, fieldSize: maxFileBytes } })
 }
 
-function dispositionOf(headers: string): { name: string; filename: string | null } {
-  const line = headers.split('\r\n').find((h) => /^content-disposition:/i.test(h))
-  const name = line && /;\s*name="([^"]*)"/i.exec(line)?.[1]
-  if (!line || name === undefined || name === null) throw badBody('a part has no name')
-  const filename = /;\s*filename="([^"]*)"/i.exec(line)?.[1] ?? null
-  return { name, filename }
-}
+const textFields = (body: unknown): Record<string, string> =>
+  typeof body === 'object' && body !== null
+    ? Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {}
 
-/** Parses a whole multipart/form-data body. */
-export function parseMultipart(body: Buffer, contentType: string): MultipartBody {
-  const delimiter = Buffer.from(`--${boundaryOf(contentType)}`)
-  const out: MultipartBody = {}
-  let at = body.indexOf(delimiter)
-  if (at < 0) throw badBody('no parts')
-  for (;;) {
-    const afterDelimiter = at + delimiter.length
-    if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') return out
-    const headersStart = afterDelimiter + 2 // past CRLF
-    const headersEnd = body.indexOf('\r\n\r\n', headersStart)
-    if (headersEnd < 0) throw badBody('a part has no end to its headers')
-    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headersEnd)
-    if (next < 0) throw badBody('the last part is not closed')
-    const { name, filename } = dispositionOf(body.subarray(headersStart, headersEnd).toString('utf8'))
-    const content = body.subarray(headersEnd + 4, next).toString('utf8')
-    if (!(name in out)) out[name] = filename === null ? content : { filename, text: content }
-    at = next + 2
-  }
-}
-
-/** Adds the multipart/form-data parser to the scope it is called in (one page plugin). */
-export function acceptUploads(app: FastifyInstance): void {
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, body, done) => {
-    try {
-      done(null, parseMultipart(body as Buffer, request.headers['content-type'] ?? ''))
-    } catch (err) {
-      done(err as Error, undefined)
+/** Reads an upload form whole: its text fields and its one file. */
+export async function readUploadForm(request: FastifyRequest, maxFileBytes: number): Promise<UploadForm> {
+  if (!request.isMultipart()) return { fields: textFields(request.body), file: null, problem: null }
+  const fields: Record<string, string> = {}
+  let file: UploadForm['file'] = null
+  let problem: string | null = null
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const bytes = await part.toBuffer()
+        if (part.file.truncated) problem = `The file must be smaller than ${Math.round(maxFileBytes / 1024 / 1024)} MB`
+        else if (bytes.length > 0) {
+          try {
+            file = { filename: part.filename ?? '', text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) }
+          } catch {
+            problem = 'The file must be saved as UTF-8 text (in Excel: Save as, CSV UTF-8)'
+          }
+        } else if (part.filename) problem = 'The selected file is empty'
+      } else if (!(part.fieldname in fields)) {
+        fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value ?? '')
+      }
     }
-  })
-}
-
-/** One uploaded file of a form body; null when none was chosen (browsers send an empty file part). */
-export function uploadedFile(body: unknown, name: string): UploadedFile | null {
-  if (typeof body !== 'object' || body === null) return null
-  const v = (body as Record<string, unknown>)[name]
-  if (typeof v !== 'object' || v === null) return null
-  const f = v as UploadedFile
-  return f.filename === '' && f.text === '' ? null : f
+  } catch (err) {
+    // Too large, too many parts, or not multipart at all once read.
+    const code = (err as { code?: string }).code ?? ''
+    problem = code === 'FST_REQ_FILE_TOO_LARGE' ? `The file must be smaller than ${Math.round(maxFileBytes / 1024 / 1024)} MB` : 'The upload could not be read: choose the file and send the form again'
+  }
+  return { fields, file, problem }
 }

@@ -201,6 +201,27 @@ t.test('a setting holding a child back for want of a Key Adult is listed, and cl
   t.notMatch((await page('/settings')).body, /Hilltop Academy/)
 })
 
+t.test('an upload that cannot be read is told beside the file field, never a 5xx; nothing stored', async (t) => {
+  const before = (await db.query('SELECT count(*)::int AS n FROM school_calendar_exceptions')).rows[0].n
+  const latin1 = await h.app.inject({
+    method: 'POST', url: '/settings/key-adults/upload',
+    headers: { authorization: `Bearer ${admin}`, accept: 'text/html', origin, 'content-type': 'multipart/form-data; boundary=b' },
+    payload: Buffer.concat([Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="k.csv"\r\n\r\n'), Buffer.from('urn,role,name,email\n222333,dsl,Ren\xe9e,renee@example.org\n', 'latin1'), Buffer.from('\r\n--b--\r\n')]),
+  })
+  t.equal(latin1.statusCode, 400)
+  t.match(latin1.body, /href="#file">The file must be saved as UTF-8 text/)
+  const garbled = await h.app.inject({
+    method: 'POST', url: '/settings/111234/term-dates',
+    headers: { authorization: `Bearer ${admin}`, accept: 'text/html', origin, 'content-type': 'multipart/form-data; boundary=b' },
+    payload: '--b\r\nContent-Disposition: form-data; name="appliesTo"\r\n\r\nla\r\n--b\r\nContent-Disposition: form-da',
+  })
+  t.equal(garbled.statusCode, 400)
+  t.match(garbled.body, /href="#file">The upload could not be read/)
+  const empty = await upload('/settings/111234/term-dates', { appliesTo: 'setting' }, { name: 'file', filename: 'empty.ics', text: '' })
+  t.match(empty.body, /The selected file is empty/)
+  t.equal((await db.query('SELECT count(*)::int AS n FROM school_calendar_exceptions')).rows[0].n, before)
+})
+
 t.test('only administrators; a form from another site is refused before anything is done', async (t) => {
   t.equal((await page('/settings', police)).statusCode, 403)
   t.equal((await page('/delivery-failures', police)).statusCode, 403)

@@ -27,7 +27,7 @@ import { caller } from '../auth.js'
 import { DIRECTORY_ROLES, keepsLa, laScopeOf } from '../directory-access.js'
 import { longPlainDate } from '../format.js'
 import { field, formErrors, type FieldProblem } from '../forms.js'
-import { acceptUploads, uploadedFile } from '../multipart.js'
+import { acceptUploads, readUploadForm } from '../multipart.js'
 import { emptyKeyAdult, fieldsOfKeyAdult, keyAdultFieldsOf, problemsOfRules, problemsOfZod, trainedOnOf, type KeyAdultFields } from '../pages/key-adult-form.js'
 import { notFound } from '../problem.js'
 
@@ -65,7 +65,7 @@ export const settingsPageRoutes =
   async (app) => {
     const { db, clock } = services
     const config = { roles: DIRECTORY_ROLES }
-    acceptUploads(app)
+    await acceptUploads(app, UPLOAD_LIMIT)
 
     /** The setting named in the path, if it is one this caller keeps; else a 404. */
     const keptSetting = async (request: FastifyRequest): Promise<School> => {
@@ -244,17 +244,19 @@ export const settingsPageRoutes =
 
     app.post('/settings/:urn/term-dates', { config, bodyLimit: UPLOAD_LIMIT, schema: { hide: true } }, async (request, reply) => {
       const school = await keptSetting(request)
-      const appliesTo = field(request.body, 'appliesTo')
-      const paste = field(request.body, 'paste')
-      const file = uploadedFile(request.body, 'file')
+      const form = await readUploadForm(request, UPLOAD_LIMIT)
+      const appliesTo = form.fields.appliesTo ?? ''
+      const paste = form.fields.paste ?? ''
+      const file = form.file
       const values = { appliesTo, paste }
       const problems: FieldProblem[] = []
       if (appliesTo !== 'setting' && appliesTo !== 'la') problems.push({ field: 'appliesTo', text: 'Select whether the dates are this setting’s own or its local authority’s' })
       if (appliesTo === 'la' && (!school.laCode || !keepsLa(caller(request), school.laCode))) problems.push({ field: 'appliesTo', text: 'This setting has no local authority you keep: load the dates for the setting itself' })
       const text = file?.text ?? paste
-      if (text.trim() === '') problems.push({ field: 'file', text: 'Choose a term-dates file (.ics or .json), or paste its contents' })
+      if (form.problem) problems.push({ field: 'file', text: form.problem })
+      else if (text.trim() === '') problems.push({ field: 'file', text: 'Choose a term-dates file (.ics or .json), or paste its contents' })
       let cal: TermCalendar | null = null
-      if (text.trim() !== '') {
+      if (!form.problem && text.trim() !== '') {
         // A pasted text's kind is told by its first characters; a file's by its name, as the CLI does.
         const name = file?.filename || (/^\s*[[{]/.test(text) ? 'pasted.json' : 'pasted.ics')
         try {
@@ -292,10 +294,10 @@ export const settingsPageRoutes =
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="key-adults.csv"').header('cache-control', 'no-store').send(KEY_ADULT_CSV_TEMPLATE))
 
     app.post('/settings/key-adults/upload', { config, bodyLimit: UPLOAD_LIMIT, schema: { hide: true } }, async (request, reply) => {
-      const file = uploadedFile(request.body, 'file')
-      const text = file?.text ?? field(request.body, 'paste')
-      if (text.trim() === '') {
-        const errors = formErrors([{ field: 'file', text: 'Choose a CSV file of Key Adults, or paste its contents' }])
+      const form = await readUploadForm(request, UPLOAD_LIMIT)
+      const text = form.file?.text ?? form.fields.paste ?? ''
+      if (form.problem || text.trim() === '') {
+        const errors = formErrors([{ field: 'file', text: form.problem ?? 'Choose a CSV file of Key Adults, or paste its contents' }])
         return reply.page('key-adults-upload.njk', { pageTitle: 'Upload Key Adults', errors, byField: errors.byField, problems: [], problemCount: 0 }, 400)
       }
       const parsed = parseKeyAdultCsv(text)
