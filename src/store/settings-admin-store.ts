@@ -76,3 +76,9 @@ export async function listDeliveryFailures(db: Queryable, laScope: readonly stri
   )
   return rows
 }
+
+/** Each known setting's LA code, by URN (for checking an upload against the LAs a person keeps). */
+export async function laCodesOf(db: Queryable, urns: readonly string[]): Promise<Map<string, string | null>> {
+  const { rows } = await db.query<{ urn: string; laCode: string | null }>('SELECT urn, la_code AS "laCode" FROM schools WHERE urn = ANY($1::text[])', [urns])
+  return new Map(rows.map((r) => [r.urn, r.laCode]))
+}

@@ -224,6 +224,8 @@ t.test('an upload that cannot be read is told beside the file field, never a 5xx
 
 t.test('only administrators; a form from another site is refused before anything is done', async (t) => {
   t.equal((await page('/settings', police)).statusCode, 403)
+  t.equal((await page('/settings', await h.token('auditor'))).statusCode, 403, 'a board’s auditor is not an LA administrator')
+  t.equal((await post('/settings/222333/key-adults/1/remove', { person: 'lee.rivers@example.org' }, await h.token('auditor'))).statusCode, 403)
   t.equal((await page('/delivery-failures', police)).statusCode, 403)
   t.equal((await post('/settings/222333/key-adults/1/remove', { person: 'lee.rivers@example.org' }, police)).statusCode, 403)
   const forged = await h.app.inject({

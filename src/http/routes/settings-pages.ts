@@ -21,15 +21,15 @@ import type { Services } from '../../services.js'
 import { calendarLabels, loadSchoolCalendar, replaceSettingTermDates, replaceTermDates, termCoverage } from '../../store/calendar-store.js'
 import { clearResolvedDirectoryAlerts, getChildrensServices, isChildrensServicesUrn, isKnownLa, laNameOf, listDirectoryAlerts } from '../../store/la-contacts-store.js'
 import { getSchool, type School } from '../../store/schools-store.js'
-import { listDeliveryFailures, searchDirectory } from '../../store/settings-admin-store.js'
+import { laCodesOf, listDeliveryFailures, searchDirectory } from '../../store/settings-admin-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
-import { DIRECTORY_ROLES, keepsLa, laScopeOf } from '../directory-access.js'
+import { DIRECTORY_ROLES, keepsDirectory, keepsLa, laScopeOf } from '../directory-access.js'
 import { longPlainDate } from '../format.js'
 import { field, formErrors, type FieldProblem } from '../forms.js'
 import { acceptUploads, readUploadForm } from '../multipart.js'
 import { emptyKeyAdult, fieldsOfKeyAdult, keyAdultFieldsOf, problemsOfRules, problemsOfZod, trainedOnOf, type KeyAdultFields } from '../pages/key-adult-form.js'
-import { notFound } from '../problem.js'
+import { HttpProblem, notFound } from '../problem.js'
 
 /** How many days of a setting's calendar its page shows: this week and the three after. */
 const CALENDAR_DAYS = 28
@@ -66,6 +66,11 @@ export const settingsPageRoutes =
     const { db, clock } = services
     const config = { roles: DIRECTORY_ROLES }
     await acceptUploads(app, UPLOAD_LIMIT)
+    // After authentication (auth.ts, at the root) and before anything is read: an auditor's token
+    // or session passes the role check only to be an LA administrator here.
+    app.addHook('onRequest', async (request) => {
+      if (request.principal && !keepsDirectory(request.principal)) throw new HttpProblem(403, 'Forbidden', 'only administrators and LA administrators keep the directory')
+    })
 
     /** The setting named in the path, if it is one this caller keeps; else a 404. */
     const keptSetting = async (request: FastifyRequest): Promise<School> => {
@@ -301,9 +306,11 @@ export const settingsPageRoutes =
         return reply.page('key-adults-upload.njk', { pageTitle: 'Upload Key Adults', errors, byField: errors.byField, problems: [], problemCount: 0 }, 400)
       }
       const parsed = parseKeyAdultCsv(text)
-      const scope = laScopeOf(caller(request))
-      const outOfScope = scope === null ? [] : (await Promise.all(parsed.rows.map(async (r) => ({ r, s: await getSchool(db, r.urn) }))))
-        .filter(({ s }) => s !== null && !keepsLa(caller(request), s.laCode)).map(({ r }) => ({ line: r.line, field: 'urn', message: 'is a setting of a local authority you do not keep' }))
+      // An LA administrator's file may name only their own LAs' settings.
+      const las = laScopeOf(caller(request)) === null ? new Map<string, string | null>() : await laCodesOf(db, [...new Set(parsed.rows.map((r) => r.urn))])
+      const outOfScope = parsed.rows
+        .filter((r) => las.has(r.urn) && !keepsLa(caller(request), las.get(r.urn) ?? null))
+        .map((r) => ({ line: r.line, field: 'urn', message: 'is a setting of a local authority you do not keep' }))
       const result = await importKeyAdults(services, parsed.rows, (client, summary) =>
         auditRequest(client, request, 'school.key-adults-upload', 'school', null, 'Key Adults uploaded on the pages', { settings: summary.settings.length, added: summary.added, updated: summary.updated }),
       [...parsed.problems, ...outOfScope])
