@@ -21,9 +21,11 @@ export interface DirectoryQuery {
   urn?: string | undefined
   postcode?: string | undefined
   laCode?: string | undefined
+  /** Part of the LA's name, any case ('stockton'). */
+  laName?: string | undefined
 }
 
-/** Settings fitting every term given (words of the name, URN, postcode start, LA), open first. */
+/** Settings fitting every term given (words of the name, URN, postcode start, LA code or name), open first. */
 export async function searchDirectory(db: Queryable, q: DirectoryQuery, laScope: readonly string[] | null, limit = 50): Promise<DirectoryHit[]> {
   const words = (q.name ?? '').toLowerCase().split(/[^\p{L}\p{N}']+/u).filter((w) => w.length > 0).slice(0, 8)
   const postcode = (q.postcode ?? '').toUpperCase().replace(/\s+/g, '')
@@ -36,10 +38,11 @@ export async function searchDirectory(db: Queryable, q: DirectoryQuery, laScope:
         AND ($3::text IS NULL OR s.la_code = $3)
         AND ($4::text IS NULL OR s.urn = $4)
         AND ($5::text[] IS NULL OR s.la_code = ANY($5::text[]))
+        AND ($7::text IS NULL OR strpos(lower(coalesce(s.la_name, '')), lower($7)) > 0)
         AND s.source <> 'la-childrens-services'
       ORDER BY s.open DESC, s.name, s.urn
       LIMIT $6`,
-    [words, postcode, q.laCode ?? null, q.urn ?? null, laScope, limit],
+    [words, postcode, q.laCode ?? null, q.urn ?? null, laScope, limit, q.laName ?? null],
   )
   return rows
 }

@@ -48,6 +48,10 @@ t.test('search finds settings by name, URN, postcode and LA; a bad URN is shown 
   const byLa = (await page('/settings?la=805')).body
   t.match(byLa, /Hilltop/)
   t.notMatch(byLa, /Oakfield/)
+  const byLaName = (await page('/settings?la=hartle')).body
+  t.match(byLaName, /Hilltop/)
+  t.notMatch(byLaName, /Oakfield/)
+  t.equal((await page('/settings?la=80')).statusCode, 400, 'a code of the wrong length is shown beside its field')
   const bad = await page('/settings?urn=12')
   t.equal(bad.statusCode, 400)
   t.match(bad.body, /<title>Error: Settings/)

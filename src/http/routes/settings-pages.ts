@@ -83,14 +83,15 @@ export const settingsPageRoutes =
     // ---- Search ------------------------------------------------------------------------------
 
     app.get('/settings', { config, schema: { hide: true } }, async (request, reply) => {
-      const search = { name: query(request, 'name'), urn: query(request, 'urn', 20), postcode: query(request, 'postcode', 10), la: query(request, 'la', 10) }
+      const search = { name: query(request, 'name'), urn: query(request, 'urn', 20), postcode: query(request, 'postcode', 10), la: query(request, 'la', 60) }
       const problems: FieldProblem[] = []
       const urn = search.urn === '' ? undefined : normaliseSettingUrn(search.urn)
       if (urn === null) problems.push({ field: 'urn', text: 'The URN must be 5 to 8 digits, or an Ofsted URN such as EY512345' })
-      if (search.la !== '' && !/^\d{3}$/.test(search.la)) problems.push({ field: 'la', text: 'The local authority code must be 3 digits, like 808' })
+      if (/^\d+$/.test(search.la) && !/^\d{3}$/.test(search.la)) problems.push({ field: 'la', text: 'The local authority code must be 3 digits, like 808' })
+      const laCode = /^\d{3}$/.test(search.la) ? search.la : undefined
       const searched = Object.values(search).some((v) => v !== '')
       const results = searched && problems.length === 0
-        ? await searchDirectory(db, { name: search.name || undefined, urn: urn ?? undefined, postcode: search.postcode || undefined, laCode: search.la || undefined }, laScopeOf(caller(request)))
+        ? await searchDirectory(db, { name: search.name || undefined, urn: urn ?? undefined, postcode: search.postcode || undefined, laCode, laName: laCode || search.la === '' ? undefined : search.la }, laScopeOf(caller(request)))
         : []
       const errors = problems.length > 0 ? formErrors(problems) : undefined
       // What the directory is holding children back for, for the LAs this caller keeps: counts only.
