@@ -254,7 +254,7 @@ async function smtpLimit(): Promise<{ closed: Limit; fixed: Limit }> {
     id: '00000000-0000-4000-8000-000000000000', messageId: '', status: 'sending', urn: '111234', schoolName: 'Bench Primary School',
     dueBy: new Date(Date.now() + 86_400_000), schoolDay: '2026-11-23', policeAwareAt: new Date(), receivedAt: new Date(), reference: 'BEN-0000000000000000',
     incidentType: 'crime', occurredAt: null, summary: null, givenName: 'Amy', familyName: 'Example', dateOfBirth: '2016-05-04',
-    present: true, forceCode: FORCE, contentProfile: 'minimal', copyDeputies: true, deskEmail: null, deskPhone: null, guidance: null, keyAdultMaySpeakToFamily: null,
+    present: true, forceCode: FORCE, contentProfile: 'minimal', copyDeputies: true, deskEmail: null, deskPhone: null, guidance: null, keyAdultMaySpeakToFamily: null, laCode: '808',
     contacts: [{ role: 'dsl', name: 'Jo Bloggs', email: 'jo.bloggs@example.org' }, { role: 'deputy', name: 'Sam Deputy', email: 'sam.deputy@example.org' }],
   }
   const mail = renderNotification('notification', ctx, {

@@ -133,17 +133,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   registerAssets(app)
   requireSameOriginForms(app, services.config)
   registerAuth(app, services, registerLimits(app, config))
-  await app.register(operationsRoutes(services))
-  await app.register(incidentRoutes(services))
-  await app.register(reviewRoutes(services))
-  await app.register(directoryRoutes(services))
-  await app.register(schoolRoutes(services))
-  await app.register(notificationRoutes(services))
-  await app.register(forceRoutes(services))
-  await app.register(auditRoutes(services))
-  await app.register(reportRoutes(services))
-  await app.register(subjectAccessRoutes(services))
-  await app.register(boardReportRoutes(services))
-  await app.register(pageRoutes(services))
+  const resources = [
+    operationsRoutes, incidentRoutes, reviewRoutes, directoryRoutes, schoolRoutes, notificationRoutes, forceRoutes,
+    auditRoutes, reportRoutes, subjectAccessRoutes, boardReportRoutes, pageRoutes,
+  ]
+  for (const plugin of resources) await app.register(plugin(services))
   return app
 }

@@ -43,6 +43,9 @@ const schema = z.object({
   REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name the Sentinels monitor').default('mymaster'),
   // Reports and the boards' dashboard read here when set (a streaming replica); else DATABASE_URL.
   REPORTS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  // The latency report by plain SQL (percentile_cont over the range) instead of the fast path, which
+  // samples heap row addresses (store/reports-store.ts): the same figures, slower at volume.
+  REPORTS_PLAIN_SQL: z.stringbool().default(false),
   QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[A-Za-z0-9:_{}-]+$/).default('encompass'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_REQUIRE_TLS: z.stringbool().default(false),

@@ -49,6 +49,18 @@ export interface Command {
   run(ctx: Context): Promise<void>
 }
 
+/** A command that prints each row a store function lists, one JSON object a line. */
+export function listCommand(name: string, about: string, list: (db: Db) => Promise<unknown[]>): Command {
+  return {
+    name,
+    args: '',
+    about,
+    async run({ db, out }) {
+      for (const row of await list(db)) out(JSON.stringify(row))
+    },
+  }
+}
+
 export const usageOf = (c: Command): string => `${PROGRAM} ${c.name}${c.args ? ` ${c.args}` : ''}`
 
 export const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined)

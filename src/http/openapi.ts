@@ -6,7 +6,8 @@
 //   body          -> 400, 413, 415, 422, and an example body that passes the route's validation
 //   config.responses -> what only the route knows: other success codes (202, 201, 204), 409s, a
 //                       query's 422; `false` removes an implied code (PUT create-or-replace: no 404)
-// Success bodies keep the route's own `schema.response` where it has one (none yet: a later step).
+// Success bodies are the route's own `schema.response` (every JSON route declares one, its shapes in
+// http/responses.ts); the description a route gives in config.responses is added to it here.
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import { jsonSchemaTransform } from 'fastify-type-provider-zod'
 import type { Role } from '../store/tokens-store.js'
@@ -96,7 +97,12 @@ function transform(args: TransformArgs): ReturnType<typeof jsonSchemaTransform> 
   })
   const response = { ...((schema.response as Record<string, unknown> | undefined) ?? {}) }
   for (const [code, description] of codes) {
-    if (response[code] !== undefined) continue // the route's own schema for it wins
+    const own = response[code] as Record<string, unknown> | undefined
+    if (own !== undefined) {
+      // The route's own schema for it wins; it takes the declared description unless it has one.
+      if (own.description === undefined) response[code] = { ...own, description }
+      continue
+    }
     response[code] = code < 300 ? { description, ...(code === 204 ? { type: 'null' } : {}) } : problemResponse(description)
   }
   const extra: Record<string, unknown> = { response }

@@ -1,6 +1,7 @@
 // Renders and sends one of a notification's e-mails. The Message-ID is fixed per notification
 // and kind, so a retry after a crash carries the same id and a duplicate can be recognised.
 import { ackUrl } from '../domain/ack-links.js'
+import { contentLanguage, languagesFor } from '../domain/languages.js'
 import { renderNotification, type MailKind } from './templates.js'
 import type { SendResult } from './transport.js'
 import type { Services } from '../services.js'
@@ -31,6 +32,6 @@ export async function sendNotificationMail(
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
-    headers: { 'X-Encompass-Notification': ctx.id, 'X-Encompass-Kind': kind },
+    headers: { 'X-Encompass-Notification': ctx.id, 'X-Encompass-Kind': kind, 'Content-Language': contentLanguage(languagesFor(ctx.laCode)) },
   })
 }

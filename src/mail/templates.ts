@@ -4,6 +4,8 @@
 // nothing (mail systems open every link to scan it): the Key Adult acknowledges by pressing the
 // button on that page. The circumstances summary never travels by e-mail.
 import { deskContactLine, guidanceFor } from '../domain/force-wording.js'
+import { languagesFor } from '../domain/languages.js'
+import { welshPart } from './welsh.js'
 import type { SendContext } from '../store/notifications-store.js'
 
 export type MailKind = 'notification' | 'deputies' | 'reminder' | 'desk'
@@ -80,5 +82,37 @@ ${kind === 'desk' ? '' : `<p><a href="${escapeHtml(links.acknowledge)}"><strong>
 ${desk ? `<p>${escapeHtml(desk)}</p>` : ''}
 ${closing.map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`).join('\n')}
 </body></html>`
-  return { subject, text, html }
+  return languagesFor(ctx.laCode)[0] === 'cy' ? withWelshFirst(kind, ctx, links, { subject, text, html }) : { subject, text, html }
+}
+
+/** A setting in Wales: the Welsh part first, then the English in full (issue 14.6). */
+function withWelshFirst(kind: MailKind, ctx: SendContext, links: { details: string; acknowledge: string }, en: RenderedMail): RenderedMail {
+  const cy = welshPart(kind, ctx, links)
+  const text = [
+    cy.lead,
+    '',
+    ...cy.facts.map(([k, v]) => `${k}: ${v}`),
+    '',
+    `${cy.details}: ${links.details}`,
+    ...(cy.acknowledge ? ['', `${cy.acknowledge.text}: ${links.acknowledge}`, cy.acknowledge.how] : []),
+    ...(cy.desk ? ['', cy.desk] : []),
+    '',
+    ...cy.guidance,
+    '',
+    `———— ${cy.englishFollows} ————`,
+    '',
+    en.text,
+  ].join('\n')
+  const welshHtml = `<div lang="cy">
+<p>${escapeHtml(cy.lead)}</p>
+<table>${cy.facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<p><a href="${escapeHtml(links.details)}">${escapeHtml(cy.details)}</a></p>
+${cy.acknowledge ? `<p><a href="${escapeHtml(links.acknowledge)}"><strong>${escapeHtml(cy.acknowledge.text)}</strong></a><br>${escapeHtml(cy.acknowledge.how)}</p>` : ''}
+${cy.desk ? `<p>${escapeHtml(cy.desk)}</p>` : ''}
+${cy.guidance.map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`).join('\n')}
+</div>
+<hr><p lang="cy"><em>${escapeHtml(cy.englishFollows)}</em></p>
+<div lang="en">`
+  const html = en.html.replace('<body style="font-family:Arial,sans-serif">', `<body style="font-family:Arial,sans-serif">\n${welshHtml}`).replace('</body></html>', '</div>\n</body></html>')
+  return { subject: `${cy.subject} / ${en.subject}`, text, html }
 }

@@ -33,7 +33,8 @@ export interface AuditRow {
   subjectId: string | null
   reason: string | null
   detail: Record<string, unknown>
-  hash: string
+  /** Null until the sealer has put the row into the chain. */
+  hash: string | null
 }
 
 export async function listAudit(

@@ -1,6 +1,7 @@
 // Incidents and their children. An incident, its children and their "to match" state
 // (match_status = 'pending') are written in one transaction; the queue only learns ids afterwards,
 // and the sweeper re-reads pending children if that never happened.
+import type { ChildRole } from '../domain/force-wording.js'
 import type { ChildInput, IncidentInput } from '../domain/incident.js'
 import type { MatchCandidate } from '../domain/matching.js'
 import { prepared, withTransaction, type Db, type Queryable } from './db.js'
@@ -222,7 +223,7 @@ export interface ChildView {
   dateOfBirth: string | null
   present: boolean
   /** The child's role in the incident (domain/force-wording.ts CHILD_ROLES), or null when not given. */
-  role: string | null
+  role: ChildRole | null
   match: { status: string; urn: string | null; method: string | null; reason: string | null; matchedAt: Date | null }
   notification: {
     id: string

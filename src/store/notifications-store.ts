@@ -403,6 +403,8 @@ export interface SendContext {
   contentProfile: 'minimal' | 'full'
   copyDeputies: boolean
   deskEmail: string | null
+  /** The setting's LA: a Welsh one gets Welsh and English (domain/languages.ts). */
+  laCode: string | null
   /** The force's wording for Key Adults (domain/force-wording.ts). */
   deskPhone: string | null
   guidance: string[] | null
@@ -418,7 +420,7 @@ function sendContextSql(source: string): string {
             c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth AS "dateOfBirth",
             c.present, n.force_code AS "forceCode", f.content_profile AS "contentProfile",
             f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail", f.desk_phone AS "deskPhone", f.guidance,
-            f.key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily", n.attempts,
+            f.key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily", n.la_code AS "laCode", n.attempts,
             (SELECT coalesce(json_agg(json_build_object('role', k.role, 'name', k.name, 'email', k.email) ORDER BY k.position), '[]')
                FROM school_contacts k WHERE k.urn = n.urn) AS contacts
        FROM ${source} n
@@ -559,12 +561,14 @@ export interface AcknowledgementView {
   dueBy: Date
   acknowledgedAt: Date | null
   acknowledgedBy: string | null
+  /** The setting's LA: a Welsh one's page is in Welsh and English. */
+  laCode: string | null
 }
 
 export async function getAcknowledgementView(db: Queryable, id: string): Promise<AcknowledgementView | null> {
   const { rows } = await db.query<AcknowledgementView>(
     `SELECT n.id, n.status, i.reference, s.name AS "schoolName", n.urn, n.school_day AS "schoolDay", n.due_by AS "dueBy",
-            n.acknowledged_at AS "acknowledgedAt", n.acknowledged_by AS "acknowledgedBy"
+            n.acknowledged_at AS "acknowledgedAt", n.acknowledged_by AS "acknowledgedBy", n.la_code AS "laCode"
        FROM notifications n JOIN incidents i ON i.id = n.incident_id JOIN schools s ON s.urn = n.urn
       WHERE n.id = $1`,
     [id],

@@ -20,6 +20,10 @@
 //   standard deviations: rare) sends that duration to percentile_cont over the whole range, in the
 //   same snapshot. With too small a sample a duration's bracket is everything (small ranges).
 //   Counts and maxima are the sums and maxima of the groups.
+//
+// The fast path leans on the heap's layout (row addresses; test/store/reports-store.test.ts fails if
+// that changes). REPORTS_PLAIN_SQL=true computes the same figures by plain SQL instead
+// (latencyReportReference, at the end of this module), relying on nothing of the layout.
 import { addDays, weekdayOf } from '../domain/london-time.js'
 import { interpolatePercentile, ISO_WEEKDAYS, onTimeRate, roundSeconds, secondsFromMicroseconds, sortRows, type GroupBy, type LatencyRow } from '../domain/latency.js'
 import type { PoolClient } from 'pg'
@@ -106,20 +110,52 @@ function mulberry32(seed: number): () => number {
 }
 
 /**
+ * The most rows (line pointers) a heap page of `blockSize` bytes can hold: PostgreSQL's
+ * MaxHeapTuplesPerPage, 291 for the usual 8 kB pages. A page header of 24 bytes, then per row a
+ * 4-byte line pointer and at least a tuple header (23 bytes, aligned to 24). The sampler's
+ * addresses rely on it; test/store/reports-store.test.ts packs empty rows into a page and fails
+ * if PostgreSQL's layout ever differs.
+ */
+export function maxHeapTuplesPerPage(blockSize: number): number {
+  const PAGE_HEADER = 24
+  const LINE_POINTER = 4
+  const TUPLE_HEADER = 24
+  return Math.floor((blockSize - PAGE_HEADER) / (LINE_POINTER + TUPLE_HEADER))
+}
+
+/** Pages read whole to find the highest line pointer in use (see heapShape). */
+const PAGES_MEASURED = 100
+
+/**
+ * The heap as the sampler sees it: its pages, and how many line pointers to draw from on each.
+ * Not the average rows a page holds: a row updated in place (HOT: scheduled, sending, sent) takes a
+ * new line pointer on its page, so live rows sit well past the page's live count. The highest line
+ * pointer in use on about a hundred whole pages (TABLESAMPLE SYSTEM, every page when the table is
+ * small), with a tenth more, and never more than a page can hold.
+ */
+export async function heapShape(client: PoolClient): Promise<{ pages: number; slots: number }> {
+  const { rows } = await client.query<{ pages: number; block_size: number }>(
+    `SELECT (pg_relation_size('notifications'::regclass) / current_setting('block_size')::int)::int AS pages,
+            current_setting('block_size')::int AS block_size`,
+  )
+  const { pages, block_size } = rows[0]!
+  const percent = pages <= PAGES_MEASURED ? 100 : (100 * PAGES_MEASURED) / pages
+  const { rows: measured } = await client.query<{ highest: number | null }>(
+    `SELECT max((ctid::text::point)[1])::int AS highest FROM notifications TABLESAMPLE SYSTEM ($1::float4) REPEATABLE (0)`,
+    [percent],
+  )
+  const slots = Math.min(maxHeapTuplesPerPage(block_size), Math.max(8, Math.ceil((measured[0]?.highest ?? 40) * 1.1)))
+  return { pages, slots }
+}
+
+/**
  * Row addresses to sample: every slot when the table is small, otherwise random pages and line
  * pointers. A uniform draw over (page, slot) is a uniform draw over rows; empty slots return
  * nothing. Unlike TABLESAMPLE SYSTEM, rows that share a page (neighbours in time) are not drawn
  * together, so the sample is as good as its size says.
  */
-async function sampleAddresses(client: PoolClient, tuning: ReportTuning): Promise<string[]> {
-  const { rows } = await client.query<{ pages: number; per_page: number | null }>(
-    `SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages,
-            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN ceil(c.reltuples / c.relpages)::int END AS per_page
-       FROM pg_class c WHERE c.oid = 'notifications'::regclass`,
-  )
-  const pages = rows[0]?.pages ?? 0
-  // Half as many slots again as the average page holds; 291 is the most a heap page can have.
-  const slots = Math.min(291, Math.max(8, Math.ceil((rows[0]?.per_page ?? 40) * 1.5)))
+export async function sampleAddresses(client: PoolClient, tuning: ReportTuning): Promise<string[]> {
+  const { pages, slots } = await heapShape(client)
   const tids: string[] = []
   if (pages * slots <= tuning.sampleAddresses) {
     for (let p = 0; p < pages; p++) for (let s = 1; s <= slots; s++) tids.push(`(${p},${s})`)
@@ -151,7 +187,9 @@ async function takeSample(client: PoolClient, q: { from: string; to: string; gro
   // The planner prices each address as a random page read and would rather scan an index; the
   // addresses are what makes the sample cheap (and the pages are mostly in memory).
   await client.query('SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off')
-  const { rows } = await client.query<{ brackets: number[]; cuts: string[] | null }>(
+  // pg reads int8[] as strings: the brackets are made numbers before anything compares them
+  // ('10000000' < '9000000' as text, and windows that overlap would not be merged).
+  const { rows } = await client.query<{ brackets: string[]; cuts: string[] | null }>(
     `WITH s AS MATERIALIZED (
        SELECT ${keyColumn ?? 'NULL::text'} AS key, ${MEASURES.map((m, i) => `${m.column} AS v${i}`).join(', ')}
          FROM notifications WHERE ctid = ANY ($3::tid[]) AND ${IN_RANGE}
@@ -167,7 +205,8 @@ async function takeSample(client: PoolClient, q: { from: string; to: string; gro
   await client.query('SET LOCAL enable_indexscan = on; SET LOCAL enable_indexonlyscan = on')
   const r = rows[0]!
   let at = 0
-  const brackets = MEASURES.map((m) => m.ps.map((): [number, number] => [r.brackets[at++]!, r.brackets[at++]!]))
+  const bounds = r.brackets.map(Number)
+  const brackets = MEASURES.map((m) => m.ps.map((): [number, number] => [bounds[at++]!, bounds[at++]!]))
   // Equal neighbours would make an empty branch; the database returns the cuts in its own order.
   const cuts = (r.cuts ?? []).filter((c, i, all) => i === 0 || c !== all[i - 1])
   return { brackets, cuts }
@@ -193,14 +232,29 @@ interface Plan {
   windows: Window[][]
 }
 
-/** The branches for one report, as one statement. */
-function planReport(q: { from: string; to: string; groupBy: GroupBy }, sample: Sample): Plan {
-  const params: unknown[] = [q.from, q.to]
-  const param = (v: unknown, type: string) => {
-    params.push(v)
-    return `$${params.length}::${type}`
+/** A statement's parameters as they are added: each call returns its placeholder, cast to `type`. */
+type Param = (v: unknown, type: string) => string
+
+function parameters(first: unknown[]): { params: unknown[]; param: Param } {
+  const params = [...first]
+  return {
+    params,
+    param: (v, type) => {
+      params.push(v)
+      return `$${params.length}::${type}`
+    },
   }
-  const windows = windowsOf(sample)
+}
+
+/**
+ * Step 1: what a branch returns for each group, as select-list expressions: two float8 arrays,
+ * sent as bytea (array_send: pg reads bytea losslessly, and the bytes are quick to read).
+ * nums: notifications, on time; then per duration: how many values; for each percentile the
+ * values at ranks ⌊p·(n−1)⌋ and ⌈p·(n−1)⌉ (0-based); its largest value; and for each window
+ * (low, high]: how many values ≤ low (binary search in the sorted array) and how many inside.
+ * vals: the values inside the windows, duration by duration, window by window.
+ */
+function groupAggregates(windows: Window[][], param: Param): string {
   // Each group's values of each duration, sorted (one sort per group and duration, as
   // percentile_cont does it); everything else is read off these arrays. The same aggregate call
   // written many times is computed once.
@@ -209,12 +263,6 @@ function planReport(q: { from: string; to: string; groupBy: GroupBy }, sample: S
     return `(array_agg(${c} ORDER BY ${c}) FILTER (WHERE ${c} IS NOT NULL))`
   }
   const size = (i: number) => `coalesce(cardinality(${sorted(i)}), 0)`
-  // What a branch returns for each group: two float8 arrays, sent as bytea (array_send: pg reads
-  // bytea losslessly, and the bytes are quick to read).
-  // nums: notifications, on time; then per duration: how many values; for each percentile the
-  // values at ranks ⌊p·(n−1)⌋ and ⌈p·(n−1)⌉ (0-based); its largest value; and for each window
-  // (low, high]: how many values ≤ low (binary search in the sorted array) and how many inside.
-  // vals: the values inside the windows, duration by duration, window by window.
   const nums: string[] = ['count(*)', 'count(*) FILTER (WHERE report_on_time)']
   const vals: string[] = []
   MEASURES.forEach((m, i) => {
@@ -232,56 +280,70 @@ function planReport(q: { from: string; to: string; groupBy: GroupBy }, sample: S
     }
   })
   // Microseconds are exact in a float8 (below 2^53, 285 years).
-  const aggregates = `array_send(ARRAY[${nums.join(',\n             ')}]::float8[]) AS nums,
+  return `array_send(ARRAY[${nums.join(',\n             ')}]::float8[]) AS nums,
        array_send((${vals.join('\n       || ')})::float8[]) AS vals`
-  const branches: string[] = []
+}
 
-  if (q.groupBy === 'force' || q.groupBy === 'la' || q.groupBy === 'school') {
-    const key = KEY_COLUMN[q.groupBy]
-    const bounds = [null, ...sample.cuts, null]
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      const lo = bounds[i]
-      const hi = bounds[i + 1]
-      const conds = [lo !== null ? `${key} >= ${param(lo, 'text')}` : `${key} IS NOT NULL`, ...(hi !== null ? [`${key} < ${param(hi, 'text')}`] : [])]
-      branches.push(`SELECT ${key}::text AS key, ${aggregates}
+/** Step 2a (force, la, school): one branch per range of keys between the sample's cut points. */
+function keyBranches(groupBy: 'force' | 'la' | 'school', cuts: string[], aggregates: string, param: Param): string[] {
+  const key = KEY_COLUMN[groupBy]
+  const bounds = [null, ...cuts, null]
+  const branches: string[] = []
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const lo = bounds[i]
+    const hi = bounds[i + 1]
+    const conds = [lo !== null ? `${key} >= ${param(lo, 'text')}` : `${key} IS NOT NULL`, ...(hi !== null ? [`${key} < ${param(hi, 'text')}`] : [])]
+    branches.push(`SELECT ${key}::text AS key, ${aggregates}
   FROM notifications WHERE ${IN_RANGE} AND ${conds.join(' AND ')}
  GROUP BY ${key}`)
-    }
-    if (q.groupBy === 'la') {
-      branches.push(`SELECT NULL::text AS key, ${aggregates}
+  }
+  if (groupBy === 'la') {
+    branches.push(`SELECT NULL::text AS key, ${aggregates}
   FROM notifications WHERE ${IN_RANGE} AND la_code IS NULL
  HAVING count(*) > 0`)
-    }
-  } else {
-    // The London days of the range, labelled by month or by ISO weekday: one branch a label.
-    const groups = new Map<string, string[]>()
-    for (let day = q.from; day <= q.to; day = addDays(day, 1)) {
-      const label = q.groupBy === 'month' ? day.slice(0, 7) : ISO_WEEKDAYS[(weekdayOf(day) + 6) % 7]!
-      groups.set(label, [...(groups.get(label) ?? []), day])
-    }
-    for (const [label, days] of groups) {
-      const key = param(label, 'text')
-      if (q.groupBy === 'month') {
-        // A month is one run of days.
-        const first = param(days[0], 'date')
-        const last = param(days.at(-1), 'date')
-        branches.push(`SELECT ${key} AS key, ${aggregates}
+  }
+  return branches
+}
+
+/** Step 2b (month, weekday): the London days of the range, labelled; one branch a label. */
+function calendarBranches(q: { from: string; to: string; groupBy: 'month' | 'weekday' }, aggregates: string, param: Param): string[] {
+  const groups = new Map<string, string[]>()
+  for (let day = q.from; day <= q.to; day = addDays(day, 1)) {
+    const label = q.groupBy === 'month' ? day.slice(0, 7) : ISO_WEEKDAYS[(weekdayOf(day) + 6) % 7]!
+    groups.set(label, [...(groups.get(label) ?? []), day])
+  }
+  return [...groups].map(([label, days]) => {
+    const key = param(label, 'text')
+    if (q.groupBy === 'month') {
+      // A month is one run of days.
+      const first = param(days[0], 'date')
+      const last = param(days.at(-1), 'date')
+      return `SELECT ${key} AS key, ${aggregates}
   FROM notifications
  WHERE police_aware_at >= (${first})::timestamp AT TIME ZONE 'Europe/London'
    AND police_aware_at < ((${last} + 1)::timestamp AT TIME ZONE 'Europe/London')
    AND ${IN_RANGE}
- HAVING count(*) > 0`)
-      } else {
-        const list = param(days, 'date[]')
-        branches.push(`SELECT ${key} AS key, ${aggregates}
+ HAVING count(*) > 0`
+    }
+    const list = param(days, 'date[]')
+    return `SELECT ${key} AS key, ${aggregates}
   FROM unnest(${list}) AS d(day)
   JOIN notifications ON police_aware_at >= d.day::timestamp AT TIME ZONE 'Europe/London'
                     AND police_aware_at < (d.day + 1)::timestamp AT TIME ZONE 'Europe/London'
  WHERE ${IN_RANGE}
- HAVING count(*) > 0`)
-      }
-    }
-  }
+ HAVING count(*) > 0`
+  })
+}
+
+/** The branches for one report, as one statement: the windows, each group's aggregates, the branches, their union. */
+function planReport(q: { from: string; to: string; groupBy: GroupBy }, sample: Sample): Plan {
+  const { params, param } = parameters([q.from, q.to])
+  const windows = windowsOf(sample)
+  const aggregates = groupAggregates(windows, param)
+  const branches =
+    q.groupBy === 'month' || q.groupBy === 'weekday'
+      ? calendarBranches({ ...q, groupBy: q.groupBy }, aggregates, param)
+      : keyBranches(q.groupBy, sample.cuts, aggregates, param)
   return { sql: `SELECT * FROM (\n${branches.join('\nUNION ALL\n')}\n) branches`, params, windows }
 }
 
@@ -435,15 +497,28 @@ async function planFor(client: PoolClient, q: { from: string; to: string; groupB
   return planReport(q, await takeSample(client, q, tuning))
 }
 
+export interface ReportPath {
+  /** The plain-SQL report (latencyReportReference) instead of the fast path: REPORTS_PLAIN_SQL. */
+  plainSql?: boolean | undefined
+  /** The fast path's knobs (tests and the benchmark). */
+  tuning?: ReportTuning | undefined
+}
+
 /**
  * Delivery latency for notifications whose police-aware instant falls on a London date from
- * `from` to `to` inclusive, grouped by `groupBy`, plus the overall row (key null).
+ * `from` to `to` inclusive, grouped by `groupBy`, plus the overall row (key null). The same
+ * figures by either path (test/store/reports-store.test.ts): the fast path unless `plainSql`.
  */
 export async function latencyReport(
   db: Db,
   q: { from: string; to: string; groupBy: GroupBy },
-  tuning: ReportTuning = DEFAULT_TUNING,
+  path: ReportPath = {},
 ): Promise<{ overall: LatencyRow; rows: LatencyRow[] }> {
+  return path.plainSql ? latencyReportReference(db, q) : fastLatencyReport(db, q, path.tuning ?? DEFAULT_TUNING)
+}
+
+/** The fast path: sample, branches in parallel, exact rank selection for the overall row. */
+async function fastLatencyReport(db: Db, q: { from: string; to: string; groupBy: GroupBy }, tuning: ReportTuning): Promise<{ overall: LatencyRow; rows: LatencyRow[] }> {
   return inReportTransaction(db, async (client) => {
     const plan = await planFor(client, q, tuning)
     const parts: OverallParts = { counts: MEASURES.map(() => 0), below: plan.windows.map((ws) => ws.map(() => 0)), values: MEASURES.map(() => new Doubles()) }
@@ -489,9 +564,12 @@ export async function explainLatencyReport(db: Db, q: { from: string; to: string
   })
 }
 
-// The report as it was first written: one statement, GROUPING SETS, percentile_cont over durations
-// computed from the timestamps. Slow (every value sorted in one process), and the definition the
-// fast path is held to by test/e2e/reports.test.ts and bench/report-latency.ts (BENCH_VERIFY=1).
+// The plain-SQL path, as the report was first written: one statement, GROUPING SETS,
+// percentile_cont over durations computed from the timestamps. It relies on nothing of the heap's
+// layout or the sampler; slow (every value sorted in one process: seconds at a million rows).
+// REPORTS_PLAIN_SQL=true makes the service use it; it is the definition the fast path is held to
+// by test/e2e/reports.test.ts, test/store/reports-store.test.ts and bench/report-latency.ts
+// (BENCH_VERIFY=1).
 const REFERENCE_GROUPINGS: Record<GroupBy, { group: string; label: string }> = {
   force: { group: 'force_code COLLATE "C"', label: 'key' },
   la: { group: 'la_code COLLATE "C"', label: 'key' },

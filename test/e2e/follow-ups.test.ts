@@ -15,7 +15,7 @@ await h.app.inject({ method: 'PUT', url: '/v1/schools/111234', headers: json(adm
 const created = await h.app.inject({ method: 'POST', url: '/v1/incidents', headers: json(police), payload: anIncident() })
 const incidentId = created.json().id as string
 await h.smtp.waitFor(1)
-const add = (body: unknown, token = police, id = incidentId) =>
+const add = (body: Record<string, unknown>, token = police, id = incidentId) =>
   h.app.inject({ method: 'POST', url: `/v1/incidents/${id}/children`, headers: json(token), payload: body })
 const BEN = { givenName: 'Ben', familyName: 'Example', dateOfBirth: '2019-02-11', present: false, role: 'witness', school: { urn: '111234' } }
 const childCount = async () => (await h.services.db.query('SELECT count(*)::int AS n FROM children WHERE incident_id = $1', [incidentId])).rows[0].n as number

@@ -547,7 +547,7 @@ t.test('every grouping, range and tuning gives exactly what plain percentile_con
     for (const groupBy of GROUP_BYS) {
       for (const [from, to] of RANGES) {
         const q = { from, to, groupBy }
-        const actual = await latencyReport(db, q, { ...tuning, onMiss: () => misses++ })
+        const actual = await latencyReport(db, q, { tuning: { ...tuning, onMiss: () => misses++ } })
         t.same(actual, await latencyReportReference(db, q), `${label}: ${groupBy} ${from}..${to}`)
       }
     }

@@ -26,6 +26,7 @@ const ctx: SendContext = {
   contentProfile: 'full',
   copyDeputies: true,
   deskEmail: 'desk@cleveland.police.example',
+  laCode: '808',
   deskPhone: null,
   guidance: null,
   keyAdultMaySpeakToFamily: null,

@@ -3,15 +3,16 @@
 // memory as each process builds it from Postgres. Identifying the wrong setting sends a child's
 // details to the wrong school: in every doubtful case below the answer must be the review queue.
 import t from 'tap'
-import { createReadStream } from 'node:fs'
-import { readGiasCsv, type DirectoryRecord } from '../../src/domain/gias-csv.js'
+import type { DirectoryRecord } from '../../src/domain/gias-csv.js'
 import type { RegisterEntry } from '../../src/domain/school-names.js'
 import { DirectoryIndex } from '../../src/store/directory-search.js'
+import { readGiasFile } from '../../src/store/gias-files.js'
 import { giasFile } from '../helpers/harness.js'
 
 const byUrn = new Map<string, DirectoryRecord>()
 for (const f of ['gias-establishments-all-20240617.csv', 'register-trainee-teachers-schools-gias-20250711.csv']) {
-  for await (const r of readGiasCsv(createReadStream(giasFile(f)))) byUrn.set(r.urn, { ...byUrn.get(r.urn), ...r })
+  // Read as the import reads them: the 2025 file names LAs without codes (data/la-codes.csv).
+  for await (const r of readGiasFile(giasFile(f))) byUrn.set(r.urn, { ...byUrn.get(r.urn), ...r })
 }
 const entry = (r: DirectoryRecord): RegisterEntry => ({
   urn: r.urn, name: r.name ?? `URN ${r.urn}`, postcode: r.postcode ?? null, laCode: r.laCode ?? null, open: r.open ?? true,

@@ -1,11 +1,4 @@
 import { listForces } from '../../store/forces-store.js'
-import type { Command } from '../command.js'
+import { listCommand } from '../command.js'
 
-export const forcesListCommand: Command = {
-  name: 'forces list',
-  args: '',
-  about: 'list forces and their settings',
-  async run({ db, out }) {
-    for (const f of await listForces(db)) out(JSON.stringify(f))
-  },
-}
+export const forcesListCommand = listCommand('forces list', 'list forces and their settings', listForces)

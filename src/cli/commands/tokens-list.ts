@@ -1,11 +1,4 @@
 import { listTokens } from '../../store/tokens-store.js'
-import type { Command } from '../command.js'
+import { listCommand } from '../command.js'
 
-export const tokensListCommand: Command = {
-  name: 'tokens list',
-  args: '',
-  about: 'list tokens (never their secrets)',
-  async run({ db, out }) {
-    for (const t of await listTokens(db)) out(JSON.stringify(t))
-  },
-}
+export const tokensListCommand = listCommand('tokens list', 'list tokens (never their secrets)', listTokens)

@@ -5,10 +5,11 @@
 // the person gives. The link's token is good for its one notification only. Pressing twice, or
 // in two tabs, changes nothing the second time. The page never shows the child: the link may
 // have been forwarded.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { acknowledgedByLink, checkPersonName } from '../../domain/acknowledgement.js'
 import { verifyAckToken } from '../../domain/ack-links.js'
+import { contentLanguage, languagesFor } from '../../domain/languages.js'
 import type { Services } from '../../services.js'
 import { acknowledgeNotification } from '../../flows/acknowledge.js'
 import { getAcknowledgementView, type AcknowledgementView } from '../../store/notifications-store.js'
@@ -30,6 +31,12 @@ export const ackRoutes =
     }
 
     const invalid = { pageTitle: 'Link not recognised' }
+    /** A setting in Wales reads the page in Welsh and English (the Welsh part first). */
+    const inLanguages = (reply: FastifyReply, v: AcknowledgementView) => {
+      const languages = languagesFor(v.laCode)
+      reply.header('content-language', contentLanguage(languages))
+      return { welsh: languages[0] === 'cy' }
+    }
     const title = (v: AcknowledgementView) =>
       v.status === 'failed' ? 'This notification cannot be acknowledged' : v.acknowledgedAt ? 'Notification acknowledged' : 'Acknowledge this notification'
 
@@ -37,7 +44,8 @@ export const ackRoutes =
       const found = await linked(request)
       if (!found) return reply.page('ack-invalid.njk', invalid, 404)
       const justNow = (request.query as Record<string, unknown>).acknowledged === 'now'
-      return reply.header('x-robots-tag', 'noindex').page('ack.njk', { pageTitle: title(found.view), n: found.view, action: found.action, justNow })
+      const lang = inLanguages(reply, found.view)
+      return reply.header('x-robots-tag', 'noindex').page('ack.njk', { pageTitle: title(found.view), n: found.view, action: found.action, justNow, ...lang })
     })
 
     app.post('/ack/:id/:token', { schema: { hide: true } }, async (request, reply) => {
@@ -48,14 +56,14 @@ export const ackRoutes =
       const name = checkPersonName(typed)
       if (!name.ok) {
         return reply.page('ack.njk', {
-          pageTitle: title(view), n: view, action, values: { name: typed }, errors: formErrors([{ field: 'name', text: name.message }]),
+          pageTitle: title(view), n: view, action, values: { name: typed }, errors: formErrors([{ field: 'name', text: name.message }]), ...inLanguages(reply, view),
         }, 400)
       }
       const result = await acknowledgeNotification(services, view.id, { by: acknowledgedByLink(name.name), actor: 'e-mail link' })
       if (!result) return reply.page('ack-invalid.njk', invalid, 404)
       if ('refused' in result) {
         const now = (await getAcknowledgementView(db, view.id)) ?? view
-        return reply.page('ack.njk', { pageTitle: title(now), n: now, action }, 409)
+        return reply.page('ack.njk', { pageTitle: title(now), n: now, action, ...inLanguages(reply, now) }, 409)
       }
       // Post/redirect/get: reloading the confirmation does not send the form again.
       return reply.redirect(result.first ? `${action}?acknowledged=now` : action, 303)

@@ -5,6 +5,7 @@ import { boundedDate } from '../../domain/date-bounds.js'
 import type { Services } from '../../services.js'
 import { listAudit, type AuditRow } from '../../store/audit-store.js'
 import { auditRequest } from '../audit.js'
+import { auditPageSchema, jsonOrCsv } from '../responses.js'
 
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v)
@@ -35,6 +36,7 @@ export const auditRoutes =
             afterId: z.coerce.number().int().min(0).optional(),
             limit: z.coerce.number().int().min(1).max(10_000).default(1000),
           }),
+          response: { 200: jsonOrCsv(auditPageSchema, 'A page of the trail; nextAfterId continues it (null: the last page). With Accept: text/csv, the same rows as CSV') },
         },
       },
       async (request, reply) => {

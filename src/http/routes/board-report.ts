@@ -11,6 +11,7 @@ import { boardReport } from '../../flows/board-report.js'
 import type { Services } from '../../services.js'
 import { auditRequest } from '../audit.js'
 import { invalidInput } from '../problem.js'
+import { boardReportSchema, jsonOrCsv } from '../responses.js'
 
 export const boardReportRoutes =
   (services: Services): FastifyPluginAsyncZod =>
@@ -23,6 +24,7 @@ export const boardReportRoutes =
           tags: ['reports'],
           summary: 'The board’s figures beyond timeliness, by force, LA or month; counts of 1 to 4 withheld (null; "<5" in CSV). Accept: text/csv for CSV.',
           querystring: z.strictObject({ from: boundedDate(), to: boundedDate(), groupBy: z.enum(BOARD_GROUP_BYS) }),
+          response: { 200: jsonOrCsv(boardReportSchema, 'The figures; with Accept: text/csv, the same rows as CSV, the overall row first') },
         },
       },
       async (request, reply) => {

@@ -17,6 +17,7 @@ import { parseRollCsv, replaceRoll, RollShrinkRefused, unknownRollUrns, validate
 import { setChildrensServices } from '../../flows/childrens-services.js'
 import { auditRequest } from '../audit.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
+import { childrensServicesSchema, directoryAlertsSchema, rollImportSchema } from '../responses.js'
 
 /** A large LA's roll (a quarter of a million pupils) as CSV is about 12 MB. */
 const ROLL_BODY_LIMIT = 64 * 1024 * 1024
@@ -55,6 +56,7 @@ export const directoryRoutes =
               .describe('true: accept a roll that empties the LA’s roll or cuts it to less than half (refused with 409 otherwise)'),
           }),
           body: z.union([z.array(z.unknown()), z.string()]),
+          response: { 200: rollImportSchema },
         },
       },
       async (request) => {
@@ -116,6 +118,7 @@ export const directoryRoutes =
             name: plainText(z.string().trim().min(2).max(200)).optional().nullable(),
             contacts: z.array(laContactSchema).min(1, 'must name at least one person').max(MAX_CONTACTS),
           }),
+          response: { 200: childrensServicesSchema, 201: childrensServicesSchema },
         },
       },
       async (request, reply) => {
@@ -127,13 +130,16 @@ export const directoryRoutes =
         await auditRequest(db, request, created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance', {
           contacts: request.body.contacts.length,
         })
-        return reply.code(created ? 201 : 200).send(await getChildrensServices(db, laCode))
+        return reply.code(created ? 201 : 200).send((await getChildrensServices(db, laCode))!)
       },
     )
 
     app.get(
       '/v1/local-authorities/:laCode/childrens-services',
-      { config: { roles: ['admin'] }, schema: { tags: ['directory'], summary: 'An LA’s children’s services contact', params: laParam } },
+      {
+        config: { roles: ['admin'] },
+        schema: { tags: ['directory'], summary: 'An LA’s children’s services contact', params: laParam, response: { 200: childrensServicesSchema } },
+      },
       async (request) => {
         const cs = await getChildrensServices(db, request.params.laCode)
         if (!cs) throw notFound('children’s services contact')
@@ -149,6 +155,7 @@ export const directoryRoutes =
           tags: ['directory'],
           summary: 'Children held back by the directory: closed settings, settings without a named Key Adult, LAs without a children’s services contact',
           querystring: z.strictObject({ open: z.enum(['true', 'false']).default('true') }),
+          response: { 200: directoryAlertsSchema },
         },
       },
       async (request) => {

@@ -10,6 +10,7 @@ import { forgetPrincipals } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
+import { forceSchema } from '../responses.js'
 
 const codeParam = z.object({ code: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a lower-case force code') })
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a local time HH:MM')
@@ -46,7 +47,13 @@ export const forceRoutes =
             escalationLeadMinutes: 60, guidance: ['Please be ready to support the child from the start of the school day.'], keyAdultMaySpeakToFamily: false,
           },
         },
-        schema: { tags: ['forces'], summary: 'Create or replace a force’s settings', params: codeParam, body: forceSettingsSchema },
+        schema: {
+          tags: ['forces'],
+          summary: 'Create or replace a force’s settings',
+          params: codeParam,
+          body: forceSettingsSchema,
+          response: { 200: forceSchema },
+        },
       },
       async (request) => {
         const b = request.body
@@ -59,7 +66,10 @@ export const forceRoutes =
     )
     app.get(
       '/v1/forces/:code',
-      { config: { roles: ['admin', 'police'] }, schema: { tags: ['forces'], summary: 'A force’s settings', params: codeParam } },
+      {
+        config: { roles: ['admin', 'police'] },
+        schema: { tags: ['forces'], summary: 'A force’s settings', params: codeParam, response: { 200: forceSchema } },
+      },
       async (request) => {
         const p = caller(request)
         if (p.role === 'police' && p.forceCode !== request.params.code) throw notFound('force')

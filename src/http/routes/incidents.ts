@@ -11,6 +11,7 @@ import { getIncidentView } from '../../store/incidents-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
+import { acceptedIncidentSchema, addedChildSchema, incidentViewSchema } from '../responses.js'
 
 /** The contract's example (docs/api.md), shown in /docs; a test sends it and expects 202. */
 const INCIDENT_EXAMPLE = {
@@ -44,6 +45,7 @@ export const incidentRoutes =
           tags: ['incidents'],
           summary: 'Submit a police domestic-incident record with its children',
           body: incidentSchema,
+          response: { 200: acceptedIncidentSchema, 202: acceptedIncidentSchema },
         },
       },
       async (request, reply) => {
@@ -87,6 +89,7 @@ export const incidentRoutes =
           summary: 'A follow-up: one more child on an incident of your force, under the same rules as in the incident body',
           params: z.object({ id: z.uuid() }),
           body: childSchema,
+          response: { 200: addedChildSchema, 202: addedChildSchema },
         },
       },
       async (request, reply) => {
@@ -104,7 +107,12 @@ export const incidentRoutes =
       '/v1/incidents/:id',
       {
         config: { roles: ['police', 'admin'] },
-        schema: { tags: ['incidents'], summary: 'An incident with each child’s match and notification', params: z.object({ id: z.uuid() }) },
+        schema: {
+          tags: ['incidents'],
+          summary: 'An incident with each child’s match and notification',
+          params: z.object({ id: z.uuid() }),
+          response: { 200: incidentViewSchema },
+        },
       },
       async (request) => {
         const principal = caller(request)

@@ -12,6 +12,7 @@ import type { Principal } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
 import { actorOf, caller } from '../auth.js'
 import { HttpProblem, notFound } from '../problem.js'
+import { acknowledgedSchema, notificationListSchema, notificationSchema } from '../responses.js'
 
 const idParam = z.object({ id: z.uuid() })
 
@@ -36,6 +37,7 @@ export const notificationRoutes =
             urn: settingUrn().optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
+          response: { 200: notificationListSchema },
         },
       },
       async (request) => {
@@ -54,7 +56,10 @@ export const notificationRoutes =
 
     app.get(
       '/v1/notifications/:id',
-      { config: { roles: ['dsl', 'admin'] }, schema: { tags: ['notifications'], summary: 'One notification with the child’s details', params: idParam } },
+      {
+        config: { roles: ['dsl', 'admin'] },
+        schema: { tags: ['notifications'], summary: 'One notification with the child’s details', params: idParam, response: { 200: notificationSchema } },
+      },
       async (request) => {
         const p = caller(request)
         const n = await getNotification(db, request.params.id)
@@ -68,7 +73,7 @@ export const notificationRoutes =
       '/v1/notifications/:id/acknowledge',
       {
         config: { roles: ['dsl'], responses: { 409: 'The notification can no longer be acknowledged' } },
-        schema: { tags: ['notifications'], summary: 'Acknowledge as the school’s Key Adult', params: idParam },
+        schema: { tags: ['notifications'], summary: 'Acknowledge as the school’s Key Adult', params: idParam, response: { 200: acknowledgedSchema } },
       },
       async (request) => {
         const p = caller(request)

@@ -4,6 +4,7 @@ import type { Services } from '../../services.js'
 import { pingDatabase } from '../../store/db.js'
 import { metricsAccess, renderMetrics } from '../metrics-endpoint.js'
 import { sendProblem } from '../problem.js'
+import { healthSchema, readinessSchema } from '../responses.js'
 
 export const operationsRoutes =
   (services: Services): FastifyPluginAsync =>
@@ -11,9 +12,9 @@ export const operationsRoutes =
     // Browsers ask for it on every page; an empty answer keeps their consoles clean.
     app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.code(204).send())
 
-    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+    app.get('/healthz', { schema: { hide: true, response: { 200: healthSchema } } }, async () => ({ status: 'ok' as const }))
 
-    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/readyz', { schema: { hide: true, response: { 200: readinessSchema, 503: readinessSchema } } }, async (_request, reply) => {
       const check = async (fn: () => Promise<unknown>) => {
         try {
           await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000))])

@@ -9,31 +9,7 @@ import type { Services } from '../../services.js'
 import { latencyReport } from '../../store/reports-store.js'
 import { auditRequest } from '../audit.js'
 import { invalidInput } from '../problem.js'
-
-const seconds = z.number().nullable().describe('seconds; null when no notification in the group reached both ends')
-const percentiles4 = z.object({ p50: seconds, p90: seconds, p95: seconds, max: seconds })
-const percentiles2 = z.object({ p50: seconds, p90: seconds })
-
-// The response schema pins the public shape, and the serializer drops anything not named here.
-export const latencyRowSchema = z.object({
-  key: z.string().nullable(),
-  notifications: z.number().int(),
-  sent: z.number().int(),
-  acknowledged: z.number().int(),
-  onTime: z.number().int(),
-  onTimeRate: z.number(),
-  policeToSentSeconds: percentiles4,
-  policeToAcknowledgedSeconds: percentiles4,
-  stages: z.object({ policeToReceived: percentiles2, receivedToSent: percentiles2, sentToAcknowledged: percentiles2 }),
-})
-
-export const latencyReportSchema = z.object({
-  from: z.string(),
-  to: z.string(),
-  groupBy: z.enum(GROUP_BYS),
-  overall: latencyRowSchema,
-  rows: z.array(latencyRowSchema),
-})
+import { jsonOrCsv, latencyReportSchema } from '../responses.js'
 
 export const reportRoutes =
   (services: Services): FastifyPluginAsyncZod =>
@@ -50,19 +26,14 @@ export const reportRoutes =
             to: boundedDate(),
             groupBy: z.enum(GROUP_BYS),
           }),
-          response: {
-            200: {
-              description: 'The report; with Accept: text/csv, the same rows as CSV, the overall row first',
-              content: { 'application/json': { schema: latencyReportSchema }, 'text/csv': { schema: z.string() } },
-            },
-          },
+          response: { 200: jsonOrCsv(latencyReportSchema, 'The report; with Accept: text/csv, the same rows as CSV, the overall row first') },
         },
       },
       async (request, reply) => {
         const { from, to, groupBy } = request.query
         const errors = checkReportRange(from, to)
         if (errors.length > 0) throw invalidInput(422, errors)
-        const { overall, rows } = await latencyReport(services.reportsDb ?? services.db, { from, to, groupBy })
+        const { overall, rows } = await latencyReport(services.reportsDb ?? services.db, { from, to, groupBy }, { plainSql: services.config.REPORTS_PLAIN_SQL })
         const report: LatencyReport = { from, to, groupBy, overall, rows }
         await auditRequest(services.db, request, 'report.latency', 'report', null, 'latency report', { from, to, groupBy, rows: rows.length })
         if ((request.headers.accept ?? '').includes('text/csv')) {

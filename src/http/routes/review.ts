@@ -13,6 +13,7 @@ import { listHeldChildren } from '../../store/incidents-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { HttpProblem, notFound } from '../problem.js'
+import { placedChildSchema, reviewQueueSchema } from '../responses.js'
 
 /** What places a held child: shared with the review pages (review-pages.ts). */
 export const assignmentSchema = z
@@ -42,6 +43,7 @@ export const reviewRoutes =
             match: z.enum(['unmatched'], { message: "must be 'unmatched'" }),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
+          response: { 200: reviewQueueSchema },
         },
       },
       async (request) => {
@@ -54,7 +56,7 @@ export const reviewRoutes =
         })
         const now = clock.now().getTime()
         return {
-          match: 'unmatched',
+          match: 'unmatched' as const,
           items: rows.map((r) => ({
             incidentId: r.incident_id,
             reference: r.reference,
@@ -66,7 +68,7 @@ export const reviewRoutes =
             child: { id: r.child_id, givenName: r.given_name, familyName: r.family_name, dateOfBirth: r.date_of_birth, present: r.present },
             given: { urn: r.given_school_urn, name: r.given_school_name, postcode: r.given_school_postcode },
             // error: why the match failed, when reason is 'match-failed' (it names no child).
-            match: { status: 'unmatched', urn: r.match_urn, reason: r.match_reason, confidence: r.match_confidence, error: r.match_reason === 'match-failed' ? r.match_error : null },
+            match: { status: 'unmatched' as const, urn: r.match_urn, reason: r.match_reason, confidence: r.match_confidence, error: r.match_reason === 'match-failed' ? r.match_error : null },
             candidates: r.match_candidates ?? [],
           })),
         }
@@ -86,6 +88,7 @@ export const reviewRoutes =
           summary: 'Place a held child: at a setting (urn), or with its LA’s children’s services (noSetting)',
           params: z.object({ id: z.uuid(), childId: z.uuid() }),
           body: assignmentSchema,
+          response: { 200: placedChildSchema },
         },
       },
       async (request) => {
@@ -127,10 +130,10 @@ export const reviewRoutes =
           match: {
             status: result.status,
             urn: result.status === 'no-setting' ? null : result.urn,
-            method: 'manual',
+            method: 'manual' as const,
             matchedAt: result.matchedAt,
           },
-          notification: { id: result.notificationId, status: 'scheduled', dueBy: result.dueBy },
+          notification: { id: result.notificationId, status: 'scheduled' as const, dueBy: result.dueBy },
         }
       },
     )

@@ -17,6 +17,7 @@ import { rematchHeld } from '../../flows/match-child.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { invalidInput, notFound } from '../problem.js'
+import { deadlineSchema, schoolSchema } from '../responses.js'
 
 const urnParam = z.object({ urn: settingUrn() })
 /** How far either side of a closed date its closure is followed: past the longest allowed. */
@@ -52,7 +53,13 @@ export const schoolRoutes =
             ],
           },
         },
-        schema: { tags: ['schools'], summary: 'Create or replace a setting and its Key Adults', params: urnParam, body: schoolPutSchema },
+        schema: {
+          tags: ['schools'],
+          summary: 'Create or replace a setting and its Key Adults',
+          params: urnParam,
+          body: schoolPutSchema,
+          response: { 200: schoolSchema, 201: schoolSchema },
+        },
       },
       async (request, reply) => {
         const body = request.body
@@ -68,7 +75,7 @@ export const schoolRoutes =
         const rematched = body.contacts.length > 0 ? await rematchHeld(services, { reasons: ['no-key-adult'], urn: request.params.urn }) : 0
         request.log.info({ urn: request.params.urn, contacts: body.contacts.length, created, rematched }, 'school saved')
         const school = await getSchool(db, request.params.urn)
-        return reply.code(created ? 201 : 200).send(school)
+        return reply.code(created ? 201 : 200).send(school!)
       },
     )
 
@@ -89,6 +96,7 @@ export const schoolRoutes =
           summary: 'Change a setting’s Key Adults in place (add, update by e-mail address, remove by e-mail address), keeping its name and every other field',
           params: urnParam,
           body: keyAdultChangesSchema,
+          response: { 200: schoolSchema },
         },
       },
       async (request) => {
@@ -104,7 +112,10 @@ export const schoolRoutes =
 
     app.get(
       '/v1/schools/:urn',
-      { config: { roles: ['admin', 'dsl'] }, schema: { tags: ['schools'], summary: 'A setting and its Key Adults', params: urnParam } },
+      {
+        config: { roles: ['admin', 'dsl'] },
+        schema: { tags: ['schools'], summary: 'A setting and its Key Adults', params: urnParam, response: { 200: schoolSchema } },
+      },
       async (request) => {
         const principal = caller(request)
         if (principal.role === 'dsl' && principal.urn !== request.params.urn) throw notFound('school')
@@ -123,6 +134,7 @@ export const schoolRoutes =
           summary: 'The start of the setting’s next pupil day after a moment the police became aware',
           params: urnParam,
           querystring: z.strictObject({ policeAwareAt: boundedInstant('must be an RFC 3339 timestamp with offset') }),
+          response: { 200: deadlineSchema },
         },
       },
       async (request) => {
@@ -150,6 +162,7 @@ export const schoolRoutes =
           summary: 'A setting’s own closure (INSET day) or opening on one date, overriding its LA calendar',
           params: urnParam.extend({ date: boundedDate() }),
           body: z.strictObject({ open: z.boolean(), label: plainText(z.string().trim().min(1).max(200)) }),
+          response: { 204: z.undefined().describe('Saved') },
         },
       },
       async (request, reply) => {

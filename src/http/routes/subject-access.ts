@@ -14,6 +14,7 @@ import { auditRequest } from '../audit.js'
 import { actorOf, caller } from '../auth.js'
 import { field, formErrors, type FieldProblem } from '../forms.js'
 import { HttpProblem, notFound } from '../problem.js'
+import { erasureSchema, subjectAccessAnswerSchema, type SubjectAccessAnswer } from '../responses.js'
 
 const name = z.string().trim().min(1, 'must not be empty').max(100)
 export const subjectAccessSchema = z.strictObject({ givenName: name, familyName: name, dateOfBirth: boundedDate() })
@@ -47,11 +48,17 @@ export const subjectAccessRoutes =
     app.post(
       '/v1/subject-access',
       {
-        config: { roles: ['admin'] },
+        config: { roles: ['admin'], bodyExample: { givenName: 'Amy', familyName: 'Example', dateOfBirth: '2016-05-04' } },
         schema: {
           tags: ['governance'],
           summary: 'Everything held about a child, found by name and date of birth (Accept: text/html for a printable page)',
           body: subjectAccessSchema,
+          response: {
+            200: {
+              description: 'Every record held about the child; with Accept: text/html, the same as a printable page',
+              content: { 'application/json': { schema: subjectAccessAnswerSchema }, 'text/html': { schema: z.string() } },
+            },
+          },
         },
       },
       async (request, reply) => {
@@ -59,19 +66,25 @@ export const subjectAccessRoutes =
         if ((request.headers.accept ?? '').includes('text/html')) {
           return reply.page('subject-access.njk', subjectAccessPage(result, request.body, services.clock.now()))
         }
-        return { generatedAt: services.clock.now().toISOString(), ...result }
+        // The store reads each record's columns as they are; the schema names them (and checks them as it serializes).
+        return { generatedAt: services.clock.now().toISOString(), ...result } as unknown as SubjectAccessAnswer
       },
     )
 
     app.post(
       '/v1/children/:id/erasure',
       {
-        config: { roles: ['admin'], responses: { 409: 'The notification is still to be sent, or the child was already erased or purged' } },
+        config: {
+          roles: ['admin'],
+          responses: { 409: 'The notification is still to be sent, or the child was already erased or purged' },
+          bodyExample: { reason: 'recorded against the wrong child' },
+        },
         schema: {
           tags: ['governance'],
           summary: 'Erase a wrongly recorded child: personal fields removed, timing facts kept',
           params: z.object({ id: z.uuid('must be a child id') }),
           body: z.strictObject({ reason: z.string().trim().min(3, 'must say why').max(200) }),
+          response: { 200: erasureSchema },
         },
       },
       async (request) => {
@@ -84,7 +97,7 @@ export const subjectAccessRoutes =
         if (outcome === 'in-flight') {
           throw new HttpProblem(409, 'Conflict', 'the child’s notification is still to be sent; erase it once it has been sent or has failed', { type: '/problems/in-flight' })
         }
-        return { id: request.params.id, erased: true }
+        return { id: request.params.id, erased: true as const }
       },
     )
   }

@@ -1,0 +1,15 @@
+// Which settings are written to in Welsh: the Welsh LAs' codes 660–681, and nothing else.
+import t from 'tap'
+import { contentLanguage, isWelshLa, languagesFor } from '../../src/domain/languages.js'
+
+t.test('the Welsh local authorities are 660 to 681', async (t) => {
+  for (const code of ['660', '662', '681']) t.ok(isWelshLa(code), code)
+  for (const code of ['659', '682', '808', '', null, undefined, '66', '6600', 'abc']) t.notOk(isWelshLa(code), String(code))
+})
+
+t.test('a Welsh setting reads Welsh first, then English; any other English only', async (t) => {
+  t.same(languagesFor('662'), ['cy', 'en'])
+  t.same(languagesFor('808'), ['en'])
+  t.equal(contentLanguage(languagesFor('662')), 'cy, en')
+  t.equal(contentLanguage(languagesFor(null)), 'en')
+})
