@@ -46,7 +46,7 @@ t.test('one force, and a narrower date range', async (t) => {
 })
 
 t.test('a bad choice is refused naming the field', async (t) => {
-  for (const [q, field] of [['la=80', 'la'], ['force=Not A Force', 'force'], ['from=2026-02-30', 'from']]) {
+  for (const [q, field] of [['la=80', 'la'], ['force=Not A Force', 'force'], ['from=2026-02-30', 'from']] as const) {
     const res = await get(q, 'application/json')
     t.equal(res.statusCode, 400, q)
     t.ok(res.json().errors.some((e: { path: string }) => e.path === `/query/${field}`), `names ${field}`)
