@@ -2,6 +2,7 @@
 // admin@, enquiries@ — is a known cause of lost notifications, so it is refused at the door, as
 // is an LA team's shared inbox (the MASH, the front door, the duty desk) for children's services.
 import { z } from 'zod'
+import { boundedDate } from './date-bounds.js'
 import { plainText } from './text.js'
 
 const GENERIC_WORDS = new Set([
@@ -51,8 +52,11 @@ function personSchema<R extends readonly [string, ...string[]]>(roles: R) {
   })
 }
 
+/** The date a Key Adult last completed safeguarding training (never after today: see keyAdultChanges). */
+const trainedOnSchema = boundedDate('must be a date YYYY-MM-DD').optional().nullable()
+
 /** One of a setting's Key Adults, as administrators give it. */
-export const keyAdultSchema = personSchema(KEY_ADULT_ROLES)
+export const keyAdultSchema = personSchema(KEY_ADULT_ROLES).extend({ trainedOn: trainedOnSchema })
 /** One named person of an LA's children's services, as administrators give it. */
 export const laContactSchema = personSchema(LA_CONTACT_ROLES)
 
@@ -63,13 +67,19 @@ export interface ContactProblem {
 
 /**
  * What is wrong with a contact list beyond its shape: a generic role inbox anywhere (each named
- * by its index), and, for an LA's children's services, no lead. Empty when the list may be kept.
+ * by its index), a training date after `today` (when given), and, for an LA's children's
+ * services, no lead. Empty when the list may be kept.
  */
-export function contactListProblems(contacts: readonly { role: string; email: string }[], kind: 'setting' | 'la'): ContactProblem[] {
-  const generic = contacts.flatMap((c, i) =>
-    isGenericRoleAddress(c.email) ? [{ path: `/contacts/${i}/email`, message: 'must be a named person’s address, not a generic role inbox' }] : [],
-  )
-  if (generic.length > 0) return generic
+export function contactListProblems(
+  contacts: readonly { role: string; email: string; trainedOn?: string | null | undefined }[],
+  kind: 'setting' | 'la',
+  today?: string,
+): ContactProblem[] {
+  const problems = contacts.flatMap((c, i) => [
+    ...(isGenericRoleAddress(c.email) ? [{ path: `/contacts/${i}/email`, message: 'must be a named person’s address, not a generic role inbox' }] : []),
+    ...(today !== undefined && c.trainedOn && c.trainedOn > today ? [{ path: `/contacts/${i}/trainedOn`, message: 'must not be in the future' }] : []),
+  ])
+  if (problems.length > 0) return problems
   if (kind === 'la' && !contacts.some((c) => c.role === 'lead')) {
     return [{ path: '/contacts', message: 'must name a lead (role "lead"), as well as any deputies' }]
   }
@@ -101,4 +111,83 @@ export function firstRecipients<C extends { role: KeyAdultRole; email: string }>
   // With no DSL on record the deputies are the Key Adults.
   if (dsl.length === 0) return { to: deputies, cc: [] }
   return { to: dsl, cc: copyDeputies ? deputies : [] }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing a setting's Key Adults in place (PATCH /v1/schools/{urn}, the settings pages, the bulk
+// CSV upload): add people, change one (role, name, telephone, training date), remove people, each
+// named by e-mail address, leaving the setting's register facts alone. Applied to the stored list
+// under a lock (flows/edit-key-adults.ts); the same rules as a whole list (contactListProblems),
+// and an address may appear once in a setting's list.
+
+const keyAdultUpdateSchema = z.strictObject({
+  email: z.email({ message: 'must be an e-mail address' }).max(254),
+  role: keyAdultSchema.shape.role.optional(),
+  name: keyAdultSchema.shape.name.optional(),
+  phone: keyAdultSchema.shape.phone,
+  trainedOn: trainedOnSchema,
+})
+
+export const keyAdultChangesSchema = z
+  .strictObject({
+    add: z.array(keyAdultSchema).max(MAX_CONTACTS).optional(),
+    update: z.array(keyAdultUpdateSchema).max(MAX_CONTACTS).optional(),
+    remove: z.array(z.email({ message: 'must be an e-mail address' }).max(254)).max(MAX_CONTACTS).optional(),
+  })
+  .refine((c) => (c.add?.length ?? 0) + (c.update?.length ?? 0) + (c.remove?.length ?? 0) > 0, {
+    message: 'must add, update or remove at least one Key Adult',
+  })
+
+export type KeyAdultChanges = z.infer<typeof keyAdultChangesSchema>
+
+/** A Key Adult as stored and shown (the shape GET /v1/schools/{urn} gives). */
+export interface KeyAdult {
+  role: KeyAdultRole
+  name: string
+  email: string
+  phone?: string | null | undefined
+  trainedOn?: string | null | undefined
+}
+
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+
+/**
+ * The list after the changes (removals, then updates, then additions at the end), or what is wrong
+ * with them, each problem at its JSON Pointer into the changes: an address given to change or
+ * remove that is not on the list, an address added that already is (or is added twice), a generic
+ * role inbox, a training date after `today`, or more than MAX_CONTACTS people. Pure.
+ */
+export function keyAdultChanges(
+  current: readonly KeyAdult[],
+  changes: KeyAdultChanges,
+  today: string,
+): { contacts: KeyAdult[]; problems: ContactProblem[] } {
+  const problems: ContactProblem[] = []
+  const onList = (email: string) => current.some((c) => sameAddress(c.email, email))
+  const removed = new Set<string>()
+  ;(changes.remove ?? []).forEach((email, i) => {
+    if (!onList(email)) problems.push({ path: `/remove/${i}`, message: 'is not a Key Adult of this setting' })
+    removed.add(email.toLowerCase())
+  })
+  let contacts: KeyAdult[] = current.filter((c) => !removed.has(c.email.toLowerCase())).map((c) => ({ ...c }))
+  ;(changes.update ?? []).forEach((u, i) => {
+    if (removed.has(u.email.toLowerCase())) return problems.push({ path: `/update/${i}/email`, message: 'is removed in the same request' })
+    const target = contacts.find((c) => sameAddress(c.email, u.email))
+    if (!target) return problems.push({ path: `/update/${i}/email`, message: 'is not a Key Adult of this setting' })
+    if (u.trainedOn && u.trainedOn > today) problems.push({ path: `/update/${i}/trainedOn`, message: 'must not be in the future' })
+    if (u.role !== undefined) target.role = u.role
+    if (u.name !== undefined) target.name = u.name
+    if (u.phone !== undefined) target.phone = u.phone
+    if (u.trainedOn !== undefined) target.trainedOn = u.trainedOn
+  })
+  const added = changes.add ?? []
+  for (const p of contactListProblems(added, 'setting', today)) problems.push({ ...p, path: p.path.replace(/^\/contacts/, '/add') })
+  added.forEach((a, i) => {
+    if (contacts.some((c) => sameAddress(c.email, a.email)) || added.slice(0, i).some((b) => sameAddress(a.email, b.email))) {
+      problems.push({ path: `/add/${i}/email`, message: 'is already a Key Adult of this setting' })
+    }
+  })
+  contacts = [...contacts, ...added.map((a) => ({ ...a, email: a.email.toLowerCase() }))]
+  if (contacts.length > MAX_CONTACTS) problems.push({ path: '/add', message: `would give the setting more than ${MAX_CONTACTS} Key Adults` })
+  return { contacts, problems }
 }

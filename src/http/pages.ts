@@ -13,6 +13,7 @@ import { dashboardRoutes } from './routes/dashboard.js'
 import { incidentPageRoutes } from './routes/incident-pages.js'
 import { incidentUploadRoutes } from './routes/incident-upload-pages.js'
 import { reviewPageRoutes } from './routes/review-pages.js'
+import { settingsPageRoutes } from './routes/settings-pages.js'
 import { notificationPageRoutes } from './routes/notification-pages.js'
 import { peoplePageRoutes } from './routes/people-pages.js'
 import { signInRoutes } from './routes/sign-in.js'
@@ -66,5 +67,6 @@ export const pageRoutes =
     await app.register(incidentPageRoutes(services))
     await app.register(incidentUploadRoutes(services))
     await app.register(reviewPageRoutes(services))
+    await app.register(settingsPageRoutes(services))
     await app.register(peoplePageRoutes(services))
   }

@@ -55,9 +55,14 @@ export function navigationFor(who: Role | Pick<Principal, 'role' | 'person'> | u
     ],
     admin: [
       { href: '/dashboard', text: 'Dashboard' },
+      { href: '/settings', text: 'Settings' },
+      { href: '/delivery-failures', text: 'Delivery failures' },
       { href: '/people', text: 'People' },
     ],
-    auditor: personRole === 'la-admin' ? [{ href: '/dashboard', text: 'Dashboard' }, { href: '/people', text: 'People' }] : [{ href: '/dashboard', text: 'Dashboard' }],
+    // An LA administrator (an 'auditor' session with LA codes) keeps their LA's settings and people.
+    auditor: personRole === 'la-admin'
+      ? [{ href: '/dashboard', text: 'Dashboard' }, { href: '/settings', text: 'Settings' }, { href: '/delivery-failures', text: 'Delivery failures' }, { href: '/people', text: 'People' }]
+      : [{ href: '/dashboard', text: 'Dashboard' }],
     dsl: [{ href: '/notifications', text: 'Notifications' }],
   }
   return items[role].map((i) => (i.href === current ? { ...i, active: true } : i))

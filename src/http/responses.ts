@@ -169,7 +169,10 @@ export const schoolSchema = z.object({
   town: z.string().nullable(),
   dayStartsAt: z.string().nullable().describe('HH:MM, Europe/London; null: the default'),
   contacts: z.array(
-    z.object({ role: z.enum(['dsl', 'deputy']), name: z.string(), email: z.string(), phone: z.string().nullable().optional() }),
+    z.object({
+      role: z.enum(['dsl', 'deputy']), name: z.string(), email: z.string(), phone: z.string().nullable().optional(),
+      trainedOn: z.string().nullable().optional().describe('YYYY-MM-DD: when the person last completed safeguarding training; null: not recorded'),
+    }),
   ),
 }) satisfies z.ZodType<School>
 

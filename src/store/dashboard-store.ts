@@ -13,7 +13,7 @@ export const DELAY_BUCKETS: { label: string; upTo: number }[] = [
   { label: '> 2 days', upTo: Number.POSITIVE_INFINITY },
 ]
 
-export async function delayDistribution(db: Queryable, from: string, to: string): Promise<{ label: string; count: number }[]> {
+export async function delayDistribution(db: Queryable, from: string, to: string, filter: { la?: string | undefined; force?: string | undefined } = {}): Promise<{ label: string; count: number }[]> {
   const bounds = DELAY_BUCKETS.slice(0, -1).map((b) => b.upTo)
   const { rows } = await db.query<{ bucket: number; n: number }>(
     `SELECT width_bucket(extract(epoch FROM sent_at - police_aware_at), $3::float8[]) AS bucket, count(*)::int AS n
@@ -21,8 +21,9 @@ export async function delayDistribution(db: Queryable, from: string, to: string)
       WHERE sent_at IS NOT NULL
         AND police_aware_at >= ($1::date)::timestamp AT TIME ZONE 'Europe/London'
         AND police_aware_at < (($2::date + 1)::timestamp AT TIME ZONE 'Europe/London')
+        AND ($4::text IS NULL OR la_code = $4) AND ($5::text IS NULL OR force_code = $5)
       GROUP BY 1`,
-    [from, to, bounds],
+    [from, to, bounds, filter.la ?? null, filter.force ?? null],
   )
   const counts = new Map(rows.map((r) => [r.bucket, r.n]))
   return DELAY_BUCKETS.map((b, i) => ({ label: b.label, count: counts.get(i) ?? 0 }))
@@ -34,4 +35,13 @@ export async function laNames(db: Queryable, codes: string[]): Promise<Record<st
     [codes],
   )
   return Object.fromEntries(rows.map((r) => [r.la_code, r.la_name]))
+}
+
+/** What the dashboard may be narrowed to: the LAs of the settings on file, and the forces. */
+export async function filterChoices(db: Queryable): Promise<{ las: string[]; forces: string[] }> {
+  const { rows } = await db.query<{ las: string[] | null; forces: string[] | null }>(
+    `SELECT (SELECT array_agg(la_code ORDER BY la_code) FROM (SELECT DISTINCT la_code FROM schools WHERE la_code ~ '^[0-9]{3}$') l) AS las,
+            (SELECT array_agg(code ORDER BY code) FROM forces) AS forces`,
+  )
+  return { las: rows[0]?.las ?? [], forces: rows[0]?.forces ?? [] }
 }

@@ -3,13 +3,15 @@
 // touches the contacts or the school's own start time.
 import type { DirectoryRecord } from '../domain/gias-csv.js'
 import { settingTypeFromGias, type SettingType } from '../domain/setting-ids.js'
-import { prepared, withTransaction, type Db, type Queryable } from './db.js'
+import { prepared, withTransaction, type Db, type Queryable, type TxClient } from './db.js'
 
 export interface Contact {
   role: 'dsl' | 'deputy'
   name: string
   email: string
   phone?: string | null | undefined
+  /** When the person last completed safeguarding training, YYYY-MM-DD; null when not recorded. */
+  trainedOn?: string | null | undefined
 }
 
 export interface School {
@@ -49,20 +51,69 @@ export async function putSchool(db: Db, urn: string, s: SchoolPut): Promise<{ cr
        RETURNING (xmax = 0) AS created`,
       [urn, s.name, s.laCode ?? null, s.dayStartsAt ?? null, s.type ?? null],
     )
-    await client.query('DELETE FROM school_contacts WHERE urn = $1', [urn])
-    for (const [i, c] of s.contacts.entries()) {
-      await client.query(
-        'INSERT INTO school_contacts (urn, role, name, email, phone, position) VALUES ($1, $2, $3, $4, $5, $6)',
-        [urn, c.role, c.name, c.email.toLowerCase(), c.phone ?? null, i],
-      )
-    }
+    await replaceSchoolContacts(client, urn, s.contacts)
     return { created: rows[0]!.created }
   })
 }
 
+/** Writes a setting's whole contact list in its order (inside the caller's transaction). */
+export async function replaceSchoolContacts(client: TxClient, urn: string, contacts: readonly Contact[]): Promise<void> {
+  await client.query('DELETE FROM school_contacts WHERE urn = $1', [urn])
+  if (contacts.length === 0) return
+  await client.query(
+    `INSERT INTO school_contacts (urn, role, name, email, phone, trained_on, position)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::int[])`,
+    [urn, contacts.map((c) => c.role), contacts.map((c) => c.name), contacts.map((c) => c.email.toLowerCase()),
+      contacts.map((c) => c.phone ?? null), contacts.map((c) => c.trainedOn ?? null), contacts.map((_c, i) => i)],
+  )
+}
+
+/**
+ * Many settings' Key Adults at once, their rows locked (in URN order, so two uploads touching the
+ * same settings cannot deadlock) until the transaction ends. A URN with no setting is absent.
+ */
+export async function lockManySchoolContacts(client: TxClient, urns: readonly string[]): Promise<Map<string, Contact[]>> {
+  const { rows } = await client.query<{ urn: string; contacts: Contact[] }>(
+    `WITH locked AS (SELECT urn FROM schools WHERE urn = ANY($1::text[]) ORDER BY urn FOR UPDATE)
+     SELECT l.urn, coalesce((SELECT json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone, 'trainedOn', c.trained_on) ORDER BY c.position)
+                               FROM school_contacts c WHERE c.urn = l.urn), '[]') AS contacts
+       FROM locked l`,
+    [urns],
+  )
+  return new Map(rows.map((r) => [r.urn, r.contacts]))
+}
+
+/** Writes many settings' whole contact lists (inside the caller's transaction), in two statements. */
+export async function replaceManySchoolContacts(client: TxClient, lists: ReadonlyMap<string, readonly Contact[]>): Promise<void> {
+  const urns = [...lists.keys()]
+  await client.query('DELETE FROM school_contacts WHERE urn = ANY($1::text[])', [urns])
+  const rows = [...lists].flatMap(([urn, contacts]) => contacts.map((c, i) => ({ urn, c, i })))
+  if (rows.length === 0) return
+  await client.query(
+    `INSERT INTO school_contacts (urn, role, name, email, phone, trained_on, position)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::int[])`,
+    [rows.map((r) => r.urn), rows.map((r) => r.c.role), rows.map((r) => r.c.name), rows.map((r) => r.c.email.toLowerCase()),
+      rows.map((r) => r.c.phone ?? null), rows.map((r) => r.c.trainedOn ?? null), rows.map((r) => r.i)],
+  )
+}
+
+/**
+ * A setting's Key Adults, its row locked until the transaction ends, so two edits of one setting
+ * apply one after the other rather than one losing the other's change. Null for no such setting.
+ */
+export async function lockSchoolContacts(client: TxClient, urn: string): Promise<Contact[] | null> {
+  const { rows } = await client.query<{ contacts: Contact[] }>(
+    `SELECT (SELECT coalesce(json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone, 'trainedOn', c.trained_on) ORDER BY c.position), '[]')
+               FROM school_contacts c WHERE c.urn = s.urn) AS contacts
+       FROM schools s WHERE s.urn = $1 FOR UPDATE`,
+    [urn],
+  )
+  return rows[0]?.contacts ?? null
+}
+
 const GET_SCHOOL = prepared('get-school', `SELECT s.urn, s.name, s.la_code AS "laCode", s.la_name AS "laName", s.phase, s.setting_type AS type, s.type AS "establishmentType", s.status, s.open, s.postcode, s.town,
             s.day_starts_at AS "dayStartsAt",
-            (SELECT coalesce(json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone) ORDER BY c.position), '[]')
+            (SELECT coalesce(json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone, 'trainedOn', c.trained_on) ORDER BY c.position), '[]')
                FROM school_contacts c WHERE c.urn = s.urn) AS contacts
        FROM schools s WHERE s.urn = $1`)
 

@@ -74,6 +74,7 @@ const CONTRACT: [method: string, path: string, code: string, fields: string[]][]
   ]],
   ['GET', '/v1/schools/{urn}/deadline', '200', ['urn', 'policeAwareAt', 'dueBy', 'schoolDay']],
   ['PUT', '/v1/schools/{urn}', '201', ['urn', 'name', 'laCode', 'dayStartsAt', 'type', 'contacts[].role', 'contacts[].name', 'contacts[].email', 'contacts[].phone']],
+  ['PATCH', '/v1/schools/{urn}', '200', ['urn', 'name', 'laCode', 'type', 'contacts[].role', 'contacts[].name', 'contacts[].email', 'contacts[].phone', 'contacts[].trainedOn']],
   ['PUT', '/v1/forces/{code}', '200', ['code', 'name', 'deskEmail', 'deskPhone', 'ageMin', 'ageMax']],
   ['POST', '/v1/notifications/{id}/acknowledge', '200', ['acknowledgedAt']],
   ['POST', '/v1/subject-access', '200', ['children[]', 'incidents[]', 'notifications[]', 'auditEvents[]']],

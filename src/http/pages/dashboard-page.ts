@@ -21,6 +21,9 @@ export interface DashboardData {
   byWeekday: LatencyRow[]
   delayDistribution: DelayBucket[]
   laNames: Record<string, string>
+  /** The LA or force the figures are narrowed to, if any, and what may be chosen. */
+  filter?: { la?: string | undefined; force?: string | undefined }
+  choices?: { las: string[]; forces: string[] }
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -129,9 +132,30 @@ ${laField}
 </form></section>`
 }
 
+/** The range and narrowing, by GET (it only reads): dates, and one LA or force, or all. */
+function filterForm(d: DashboardData): string {
+  const option = (value: string, text: string, selected: boolean) => `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(text)}</option>`
+  const las = d.choices?.las ?? []
+  const forces = d.choices?.forces ?? []
+  const date = (id: string, label: string, value: string) =>
+    `<div class="govuk-form-group enc-filter__item"><label class="govuk-label" for="${id}">${label}</label>
+<input class="govuk-input govuk-input--width-10" id="${id}" name="${id}" type="date" value="${esc(value)}"></div>`
+  return `<form method="get" action="/dashboard" class="enc-filter" id="dashboard-filter" novalidate>
+<fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Which incidents</legend>
+${date('from', 'From', d.from)}
+${date('to', 'To', d.to)}
+<div class="govuk-form-group enc-filter__item"><label class="govuk-label" for="la">Local authority</label>
+<select class="govuk-select" id="la" name="la">${option('', 'All', !d.filter?.la)}${las.map((k) => option(k, `${d.laNames[k] ?? 'LA'} (${k})`, d.filter?.la === k)).join('')}</select></div>
+<div class="govuk-form-group enc-filter__item"><label class="govuk-label" for="force">Police force</label>
+<select class="govuk-select" id="force" name="force">${option('', 'All', !d.filter?.force)}${forces.map((f) => option(f, f, d.filter?.force === f)).join('')}</select></div>
+<button type="submit" class="govuk-button" data-module="govuk-button">Show figures</button>
+</fieldset></form>`
+}
+
 export function renderDashboard(d: DashboardData, csvBase: string): string {
   const o = d.overall
-  const csv = (groupBy: string) => `${csvBase}?from=${d.from}&amp;to=${d.to}&amp;groupBy=${groupBy}`
+  const narrowed = `${d.filter?.la ? `&amp;la=${esc(d.filter.la)}` : ''}${d.filter?.force ? `&amp;force=${esc(d.filter.force)}` : ''}`
+  const csv = (groupBy: string) => `${csvBase}?from=${d.from}&amp;to=${d.to}&amp;groupBy=${groupBy}${narrowed}`
   const laName = (k: string | null) => (k ? `${d.laNames[k] ?? 'LA'} (${k})` : '')
   const rowFigures = (label: (k: string | null) => string, rows: LatencyRow[]) =>
     rows.map((r) => [label(r.key), String(r.notifications), pct(r.onTimeRate), humanDuration(r.policeToSentSeconds.p50), humanDuration(r.policeToSentSeconds.p90)])
@@ -148,6 +172,8 @@ export function renderDashboard(d: DashboardData, csvBase: string): string {
 <p class="govuk-body">Incidents the police became aware of from <b>${esc(longPlainDate(d.from))}</b> to <b>${esc(longPlainDate(d.to))}</b> (UK time).
 “Told in time” means the school’s Key Adult was e-mailed before the start of the next school day.
 The delay is from the moment the police became aware to the moment the e-mail was accepted for delivery.</p>
+${filterForm(d)}
+${d.filter?.la || d.filter?.force ? `<p class="govuk-body" id="narrowed">Showing ${[d.filter.la ? `local authority ${esc(d.laNames[d.filter.la] ?? '')} (${esc(d.filter.la)})` : '', d.filter.force ? `force ${esc(d.filter.force)}` : ''].filter(Boolean).join(' and ')} only. <a class="govuk-link" href="/dashboard?from=${d.from}&amp;to=${d.to}">Show all</a></p>` : ''}
 <div class="enc-kpis" id="kpis">
 ${kpi('Notifications', 'kpi-notifications', o.notifications.toLocaleString('en-GB'))}
 ${kpi('Told in time', 'kpi-ontime', pct(o.onTimeRate))}

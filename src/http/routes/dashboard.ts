@@ -6,7 +6,7 @@ import { boundedDate } from '../../domain/date-bounds.js'
 import { checkReportRange, csvFilename, latencyCsv, GROUP_BYS } from '../../domain/latency.js'
 import { addDays, londonDateOf } from '../../domain/london-time.js'
 import type { Services } from '../../services.js'
-import { delayDistribution, laNames } from '../../store/dashboard-store.js'
+import { delayDistribution, filterChoices, laNames } from '../../store/dashboard-store.js'
 import { latencyReport } from '../../store/reports-store.js'
 import { auditRequest } from '../audit.js'
 import { renderDashboard } from '../pages/dashboard-page.js'
@@ -15,6 +15,9 @@ import { invalidInput } from '../problem.js'
 const range = z.strictObject({
   from: boundedDate().optional(),
   to: boundedDate().optional(),
+  // The form's "all" is an empty value.
+  la: z.union([z.literal(''), z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit LA code such as 808')]).optional(),
+  force: z.union([z.literal(''), z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a force code such as cleveland')]).optional(),
 })
 
 export const dashboardRoutes =
@@ -35,17 +38,20 @@ export const dashboardRoutes =
         const { from, to } = defaultRange(request.query)
         const errors = checkReportRange(from, to)
         if (errors.length) throw invalidInput(422, errors)
+        const filter = { la: request.query.la || undefined, force: request.query.force || undefined }
         // The four reads at once, each on its own connection (one snapshot each, as before).
-        const [month, la, weekday, distribution] = await Promise.all([
-          latencyReport(reads, { from, to, groupBy: 'month' }, path),
-          latencyReport(reads, { from, to, groupBy: 'la' }, path),
-          latencyReport(reads, { from, to, groupBy: 'weekday' }, path),
-          delayDistribution(reads, from, to),
+        const [month, la, weekday, distribution, choices] = await Promise.all([
+          latencyReport(reads, { from, to, groupBy: 'month', filter }, path),
+          latencyReport(reads, { from, to, groupBy: 'la', filter }, path),
+          latencyReport(reads, { from, to, groupBy: 'weekday', filter }, path),
+          delayDistribution(reads, from, to, filter),
+          filterChoices(reads),
         ])
-        const names = await laNames(reads, la.rows.map((r) => r.key).filter((k): k is string => k !== null))
-        await auditRequest(db, request, 'dashboard.read', 'report', null, 'board dashboard', { from, to })
+        const names = await laNames(reads, [...new Set([...la.rows.map((r) => r.key), ...choices.las])].filter((k): k is string => k !== null))
+        await auditRequest(db, request, 'dashboard.read', 'report', null, 'board dashboard', { from, to, ...filter })
         const body = renderDashboard(
-          { from, to, overall: month.overall, byMonth: month.rows, byLa: la.rows, byWeekday: weekday.rows, delayDistribution: distribution, laNames: names },
+          { from, to, overall: month.overall, byMonth: month.rows, byLa: la.rows, byWeekday: weekday.rows, delayDistribution: distribution, laNames: names,
+            filter, choices },
           '/dashboard/latency.csv',
         )
         return reply.page('dashboard.njk', { pageTitle: 'How quickly schools are told', body, homeUrl: '/dashboard' })
@@ -62,7 +68,8 @@ export const dashboardRoutes =
         const { from, to } = defaultRange(request.query)
         const errors = checkReportRange(from, to)
         if (errors.length) throw invalidInput(422, errors)
-        const report = { from, to, groupBy: request.query.groupBy, ...(await latencyReport(reads, { from, to, groupBy: request.query.groupBy }, path)) }
+        const filter = { la: request.query.la || undefined, force: request.query.force || undefined }
+        const report = { from, to, groupBy: request.query.groupBy, ...(await latencyReport(reads, { from, to, groupBy: request.query.groupBy, filter }, path)) }
         await auditRequest(db, request, 'report.csv', 'report', null, 'board dashboard download', { from, to, groupBy: report.groupBy })
         return reply
           .type('text/csv; charset=utf-8')

@@ -3,7 +3,7 @@
 // Key Adults), and the alerts raised when the directory holds a child back.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { contactListProblems, laContactSchema, MAX_CONTACTS } from '../../domain/contacts.js'
+import { laContactSchema, MAX_CONTACTS } from '../../domain/contacts.js'
 import { plainText } from '../../domain/text.js'
 import { londonDateOf } from '../../domain/london-time.js'
 import type { Services } from '../../services.js'
@@ -12,10 +12,9 @@ import {
   getChildrensServices,
   isKnownLa,
   listDirectoryAlerts,
-  putChildrensServices,
 } from '../../store/la-contacts-store.js'
 import { parseRollCsv, replaceRoll, RollShrinkRefused, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
-import { rematchHeld } from '../../flows/match-child.js'
+import { setChildrensServices } from '../../flows/childrens-services.js'
 import { auditRequest } from '../audit.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
 import { childrensServicesSchema, directoryAlertsSchema, rollImportSchema } from '../responses.js'
@@ -125,16 +124,12 @@ export const directoryRoutes =
       async (request, reply) => {
         const { laCode } = request.params
         if (!isKnownLa(laCode)) throw notFound('local authority')
-        const problems = contactListProblems(request.body.contacts, 'la')
-        if (problems.length > 0) throw invalidInput(422, problems)
-        const { created } = await putChildrensServices(db, laCode, request.body, clock.now())
-        await clearResolvedDirectoryAlerts(db, clock.now())
+        const result = await setChildrensServices(services, laCode, request.body)
+        if (result.kind === 'refused') throw invalidInput(422, result.problems)
+        const { created } = result
         await auditRequest(db, request, created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance', {
           contacts: request.body.contacts.length,
         })
-        // Children held for want of a children's services contact go back to be matched (those of
-        // other LAs are held again, at once).
-        await rematchHeld(services, { reasons: ['no-la-contact'] })
         return reply.code(created ? 201 : 200).send((await getChildrensServices(db, laCode))!)
       },
     )

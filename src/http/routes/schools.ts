@@ -2,7 +2,7 @@
 // and the deadline any setting's calendar gives for a moment the police became aware.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { contactListProblems, keyAdultSchema, MAX_CONTACTS } from '../../domain/contacts.js'
+import { contactListProblems, keyAdultChangesSchema, keyAdultSchema, MAX_CONTACTS } from '../../domain/contacts.js'
 import { settingTypeSchema, settingUrn } from '../../domain/setting-ids.js'
 import { plainText } from '../../domain/text.js'
 import { boundedDate, boundedInstant, closureAround, closureTooLongMessage, MAX_CLOSURE_DAYS } from '../../domain/date-bounds.js'
@@ -12,6 +12,7 @@ import type { Services } from '../../services.js'
 import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
 import { getSchool, putSchool } from '../../store/schools-store.js'
 import { isChildrensServicesUrn } from '../../store/la-contacts-store.js'
+import { editKeyAdults } from '../../flows/edit-key-adults.js'
 import { rematchHeld } from '../../flows/match-child.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
@@ -62,7 +63,7 @@ export const schoolRoutes =
       },
       async (request, reply) => {
         const body = request.body
-        const problems = contactListProblems(body.contacts, 'setting')
+        const problems = contactListProblems(body.contacts, 'setting', londonDateOf(services.clock.now()))
         if (problems.length > 0) throw invalidInput(422, problems)
         if (isChildrensServicesUrn(request.params.urn)) {
           throw invalidInput(422, [{ path: '/params/urn', message: "is reserved for LA children's services: use PUT /v1/local-authorities/{laCode}/childrens-services" }])
@@ -75,6 +76,37 @@ export const schoolRoutes =
         request.log.info({ urn: request.params.urn, contacts: body.contacts.length, created, rematched }, 'school saved')
         const school = await getSchool(db, request.params.urn)
         return reply.code(created ? 201 : 200).send(school!)
+      },
+    )
+
+    app.patch(
+      '/v1/schools/:urn',
+      {
+        config: {
+          roles: ['admin'],
+          responses: { 200: 'Changed', 404: 'No such setting' },
+          bodyExample: {
+            add: [{ role: 'deputy', name: 'Lee Rivers', email: 'lee.rivers@example.org', trainedOn: '2026-09-01' }],
+            update: [{ email: 'jo.bloggs@example.org', trainedOn: '2026-10-12' }],
+            remove: ['sam.deputy@example.org'],
+          },
+        },
+        schema: {
+          tags: ['schools'],
+          summary: 'Change a setting’s Key Adults in place (add, update by e-mail address, remove by e-mail address), keeping its name and every other field',
+          params: urnParam,
+          body: keyAdultChangesSchema,
+          response: { 200: schoolSchema },
+        },
+      },
+      async (request) => {
+        const { urn } = request.params
+        const result = await editKeyAdults(services, urn, request.body, (client, summary) =>
+          auditRequest(client, request, 'school.key-adults', 'school', urn, 'directory maintenance', { ...summary }))
+        if (result.kind === 'not-found') throw notFound('school')
+        if (result.kind === 'refused') throw invalidInput(422, result.problems)
+        request.log.info({ urn, keyAdults: result.summary.keyAdults, rematched: result.rematched }, 'key adults changed')
+        return result.school
       },
     )
 
