@@ -12,7 +12,7 @@ declare module 'autocannon' {
     [k: string]: number
   }
 
-  interface RawRequest {
+  export interface RawRequest {
     method?: string
     path?: string
     headers?: Record<string, string>

@@ -12,10 +12,14 @@
 //   drain     10,000 incidents queued while no worker runs; then the workers start: time until
 //             the sink has accepted all 10,000 notification e-mails
 //   delivery  incidents at a fixed 50/s with the workers running: received-to-sent p50/p95/p99
+//   pages     50 signed-in Key Adults reading /notifications/{id} at once, 50 signed-in officers
+//             sending the incident form (POST /incidents/new), and a plain Fastify page of the
+//             same size from this process (bench/lib/pages-phase.ts): requests/s and p50/p95/p99
 //
 // Options: --workers N (worker processes, default 2), --connections N (default 16),
 // --intake-seconds N (12), --drain N (10000), --rate N (50), --delivery-seconds N (30),
-// --limit-seconds N (8), --json FILE (also write the figures as JSON), --only limits,intake,...
+// --limit-seconds N (8), --people N (50), --pages-seconds N (10), --json FILE (also write the
+// figures as JSON), --only limits,intake,drain,delivery,pages
 // (run some phases only; the table then shows n/a for the others).
 import { cpus, loadavg, totalmem } from 'node:os'
 import { writeFile } from 'node:fs/promises'
@@ -33,6 +37,7 @@ import { deletePrefix, freePort, sleep, spawnService, waitReady, waitWorkers, ty
 import { RemoteSink } from './lib/remote-sink.js'
 import { fmt, summarise, type Percentiles } from './lib/stats.js'
 import { CpuMeter, formatCpu } from './lib/cpu.js'
+import { pagesPhase, signedInPeople, type PageLoad } from './lib/pages-phase.js'
 
 const { values: opt } = parseArgs({
   options: {
@@ -43,8 +48,10 @@ const { values: opt } = parseArgs({
     rate: { type: 'string', default: '50' },
     'delivery-seconds': { type: 'string', default: '30' },
     'limit-seconds': { type: 'string', default: '8' },
+    people: { type: 'string', default: '50' },
+    'pages-seconds': { type: 'string', default: '10' },
     json: { type: 'string' },
-    only: { type: 'string', default: 'limits,intake,drain,delivery' },
+    only: { type: 'string', default: 'limits,intake,drain,delivery,pages' },
   },
 })
 const ONLY = new Set(opt.only.split(','))
@@ -55,6 +62,8 @@ const DRAIN_N = Number(opt.drain)
 const RATE = Number(opt.rate)
 const DELIVERY_S = Number(opt['delivery-seconds'])
 const LIMIT_S = Number(opt['limit-seconds'])
+const PEOPLE = Number(opt.people)
+const PAGES_S = Number(opt['pages-seconds'])
 // The service's own defaults (src/config.ts), which the bench does not change.
 const POOL_SIZE = 10
 const SMTP_POOL = 5
@@ -377,6 +386,17 @@ async function checkpoint(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The ids of `n` notifications sent (for the Key Adults to read), waiting up to a minute for the worker. */
+async function notificationsSent(db: ScratchDatabase['db'], n: number): Promise<string[]> {
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const { rows } = await db.query<{ id: string }>(`SELECT id FROM notifications WHERE sent_at IS NOT NULL ORDER BY id LIMIT $1`, [n])
+    if (rows.length >= n) return rows.map((r) => r.id)
+    if (Date.now() > deadline) throw new Error(`bench: only ${rows.length} of ${n} notifications sent within a minute`)
+    await sleep(200)
+  }
+}
+
 async function main() {
   const began = Date.now()
   const load0 = loadavg()
@@ -421,6 +441,19 @@ async function main() {
     await checkpoint()
     delivery = await deliveryPhase()
     log(`  ${delivery.sent}/${delivery.offered} sent at ${fmt(delivery.achievedRate, 1)}/s offered, p95 ${fmt(delivery.latency.p95)} ms`)
+  }
+
+  let pages: PageLoad[] | undefined
+  if (ONLY.has('pages')) {
+    log(`pages: ${PEOPLE} signed-in Key Adults and ${PEOPLE} officers, ${PAGES_S} s each, 1 worker process`)
+    await checkpoint()
+    const s = await startService('pages', 1)
+    await post(s, { connections: 4, amount: PEOPLE })
+    const ids = await notificationsSent(s.db.db, PEOPLE)
+    const sessions = await signedInPeople(s.db.db, PEOPLE, s.tokens[0]!)
+    pages = await pagesPhase({ apiUrl: `http://127.0.0.1:${s.api.port}`, notificationIds: ids, sessions, connections: PEOPLE, seconds: PAGES_S })
+    await s.stop()
+    for (const p of pages) log(`  ${p.label}: ${fmt(p.perSecond)}/s, p95 ${fmt(p.latency.p95)} ms, codes ${JSON.stringify(p.codes)}`)
   }
 
   const na = 'n/a'
@@ -468,6 +501,19 @@ async function main() {
   for (const r of rows.slice(1)) console.log(line(r))
   console.log('ratio: throughput ÷ limit; latency rows: limit ÷ measured (intake p99; delivery p95 against one plain transaction plus one plain send).')
   const codes = (l: Load | undefined) => (l ? JSON.stringify(l.codes) : na)
+  if (pages) {
+    const floor = pages[1]!
+    console.log('')
+    console.log(`People's pages, ${PEOPLE} signed-in people at once (closed loop, no think time), beside a plain Fastify page of the same size in the same run:`)
+    const prow = (p: PageLoad) => [p.label, `${fmt(p.bytes / 1024, 1)} kB`, `${fmt(p.perSecond)}/s`, lat(p.latency), p === floor ? '1.00' : ratio(floor.latency.p95, p.latency.p95),
+      Object.entries(p.codes).map(([c, n]) => `${c}×${n}`).join(' ')]
+    const prows = [['page', 'size', 'throughput', 'p50 / p95 / p99', 'p95 ratio (floor ÷ measured)', 'status codes'], ...pages.map(prow)]
+    const pw = prows[0]!.map((_, i) => Math.max(...prows.map((r) => r[i]!.length)))
+    const pline = (r: string[]) => `| ${r.map((c, i) => c.padEnd(pw[i]!)).join(' | ')} |`
+    console.log(pline(prows[0]!))
+    console.log(`|${pw.map((w) => '-'.repeat(w + 2)).join('|')}|`)
+    for (const r of prows.slice(1)) console.log(pline(r))
+  }
   console.log('CPU in cores, per phase:')
   const cpuLine = (label: string, c: Cpu | undefined) => c && console.log(`  ${label.padEnd(24)} ${formatCpu(c)}`)
   cpuLine('PostgreSQL loop', pgLimit?.closed.cpu)
@@ -479,7 +525,7 @@ async function main() {
   console.log(`status codes: intake ${codes(intakeAlone)}, busy ${codes(intakeBusy)}; drain: ${drain ? `${drain.n} sent, ${fmt(drain.fromSpawnSeconds, 1)} s from spawn` : na}; delivery: ${delivery ? `${delivery.sent}/${delivery.offered} sent` : na}. Total ${fmt((Date.now() - began) / 1000)} s.`)
 
   if (opt.json) {
-    await writeFile(opt.json, JSON.stringify({ at: new Date().toISOString(), machine, load: [load0, load1], workers: WORKERS, connections: CONNECTIONS, pgLimit, smtp, intakeAlone, intakeBusy, drain, delivery, floor }, null, 2))
+    await writeFile(opt.json, JSON.stringify({ at: new Date().toISOString(), machine, load: [load0, load1], workers: WORKERS, connections: CONNECTIONS, pgLimit, smtp, intakeAlone, intakeBusy, drain, delivery, floor, pages }, null, 2))
   }
 }
 
