@@ -26,6 +26,15 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
   connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error (workers)'))
   const common = { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }
 
+  // One upload at a time per process: an upload is thousands of incidents, each through intake. An
+  // upload whose every attempt failed ends visibly failed, with its file dropped.
+  const uploads = new Worker<UploadJob>(UPLOAD_QUEUE, async (job) => processIncidentUpload(services, job.data.uploadId), { ...common, concurrency: 1 })
+  uploads.on('failed', (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? UPLOAD_ATTEMPTS)) {
+      giveUpUpload(services, job.data.uploadId, `stopped after ${job.attemptsMade} attempts: ${describeJobError(err)}`).catch(() => {})
+    }
+  })
+
   // Every job runs through runJob: failures counted in Postgres, and a job that keeps failing gives
   // up into a state people see (queue/job-failures.ts).
   const workers = [
@@ -62,14 +71,8 @@ export function startWorkers(services: Services, opts: { sweep?: boolean } = {})
     ),
     // A sign-in link lives 15 minutes: BullMQ's own few retries, then the person asks again.
     new Worker<SignInLinkJob>(QUEUE.signInLink, async (job) => processSignInLink(services, job.data.linkId), common),
-    // Last in the list (its give-up hook below is added to workers.at(-1)). One upload at a time per process: an upload is thousands of incidents, each through intake.
-    new Worker<UploadJob>(UPLOAD_QUEUE, async (job) => processIncidentUpload(services, job.data.uploadId), { ...common, concurrency: 1 }),
+    uploads,
   ]
-  workers.at(-1)!.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? UPLOAD_ATTEMPTS)) {
-      giveUpUpload(services, (job.data as UploadJob).uploadId, `stopped after ${job.attemptsMade} attempts: ${describeJobError(err)}`).catch(() => {})
-    }
-  })
   for (const w of workers) {
     // err is runJob's summary (it names no child), or BullMQ's own (a stalled job).
     w.on('failed', (job, err) =>
