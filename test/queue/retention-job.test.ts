@@ -139,6 +139,8 @@ t.test('operational rows, calendars and ended tokens go after their periods; cur
     await db.query(`INSERT INTO job_failures (job_id, queue, failures, first_failed_at, last_failed_at) VALUES ($1, 'match', 1, $2, $2)`,
       [`match-${when.getTime()}`, when])
     await db.query(`INSERT INTO alerts (force_code, kind, raised_at, cleared_at) VALUES ('cleveland', 'feed-quiet', $1, $1)`, [when])
+    await db.query(`INSERT INTO incident_uploads (force_code, uploaded_by, age_min, age_max, total_rows, status, created_at, finished_at)
+      VALUES ('cleveland', 'officer', 0, 17, 1, 'done', $1, $1)`, [when])
   }
   await db.query(`INSERT INTO la_closures (la_code, date, label) VALUES ('808', '2021-12-24', 'old'), ('808', '2029-12-24', 'recent')`)
   const r = await runRetention(db, config, now)
@@ -147,6 +149,7 @@ t.test('operational rows, calendars and ended tokens go after their periods; cur
   t.equal((await db.query('SELECT count(*)::int AS n FROM job_failures')).rows[0].n, 1)
   t.equal((await db.query('SELECT count(*)::int AS n FROM alerts WHERE cleared_at IS NOT NULL')).rows[0].n, 1)
   t.same((await db.query('SELECT label FROM la_closures')).rows, [{ label: 'recent' }])
+  t.same((await db.query('SELECT finished_at FROM incident_uploads')).rows, [{ finished_at: recent }], 'a finished upload goes after the period')
   t.equal((await db.query('SELECT count(*)::int AS n FROM api_tokens WHERE id = $1', [oldTok.id])).rows[0].n, 0)
   t.equal((await db.query('SELECT count(*)::int AS n FROM api_tokens WHERE id = $1', [tok.id])).rows[0].n, 1)
   t.same(await report(), reportBefore)
