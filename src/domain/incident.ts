@@ -27,6 +27,9 @@ export const schoolRefSchema = z
     message: 'must give a urn, or a name and/or postcode',
   })
 
+/** The most settings one child may have (a school and a nursery, a childminder after school, ...). */
+export const MAX_SETTINGS_PER_CHILD = 4
+
 export const childSchema = z.strictObject({
   givenName: name,
   familyName: name,
@@ -35,7 +38,22 @@ export const childSchema = z.strictObject({
   /** The child's role in the incident as the police record it (domain/force-wording.ts). */
   role: z.enum(CHILD_ROLES, { message: `must be one of ${CHILD_ROLES.join(', ')}` }).optional(),
   school: schoolRefSchema.optional(),
+  /** Every setting the child attends (issue 14.2), instead of `school`: one notification each. */
+  settings: z.array(schoolRefSchema).min(1, 'must list at least one setting').max(MAX_SETTINGS_PER_CHILD, `must list at most ${MAX_SETTINGS_PER_CHILD} settings`).optional(),
+}).superRefine((child, ctx) => {
+  if (child.school !== undefined && child.settings !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['settings'], message: 'give either school or settings, not both' })
+  }
+  const urns = (child.settings ?? []).map((s) => s.urn?.toUpperCase()).filter((u) => u !== undefined)
+  const repeated = urns.find((u, i) => urns.indexOf(u) !== i)
+  if (repeated) ctx.addIssue({ code: 'custom', path: ['settings'], message: `must not list the same setting twice (${repeated})` })
 })
+
+/** A child's settings in order: `settings`, or `school` alone, or none given (one entry, null: matching looks for it). */
+export function settingsOf(child: Pick<ChildInput, 'school' | 'settings'>): (SchoolRef | null)[] {
+  if (child.settings && child.settings.length > 0) return child.settings
+  return [child.school ?? null]
+}
 
 export const incidentSchema = z.strictObject({
   reference: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters')
@@ -51,6 +69,7 @@ export const incidentSchema = z.strictObject({
 
 export type IncidentInput = z.infer<typeof incidentSchema>
 export type ChildInput = z.infer<typeof childSchema>
+export type SchoolRef = z.infer<typeof schoolRefSchema>
 
 export interface FieldError {
   path: string

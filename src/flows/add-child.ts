@@ -29,10 +29,12 @@ export async function addChild(
   if (errors.length > 0) return { kind: 'rejected', errors }
   const added = await addChildToIncident(db, incidentId, from.forceCode, child, MAX_CHILDREN_PER_INCIDENT, clock.now())
   if (added.kind === 'no-incident') return { kind: 'not-found' }
+  if (added.kind === 'withdrawn') return { kind: 'rejected', errors: [{ path: '', message: 'the incident has been withdrawn: it takes no more children' }] }
   if (added.kind === 'full') return { kind: 'rejected', errors: [{ path: '', message: `the incident already has ${added.children} children, the most one incident may have` }] }
   if (added.kind === 'added') {
     metrics.incidentsReceived.inc({ outcome: 'child-added' })
-    await handOffMatch(db, queues, [added.childId])
+    await handOffMatch(db, queues, added.rowIds)
+    return { kind: 'added', childId: added.childId }
   }
   return added
 }

@@ -37,6 +37,6 @@ export async function receiveIncident(
   }
   metrics.incidentsReceived.inc({ outcome: 'accepted' })
   // Postgres has it all now. If Redis is away the sweeper enqueues these children later.
-  await handOffMatch(db, queues, outcome.incident.children.map((c) => c.id))
+  await handOffMatch(db, queues, outcome.toMatch)
   return { kind: 'accepted', incident: outcome.incident }
 }

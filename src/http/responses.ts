@@ -69,6 +69,7 @@ export const acceptedIncidentSchema = z.object({
 
 const incidentNotificationSchema = z.object({
   id,
+  urn: z.string().describe('the setting told'),
   status: notificationStatus,
   dueBy: instant,
   schoolDay: localDate,
@@ -80,8 +81,11 @@ export const incidentViewSchema = z.object({
   id,
   reference: z.string(),
   force: z.string(),
-  /** The contract's `withdrawn` (a follow-up of December 2026); absent while the incident stands. */
-  status: z.string().optional(),
+  status: z.enum(['accepted', 'withdrawn']).describe("'withdrawn' once the police have withdrawn it (POST /v1/incidents/{id}/withdraw)"),
+  withdrawnAt: maybeInstant,
+  withdrawnReason: z.string().nullable(),
+  revision: z.number().int().describe('how many times the police have corrected the incident (PATCH /v1/incidents/{id})'),
+  correctedAt: maybeInstant,
   ...incidentFacts,
   children: z.array(
     z.object({
@@ -96,8 +100,8 @@ export const incidentViewSchema = z.object({
         matchedAt: maybeInstant,
       }),
       notification: incidentNotificationSchema.nullable().describe('null until one exists; a child with several settings: the first'),
-      /** One per setting, for a child with several (a follow-up of December 2026). */
-      notifications: z.array(incidentNotificationSchema).optional(),
+      /** One per setting placed so far, in the order the settings were given (issue 14.2). */
+      notifications: z.array(incidentNotificationSchema),
     }),
   ),
 })

@@ -2,7 +2,7 @@
 // (match_status = 'pending') are written in one transaction; the queue only learns ids afterwards,
 // and the sweeper re-reads pending children if that never happened.
 import type { ChildRole } from '../domain/force-wording.js'
-import type { ChildInput, IncidentInput } from '../domain/incident.js'
+import { settingsOf, type ChildInput, type IncidentInput, type SchoolRef } from '../domain/incident.js'
 import type { MatchCandidate } from '../domain/matching.js'
 import { prepared, withTransaction, type Db, type Queryable } from './db.js'
 import { forceJson, type Force } from './forces-store.js'
@@ -16,7 +16,8 @@ export interface AcceptedIncident {
 }
 
 export type SubmitOutcome =
-  | { kind: 'created'; incident: AcceptedIncident }
+  /** toMatch: every children row written (one per child and setting), for the match queue. */
+  | { kind: 'created'; incident: AcceptedIncident; toMatch: string[] }
   | { kind: 'replayed'; incident: AcceptedIncident }
   | { kind: 'conflict'; existingId: string; comparable: boolean }
 
@@ -35,15 +36,21 @@ const SUBMIT_INCIDENT = prepared('submit-incident', `WITH incident AS (
        RETURNING id
      ), kids AS (
        INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present,
-                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, role)
-       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9, u.role
+                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, role, setting_position)
+       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9, u.role, u.spos
          FROM incident,
-              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], $19::text[])
-                AS u(pos, given, family, dob, present, urn, sname, postcode, role)
-       RETURNING id, position
+              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], $19::text[], $20::int[])
+                AS u(pos, given, family, dob, present, urn, sname, postcode, role, spos)
+       RETURNING id, position, setting_position
      )
      SELECT (SELECT id FROM incident) AS incident_id,
-            COALESCE((SELECT array_agg(id ORDER BY position) FROM kids), '{}') AS child_ids`)
+            COALESCE((SELECT array_agg(id ORDER BY position) FROM kids WHERE setting_position = 0), '{}') AS child_ids,
+            COALESCE((SELECT array_agg(id ORDER BY position, setting_position) FROM kids), '{}') AS row_ids`)
+
+/** One children row per child and setting (migration 023): the child's details beside each setting given. */
+function childRows(children: ChildInput[]): (ChildInput & { pos: number; spos: number; setting: SchoolRef | null })[] {
+  return children.flatMap((c, pos) => settingsOf(c).map((setting, spos) => ({ ...c, pos, spos, setting })))
+}
 
 export async function submitIncident(
   db: Db,
@@ -52,16 +59,20 @@ export async function submitIncident(
   fingerprints: { content: string; record: string },
   receivedAt: Date,
 ): Promise<SubmitOutcome> {
-  const c = input.children
-  const { rows } = await db.query<{ incident_id: string | null; child_ids: string[] }>(SUBMIT_INCIDENT([forceCode, input.reference, fingerprints.content, input.policeAwareAt, input.occurredAt ?? null, input.incidentType,
+  const c = childRows(input.children)
+  const { rows } = await db.query<{ incident_id: string | null; child_ids: string[]; row_ids: string[] }>(SUBMIT_INCIDENT([forceCode, input.reference, fingerprints.content, input.policeAwareAt, input.occurredAt ?? null, input.incidentType,
       input.riskLevel ?? null, input.summary ?? null, receivedAt,
-      c.map((_, i) => i), c.map((x) => x.givenName), c.map((x) => x.familyName),
-      c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.school?.urn ?? null),
-      c.map((x) => x.school?.name ?? null), c.map((x) => x.school?.postcode?.toUpperCase() ?? null), fingerprints.record,
-      c.map((x) => x.role ?? null)]))
+      c.map((x) => x.pos), c.map((x) => x.givenName), c.map((x) => x.familyName),
+      c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.setting?.urn?.toUpperCase() ?? null),
+      c.map((x) => x.setting?.name ?? null), c.map((x) => x.setting?.postcode?.toUpperCase() ?? null), fingerprints.record,
+      c.map((x) => x.role ?? null), c.map((x) => x.spos)]))
   const created = rows[0]!
   if (created.incident_id !== null) {
-    return { kind: 'created', incident: { id: created.incident_id, reference: input.reference, status: 'accepted', children: created.child_ids.map((id) => ({ id })) } }
+    return {
+      kind: 'created',
+      incident: { id: created.incident_id, reference: input.reference, status: 'accepted', children: created.child_ids.map((id) => ({ id })) },
+      toMatch: created.row_ids,
+    }
   }
   // The reference is taken: the same incident again, or a different one under its reference. Once
   // a purge has begun on it only the record fingerprint is left to compare (docs/purge.md).
@@ -77,7 +88,7 @@ export async function submitIncident(
 
 async function acceptedBody(db: Queryable, id: string, reference: string): Promise<AcceptedIncident> {
   const { rows } = await db.query<{ id: string }>(
-    'SELECT id FROM children WHERE incident_id = $1 ORDER BY position',
+    'SELECT id FROM children WHERE incident_id = $1 AND setting_position = 0 ORDER BY position',
     [id],
   )
   return { id, reference, status: 'accepted', children: rows.map((r) => ({ id: r.id })) }
@@ -207,6 +218,13 @@ export interface IncidentView {
   id: string
   reference: string
   force: string
+  /** 'accepted' while the incident stands; 'withdrawn' once the police have withdrawn it. */
+  status: 'accepted' | 'withdrawn'
+  withdrawnAt: Date | null
+  withdrawnReason: string | null
+  /** How many times the police have corrected it (0: never), and when last. */
+  revision: number
+  correctedAt: Date | null
   policeAwareAt: Date
   occurredAt: Date | null
   incidentType: string
@@ -214,6 +232,16 @@ export interface IncidentView {
   summary: string | null
   receivedAt: Date
   children: ChildView[]
+}
+
+export interface IncidentNotificationView {
+  id: string
+  urn: string
+  status: string
+  dueBy: Date
+  schoolDay: string
+  sentAt: Date | null
+  acknowledgedAt: Date | null
 }
 
 export interface ChildView {
@@ -224,37 +252,44 @@ export interface ChildView {
   present: boolean
   /** The child's role in the incident (domain/force-wording.ts CHILD_ROLES), or null when not given. */
   role: ChildRole | null
+  /** The first setting's match (a child with several settings: see notifications). */
   match: { status: string; urn: string | null; method: string | null; reason: string | null; matchedAt: Date | null }
-  notification: {
-    id: string
-    status: string
-    dueBy: Date
-    schoolDay: string
-    sentAt: Date | null
-    acknowledgedAt: Date | null
-  } | null
+  /** The first setting's notification, kept for clients that know one. */
+  notification: IncidentNotificationView | null
+  /** One per setting placed so far, in the order the settings were given. */
+  notifications: IncidentNotificationView[]
 }
 
 export async function getIncidentView(db: Queryable, id: string): Promise<IncidentView | null> {
-  const { rows } = await db.query<Omit<IncidentView, 'children'>>(
+  const { rows } = await db.query<Omit<IncidentView, 'children' | 'status'> & { withdrawnAt: Date | null }>(
     `SELECT id, reference, force_code AS force, police_aware_at AS "policeAwareAt", occurred_at AS "occurredAt",
-            incident_type AS "incidentType", risk_level AS "riskLevel", summary, received_at AS "receivedAt"
+            incident_type AS "incidentType", risk_level AS "riskLevel", summary, received_at AS "receivedAt",
+            withdrawn_at AS "withdrawnAt", withdrawn_reason AS "withdrawnReason", revision, corrected_at AS "correctedAt"
        FROM incidents WHERE id = $1`,
     [id],
   )
   const incident = rows[0]
   if (!incident) return null
   const children = await db.query(
-    `SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.present, c.role, c.match_status, c.match_urn,
+    `SELECT c.id, c.position, c.setting_position, c.given_name, c.family_name, c.date_of_birth, c.present, c.role, c.match_status, c.match_urn,
             c.match_method, c.match_reason, c.matched_at,
-            n.id AS n_id, n.status AS n_status, n.due_by, n.school_day, n.sent_at, n.acknowledged_at
+            n.id AS n_id, n.urn AS n_urn, n.status AS n_status, n.due_by, n.school_day, n.sent_at, n.acknowledged_at
        FROM children c LEFT JOIN notifications n ON n.child_id = c.id
-      WHERE c.incident_id = $1 ORDER BY c.position`,
+      WHERE c.incident_id = $1 ORDER BY c.position, c.setting_position`,
     [id],
   )
-  return {
-    ...incident,
-    children: children.rows.map((r) => ({
+  // A child is its rows, one per setting (migration 023): the first row speaks for the child.
+  const byPosition = new Map<number, ChildView>()
+  for (const r of children.rows) {
+    const notification: IncidentNotificationView | null = r.n_id
+      ? { id: r.n_id, urn: r.n_urn, status: publicStatus(r.n_status), dueBy: r.due_by, schoolDay: r.school_day, sentAt: r.sent_at, acknowledgedAt: r.acknowledged_at }
+      : null
+    const seen = byPosition.get(r.position)
+    if (seen) {
+      if (notification) seen.notifications.push(notification)
+      continue
+    }
+    byPosition.set(r.position, {
       id: r.id,
       givenName: r.given_name,
       familyName: r.family_name,
@@ -262,18 +297,11 @@ export async function getIncidentView(db: Queryable, id: string): Promise<Incide
       present: r.present,
       role: r.role,
       match: { status: r.match_status, urn: r.match_urn, method: r.match_method, reason: r.match_reason, matchedAt: r.matched_at },
-      notification: r.n_id
-        ? {
-            id: r.n_id,
-            status: publicStatus(r.n_status),
-            dueBy: r.due_by,
-            schoolDay: r.school_day,
-            sentAt: r.sent_at,
-            acknowledgedAt: r.acknowledged_at,
-          }
-        : null,
-    })),
+      notification,
+      notifications: notification ? [notification] : [],
+    })
   }
+  return { ...incident, status: incident.withdrawnAt ? 'withdrawn' : 'accepted', children: [...byPosition.values()] }
 }
 
 /** 'sending' is our internal claim; to everyone outside it is still scheduled. */
@@ -366,37 +394,47 @@ export async function listHeldChildren(db: Queryable, opts: { forceCode: string 
 
 export type AddedChild =
   | { kind: 'no-incident' }
+  | { kind: 'withdrawn' }
   | { kind: 'full'; children: number }
   | { kind: 'same'; childId: string }
-  | { kind: 'added'; childId: string }
+  /** rowIds: the child's rows, one per setting, for the match queue. */
+  | { kind: 'added'; childId: string; rowIds: string[] }
 
 /**
  * One more child on an incident (a follow-up: a child found next morning), under the incident's
  * lock: the same child again (same names in any case, same date of birth) is the child already
- * there; a full incident (`max` children) takes no more. The new child is marked as handed to the
- * match queue, as at intake, so the sweeper finds it if the enqueue after this fails.
+ * there; a full incident (`max` children) takes no more, nor does a withdrawn one. The new child's
+ * rows (one per setting) are marked as handed to the match queue, as at intake, so the sweeper
+ * finds them if the enqueue after this fails.
  */
 export async function addChildToIncident(db: Db, incidentId: string, forceCode: string, child: ChildInput, max: number, now: Date): Promise<AddedChild> {
   return withTransaction(db, async (c) => {
-    const incident = await c.query('SELECT id FROM incidents WHERE id = $1 AND force_code = $2 FOR UPDATE', [incidentId, forceCode])
+    const incident = await c.query<{ withdrawn: boolean }>(
+      'SELECT withdrawn_at IS NOT NULL AS withdrawn FROM incidents WHERE id = $1 AND force_code = $2 FOR UPDATE', [incidentId, forceCode])
     if (incident.rowCount === 0) return { kind: 'no-incident' }
+    if (incident.rows[0]!.withdrawn) return { kind: 'withdrawn' }
     const same = await c.query<{ id: string }>(
       `SELECT id FROM children WHERE incident_id = $1 AND lower(given_name) = lower($2) AND lower(family_name) = lower($3) AND date_of_birth = $4::date
-        ORDER BY position LIMIT 1`,
+        ORDER BY position, setting_position LIMIT 1`,
       [incidentId, child.givenName, child.familyName, child.dateOfBirth],
     )
     if (same.rows[0]) return { kind: 'same', childId: same.rows[0].id }
     const { rows: [n] } = await c.query<{ k: number; pos: number }>(
-      'SELECT count(*)::int AS k, coalesce(max(position), -1) + 1 AS pos FROM children WHERE incident_id = $1', [incidentId])
+      'SELECT count(DISTINCT position)::int AS k, coalesce(max(position), -1) + 1 AS pos FROM children WHERE incident_id = $1', [incidentId])
     if (n!.k >= max) return { kind: 'full', children: n!.k }
-    const { rows } = await c.query<{ id: string }>(
+    const settings = settingsOf(child)
+    const { rows } = await c.query<{ id: string; setting_position: number }>(
       `INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present, role,
-                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at)
-       VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11) RETURNING id`,
+                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, setting_position)
+       SELECT $1, $2, $3, $4, $5::date, $6, $7, u.urn, u.sname, u.postcode, $11, u.spos
+         FROM unnest($8::text[], $9::text[], $10::text[], $12::int[]) AS u(urn, sname, postcode, spos)
+       RETURNING id, setting_position`,
       [incidentId, n!.pos, child.givenName, child.familyName, child.dateOfBirth, child.present, child.role ?? null,
-        child.school?.urn ?? null, child.school?.name ?? null, child.school?.postcode?.toUpperCase() ?? null, now],
+        settings.map((s) => s?.urn?.toUpperCase() ?? null), settings.map((s) => s?.name ?? null), settings.map((s) => s?.postcode?.toUpperCase() ?? null), now,
+        settings.map((_, i) => i)],
     )
-    return { kind: 'added', childId: rows[0]!.id }
+    const ordered = [...rows].sort((x, y) => x.setting_position - y.setting_position)
+    return { kind: 'added', childId: ordered[0]!.id, rowIds: ordered.map((r) => r.id) }
   })
 }
 

@@ -121,27 +121,7 @@ export const incidentRoutes =
         await auditRequest(db, request, 'incident.read', 'incident', view.id, 'read incident and its children', {
           children: view.children.length,
         })
-        return {
-          id: view.id,
-          reference: view.reference,
-          force: view.force,
-          policeAwareAt: view.policeAwareAt,
-          occurredAt: view.occurredAt,
-          incidentType: view.incidentType,
-          riskLevel: view.riskLevel,
-          summary: view.summary,
-          receivedAt: view.receivedAt,
-          children: view.children.map((c) => ({
-            id: c.id,
-            givenName: c.givenName,
-            familyName: c.familyName,
-            dateOfBirth: c.dateOfBirth,
-            present: c.present,
-            role: c.role,
-            match: { status: c.match.status, urn: c.match.urn, method: c.match.method, reason: c.match.reason, matchedAt: c.match.matchedAt },
-            notification: c.notification,
-          })),
-        }
+        return view
       },
     )
   }
