@@ -53,6 +53,8 @@ export interface NotifyRequest {
   status: number
   /** The notification id it gave, on 201. */
   id: string | null
+  /** When it arrived (ms since the epoch). */
+  at: number
 }
 
 const b64url = (b: Buffer) => b.toString('base64url')
@@ -113,7 +115,7 @@ export class FakeNotify {
     } catch {
       body = null
     }
-    const record: NotifyRequest = { method: req.method ?? '', path, token: typeof token === 'string' ? null : token, userAgent: req.headers['user-agent'], raw, body, status: 0, id: null }
+    const record: NotifyRequest = { method: req.method ?? '', path, token: typeof token === 'string' ? null : token, userAgent: req.headers['user-agent'], raw, body, status: 0, id: null, at: Date.now() }
     this.requests.push(record)
     const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status
