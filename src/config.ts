@@ -3,6 +3,7 @@
 // message naming the setting. `defaultsInUse` lets main.ts say which defaults it fell back on.
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { kindsWithoutWelsh, notifyTemplateIdsSetting, type NotifyTemplateIds } from './mail/notify-templates.js'
 
 const durationMs = z.coerce.number().int().positive()
 const perMinute = z.coerce.number().int().min(1)
@@ -47,6 +48,16 @@ const schema = z.object({
   // samples heap row addresses (store/reports-store.ts): the same figures, slower at volume.
   REPORTS_PLAIN_SQL: z.stringbool().default(false),
   QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[A-Za-z0-9:_{}-]+$/).default('encompass'),
+  // How mail leaves: SMTP (or, without SMTP_URL, .eml files), or GOV.UK Notify (issue 14.7).
+  MAIL_TRANSPORT: z.enum(['smtp', 'notify']).default('smtp'),
+  // A Notify API key as Notify shows it: key name, service id, secret (the last two UUIDs).
+  NOTIFY_API_KEY: z
+    .string()
+    .regex(/^\S+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a Notify API key: name-<service id>-<secret>')
+    .optional(),
+  NOTIFY_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.notifications.service.gov.uk'),
+  // JSON: {"notification":{"en":"<id>","cy":"<id>"},"deputies":…,"reminder":…,"desk":…,"sign-in":…,"alert":…}
+  NOTIFY_TEMPLATE_IDS: notifyTemplateIdsSetting.optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_REQUIRE_TLS: z.stringbool().default(false),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
@@ -57,7 +68,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SWEEP_INTERVAL_MS: durationMs.default(15_000),
   CLAIM_TIMEOUT_MS: durationMs.default(120_000),
-  // First retry delay after a temporary SMTP failure; doubles each attempt (10 attempts).
+  // First retry delay after a temporary send failure (SMTP 4xx, Notify 429 or 500); doubles each
+  // attempt (10 attempts). A longer pause asked for by Notify (Retry-After) is honoured.
   NOTIFY_BACKOFF_MS: durationMs.default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
   MAIL_DIR: z.string().optional(),
@@ -120,6 +132,8 @@ const schema = z.object({
 })
 
 export type Config = Omit<z.infer<typeof schema>, 'REPORT_PSEUDONYM_KEY'> & {
+  /** MAIL_TRANSPORT=notify: what the Notify transport needs; null otherwise. */
+  notify: { apiKey: string; baseUrl: string; templateIds: NotifyTemplateIds } | null
   PUBLIC_BASE_URL: string
   ACK_LINK_SECRET: string
   AUDIT_HMAC_KEY: string
@@ -144,7 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const defaultsInUse: string[] = []
   if (!c.DATABASE_URL) defaultsInUse.push('DATABASE_URL unset: embedded PostgreSQL under .data/postgres')
   if (!cleaned.REDIS_URL) defaultsInUse.push(`REDIS_URL unset: ${c.REDIS_URL}`)
-  if (!c.SMTP_URL) defaultsInUse.push('SMTP_URL unset: e-mails are written as .eml files under .data/mail')
+  if (!c.SMTP_URL && c.MAIL_TRANSPORT === 'smtp') defaultsInUse.push('SMTP_URL unset: e-mails are written as .eml files under .data/mail')
+  const notify = notifySettings(c)
   const PUBLIC_BASE_URL = (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '')
   if (!c.PUBLIC_BASE_URL) defaultsInUse.push(`PUBLIC_BASE_URL unset: ${PUBLIC_BASE_URL}`)
   if (!c.ACK_LINK_SECRET && c.NODE_ENV === 'production') {
@@ -173,5 +188,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (c.NODE_ENV === 'production') warnings.push('METRICS_TOKEN and METRICS_PORT unset: /metrics is off')
     else defaultsInUse.push('METRICS_TOKEN and METRICS_PORT unset: /metrics answers this machine only')
   }
-  return { ...c, PUBLIC_BASE_URL, ACK_LINK_SECRET, AUDIT_HMAC_KEY, REPORT_PSEUDONYM_KEY, defaultsInUse, warnings }
+  if (notify) {
+    const noWelsh = kindsWithoutWelsh(notify.templateIds)
+    if (noWelsh.length) warnings.push(`NOTIFY_TEMPLATE_IDS has no Welsh (cy) template for ${noWelsh.join(', ')}: settings in Wales get the English one, Welsh words first`)
+    if (c.SMTP_URL) warnings.push('SMTP_URL is set but MAIL_TRANSPORT=notify: mail goes through GOV.UK Notify, not SMTP')
+  }
+  return { ...c, notify, PUBLIC_BASE_URL, ACK_LINK_SECRET, AUDIT_HMAC_KEY, REPORT_PSEUDONYM_KEY, defaultsInUse, warnings }
+}
+
+/** MAIL_TRANSPORT=notify needs its key and every template id, or the service does not start. */
+function notifySettings(c: z.infer<typeof schema>): Config['notify'] {
+  if (c.MAIL_TRANSPORT !== 'notify') return null
+  const missing = [
+    !c.NOTIFY_API_KEY && '  NOTIFY_API_KEY: required when MAIL_TRANSPORT=notify (the API key Notify gave the service)',
+    !c.NOTIFY_TEMPLATE_IDS && '  NOTIFY_TEMPLATE_IDS: required when MAIL_TRANSPORT=notify (a JSON object of template ids per kind of message; README, "Sending through GOV.UK Notify")',
+  ].filter((line): line is string => typeof line === 'string')
+  if (missing.length || !c.NOTIFY_API_KEY || !c.NOTIFY_TEMPLATE_IDS) throw new ConfigError(`invalid configuration:\n${missing.join('\n')}`)
+  return { apiKey: c.NOTIFY_API_KEY, baseUrl: c.NOTIFY_BASE_URL.replace(/\/+$/, ''), templateIds: c.NOTIFY_TEMPLATE_IDS }
 }

@@ -51,6 +51,7 @@ async function main(mode: Mode): Promise<void> {
       requireTls: config.SMTP_REQUIRE_TLS,
       poolSize: config.SMTP_POOL_SIZE,
       mailDir: config.MAIL_DIR ?? join(localStateDir, 'mail'),
+      notify: config.notify,
     }),
     logger,
     clock: systemClock,

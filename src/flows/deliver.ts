@@ -1,12 +1,13 @@
 // Delivering a notification: send the Key Adults their e-mail (the notify job, and the job that
 // placed the child when the send is due at once). The claim in Postgres decides who sends; the
-// SMTP server's acceptance is recorded as sentAt. Temporary failures give the claim back and let
-// BullMQ retry with exponential backoff; a permanent refusal of the DSL's address goes to the
+// mail service's acceptance (SMTP server or GOV.UK Notify) is recorded as sentAt. Temporary
+// failures give the claim back and let BullMQ retry with exponential backoff, or after the pause
+// the service asked for if longer; a permanent refusal of the DSL's address goes to the
 // deputies at once; with nobody left to send to, the notification is failed explicitly and the
 // force desk is alerted — never dropped.
 import { deputiesOf, firstRecipients } from '../domain/contacts.js'
 import { sendNotificationMail } from '../mail/send-notification.js'
-import { describeSmtpError, isPermanentSmtpFailure } from '../mail/transport.js'
+import { describeSendError, isPermanentSendFailure, retryAfterMsOf } from '../mail/transport.js'
 import type { Services } from '../services.js'
 import {
   claimForSend,
@@ -41,25 +42,29 @@ export async function deliverNotification(
     await recordSent(services, ctx, [...to, ...cc], result.response, result.rejected)
     return 'sent'
   } catch (err) {
-    const why = describeSmtpError(err)
-    if (isPermanentSmtpFailure(err)) {
+    const why = describeSendError(err)
+    if (isPermanentSendFailure(err)) {
       metrics.smtpFailures.inc({ kind: 'permanent' })
-      logger.warn({ notificationId, error: why }, 'SMTP refused the Key Adult address; trying the deputies')
+      logger.warn({ notificationId, error: why }, `${refuser(services)} refused the Key Adult address; trying the deputies`)
       return rerouteToDeputies(services, ctx, claim, to, why)
     }
     metrics.smtpFailures.inc({ kind: 'temporary' })
     // Postgres counts the attempts: a Redis restart resets BullMQ's count, not ours.
     if (opts.finalAttempt || claim.attempts >= NOTIFY_ATTEMPTS) return fail(services, ctx, claim, `gave up after ${claim.attempts} attempts: ${why}`)
-    logger.warn({ notificationId, attempt: claim.attempts, error: why }, 'SMTP send failed; will retry')
-    await giveBack(services, ctx.id, claim, why)
+    logger.warn({ notificationId, attempt: claim.attempts, error: why }, `${refuser(services)} send failed; will retry`)
+    await giveBack(services, ctx.id, claim, why, retryAfterMsOf(err))
     throw err
   }
 }
 
-/** Hands the claim back with the time the next attempt is due (the queue's own backoff). */
-async function giveBack(services: Services, id: string, claim: ClaimedNotification, why: string): Promise<void> {
+/**
+ * Hands the claim back with the time the next attempt is due: the queue's own backoff, or the
+ * pause the mail service asked for (Notify's Retry-After) when that is longer.
+ */
+async function giveBack(services: Services, id: string, claim: ClaimedNotification, why: string, askedMs: number | null = null): Promise<void> {
   const now = services.clock.now()
-  const retryAt = new Date(now.getTime() + notifyRetryDelayMs(services.config.NOTIFY_BACKOFF_MS, claim.attempts))
+  const waitMs = Math.max(notifyRetryDelayMs(services.config.NOTIFY_BACKOFF_MS, claim.attempts), askedMs ?? 0)
+  const retryAt = new Date(now.getTime() + waitMs)
   if (!(await releaseClaim(services.db, id, claim, why, now, retryAt))) {
     services.logger.warn({ notificationId: id, attempt: claim.attempts }, 'our claim had passed to another worker; leaving it to them')
   }
@@ -80,7 +85,7 @@ async function rerouteToDeputies(services: Services, ctx: SendContext, claim: Cl
   const deputies = deputiesOf(ctx.contacts).filter((email) => !refused.includes(email))
   const now = services.clock.now()
   await recordEvent(services.db, ctx.id, 'dsl-refused', now, refused, why)
-  if (deputies.length === 0) return fail(services, ctx, claim, `SMTP refused the Key Adult address and there is no deputy: ${why}`)
+  if (deputies.length === 0) return fail(services, ctx, claim, `${refuser(services)} refused the Key Adult address and there is no deputy: ${why}`)
   try {
     const result = await whileHoldingLease(services, (now) => renewClaim(services.db, ctx.id, claim, now), () =>
       sendNotificationMail(services, ctx, 'deputies', deputies),
@@ -91,11 +96,14 @@ async function rerouteToDeputies(services: Services, ctx: SendContext, claim: Cl
     await recordSent(services, ctx, deputies, result.response, result.rejected)
     return 'rerouted'
   } catch (err) {
-    if (isPermanentSmtpFailure(err)) return fail(services, ctx, claim, `SMTP refused the deputies too: ${describeSmtpError(err)}`)
-    await giveBack(services, ctx.id, claim, describeSmtpError(err))
+    if (isPermanentSendFailure(err)) return fail(services, ctx, claim, `${refuser(services)} refused the deputies too: ${describeSendError(err)}`)
+    await giveBack(services, ctx.id, claim, describeSendError(err), retryAfterMsOf(err))
     throw err
   }
 }
+
+/** Who refused, in the words people read: "SMTP" as before, or "GOV.UK Notify". */
+const refuser = (services: Services) => (services.mailer.kind === 'notify' ? 'GOV.UK Notify' : 'SMTP')
 
 /**
  * The send job gave up (queue/job-failures.ts) on something other than SMTP: the notification

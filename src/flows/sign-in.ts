@@ -57,7 +57,8 @@ export async function sendSignInLink(services: Services, linkId: string): Promis
     await markLinkSent(db, link.id, clock.now())
     return 'skipped'
   }
-  const mail = renderSignInLinkMail({ url: signInLinkUrl(config.PUBLIC_BASE_URL, token), expiresAt: link.expiresAt })
+  const url = signInLinkUrl(config.PUBLIC_BASE_URL, token)
+  const mail = renderSignInLinkMail({ url, expiresAt: link.expiresAt })
   await services.mailer.send({
     messageId: `<sign-in.${link.id}@encompass-notify>`,
     from: config.MAIL_FROM,
@@ -66,6 +67,7 @@ export async function sendSignInLink(services: Services, linkId: string): Promis
     text: mail.text,
     html: mail.html,
     headers: { 'X-Encompass-Kind': 'sign-in-link' },
+    template: { kind: 'sign-in', language: 'en', lines: mail.text.split('\n'), link: url },
   })
   await markLinkSent(db, link.id, clock.now())
   return 'sent'

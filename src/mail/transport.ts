@@ -1,9 +1,14 @@
 // Where e-mail leaves. With SMTP_URL: a pooled nodemailer SMTP transport (TLS as the URL and
-// SMTP_REQUIRE_TLS say). Without it (a developer machine): each message is written as an .eml file
-// under .data/mail so it can be opened and read; nothing is sent anywhere.
+// SMTP_REQUIRE_TLS say). With MAIL_TRANSPORT=notify: GOV.UK Notify (notify-transport.ts). Without
+// either (a developer machine): each message is written as an .eml file under .data/mail so it can
+// be opened and read; nothing is sent anywhere. Whichever sends, a failure is classed here, once:
+// permanent (retrying will not help) or temporary (retry, after the pause the server asked for).
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import nodemailer from 'nodemailer'
+import type { Language } from '../domain/languages.js'
+import { createNotifyMailer, NotifySendError, type NotifySettings } from './notify-transport.js'
+import type { MessageKind } from './notify-templates.js'
 
 export interface OutgoingMail {
   messageId: string
@@ -14,6 +19,19 @@ export interface OutgoingMail {
   text: string
   html: string
   headers?: Record<string, string>
+  /** The same message for a transport that fills in a template held elsewhere (GOV.UK Notify). */
+  template?: TemplateParts
+}
+
+/**
+ * What a template needs: which message, in which first language, and its words without the
+ * child's name or date of birth: the body's lines and the one link the reader needs.
+ */
+export interface TemplateParts {
+  kind: MessageKind
+  language: Language
+  lines: string[]
+  link: string
 }
 
 export interface SendResult {
@@ -23,13 +41,21 @@ export interface SendResult {
 }
 
 export interface Mailer {
-  readonly kind: 'smtp' | 'files'
+  readonly kind: 'smtp' | 'files' | 'notify'
   send(mail: OutgoingMail): Promise<SendResult>
   verify(): Promise<boolean>
   close(): void
 }
 
-export function createMailer(opts: { smtpUrl?: string | undefined; requireTls: boolean; poolSize: number; mailDir: string }): Mailer {
+export function createMailer(opts: {
+  smtpUrl?: string | undefined
+  requireTls: boolean
+  poolSize: number
+  mailDir: string
+  /** Set (MAIL_TRANSPORT=notify): everything goes through GOV.UK Notify; the SMTP settings are unused. */
+  notify?: NotifySettings | null | undefined
+}): Mailer {
+  if (opts.notify) return createNotifyMailer(opts.notify)
   if (!opts.smtpUrl) return fileMailer(opts.mailDir)
   const transport = nodemailer.createTransport({
     url: opts.smtpUrl,
@@ -83,6 +109,23 @@ function fileMailer(dir: string): Mailer {
 export function isPermanentSmtpFailure(err: unknown): boolean {
   const code = (err as { responseCode?: unknown })?.responseCode
   return typeof code === 'number' && code >= 500 && code < 600
+}
+
+/** Retrying will not help, whichever transport refused: an SMTP 5xx, or Notify's 400 or 403. */
+export function isPermanentSendFailure(err: unknown): boolean {
+  if (err instanceof NotifySendError) return err.permanent
+  return isPermanentSmtpFailure(err)
+}
+
+/** The pause the mail service asked for before the next try (Notify's Retry-After), in ms; else null. */
+export function retryAfterMsOf(err: unknown): number | null {
+  return err instanceof NotifySendError ? err.retryAfterMs : null
+}
+
+/** A send failure in words that name no child, whichever transport it came from. */
+export function describeSendError(err: unknown): string {
+  if (err instanceof NotifySendError) return err.message
+  return describeSmtpError(err)
 }
 
 export function describeSmtpError(err: unknown): string {

@@ -4,6 +4,7 @@
 // shown to officers and handed to BullMQ, which keeps them in Redis.
 import { DelayedError, RateLimitError, WaitingChildrenError, WaitingError } from 'bullmq'
 import { CalendarError } from '../domain/school-calendar.js'
+import { NotifySendError } from '../mail/notify-transport.js'
 
 /** Thrown back to BullMQ in place of the original error, so that only the summary reaches Redis. */
 export class JobAttemptFailed extends Error {
@@ -50,11 +51,12 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 
 /**
  * An outage that passes on its own, not a fault in the job: an SMTP deferral (4xx) or lost
- * connection, a PostgreSQL connection, shutdown, resource, serialisation or deadlock error, a
+ * connection, GOV.UK Notify's 429 or 500 or no answer from it, a PostgreSQL connection, shutdown, resource, serialisation or deadlock error, a
  * connection to Redis closed.
  */
 export function isPassingOutage(err: unknown): boolean {
   if (!(err instanceof Error)) return false
+  if (err instanceof NotifySendError) return !err.permanent
   const e = err as Error & { code?: unknown; responseCode?: unknown; severity?: unknown }
   if (typeof e.responseCode === 'number') return e.responseCode >= 400 && e.responseCode < 500
   if (typeof e.code === 'string') {

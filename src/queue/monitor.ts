@@ -91,14 +91,16 @@ export async function checkFeeds(services: Services): Promise<MonitorReport> {
     metrics.alerts.inc({ kind: tr.kind })
     logger.error({ ...entry, detail: tr.detail }, 'ALERT: Operation Encompass feed needs attention')
     if (tr.force.desk_email) {
+      const text = `${tr.detail}.\n\nPlease check the force's incident feed and the notification service. Schools may not be being told.\n${config.PUBLIC_BASE_URL}/readyz`
       await mailer
         .send({
           messageId: `<alert-${tr.kind}-${tr.force.code}-${now.getTime()}@encompass-notify>`,
           from: config.MAIL_FROM,
           to: [tr.force.desk_email],
           subject: `Operation Encompass ALERT (${tr.force.code}): ${SUBJECTS[tr.kind]}`,
-          text: `${tr.detail}.\n\nPlease check the force's incident feed and the notification service. Schools may not be being told.\n${config.PUBLIC_BASE_URL}/readyz`,
+          text,
           html: `<p>${tr.detail}.</p><p>Please check the force's incident feed and the notification service. Schools may not be being told.</p>`,
+          template: { kind: 'alert', language: 'en', lines: text.split('\n'), link: `${config.PUBLIC_BASE_URL}/readyz` },
         })
         .catch((err: Error) => logger.error({ ...entry, err: err.message }, 'could not e-mail the alert'))
     }
