@@ -3,7 +3,7 @@
 // one catalogue. They were written for this service and must be checked by a professional Welsh
 // translator before a Welsh force goes live (README, "Welsh").
 import type { SendContext } from '../store/notifications-store.js'
-import type { MailKind } from './templates.js'
+import { carriesAcknowledgement, type MailKind } from './templates.js'
 
 export const CY = {
   lead: {
@@ -11,12 +11,16 @@ export const CY = {
     deputies: 'Ymgyrch Encompass: nid yw eich arweinydd diogelu dynodedig wedi cydnabod yr hysbysiad hwn eto, felly fe’i anfonir atoch chi fel dirprwy.',
     reminder: 'Nodyn atgoffa Ymgyrch Encompass: yn ystod y gwyliau dywedodd yr heddlu wrthym am ddigwyddiad o gam-drin domestig yn ymwneud â phlentyn yn eich lleoliad. Mae’r disgyblion yn dychwelyd ar y diwrnod isod.',
     desk: 'RHYBUDD Ymgyrch Encompass i ddesg yr heddlu: nid yw’r ysgol wedi cydnabod yr hysbysiad hwn erbyn dechrau’r diwrnod ysgol. Ffoniwch y lleoliad.',
-  } satisfies Record<MailKind, string>,
+    withdrawal: (reference: string) => `Ymgyrch Encompass: mae’r heddlu wedi tynnu’n ôl eu hysbysiad am blentyn yn eich lleoliad, cyfeirnod yr heddlu ${reference}. Ni fydd dim mwy yn dod amdano.`,
+    correction: (reference: string) => `Ymgyrch Encompass: mae’r heddlu wedi cywiro manylion eu hysbysiad â chyfeirnod yr heddlu ${reference}. Mae angen ei gydnabod o hyd os nad ydych wedi’i gydnabod eto.`,
+  } satisfies Record<MailKind, string | ((reference: string) => string)>,
   subject: {
     notification: 'Hysbysiad Ymgyrch Encompass',
     deputies: 'Hysbysiad Ymgyrch Encompass (heb ei gydnabod eto)',
     reminder: 'Nodyn atgoffa Ymgyrch Encompass',
     desk: 'Hysbysiad Ymgyrch Encompass HEB EI GYDNABOD',
+    withdrawal: 'TYNNWYD YN ÔL: Hysbysiad Ymgyrch Encompass',
+    correction: 'CYWIRIAD: Hysbysiad Ymgyrch Encompass',
   } satisfies Record<MailKind, string>,
   reference: 'Cyfeirnod yr heddlu',
   setting: 'Lleoliad',
@@ -29,6 +33,8 @@ export const CY = {
   readyBy: 'Byddwch yn barod erbyn',
   dayStart: 'dechrau’r diwrnod ysgol',
   details: 'Darllenwch y manylion llawn (bydd angen i chi fewngofnodi)',
+  detailsWithdrawn: 'Darllenwch pam y cafodd ei dynnu’n ôl (bydd angen i chi fewngofnodi)',
+  detailsCorrected: 'Darllenwch y manylion wedi’u cywiro (bydd angen i chi fewngofnodi)',
   acknowledge: 'Agorwch y dudalen hon i gydnabod',
   ackHow: 'Nid yw agor y dudalen yn cydnabod: pwyswch Cydnabod arni ar ôl i chi ddarllen hwn.',
   defaultGuidance: [
@@ -57,21 +63,24 @@ export function welshPart(kind: MailKind, ctx: SendContext, links: { details: st
     [CY.reference, ctx.reference],
     [CY.setting, `${ctx.schoolName} (URN ${ctx.urn})`],
     [CY.child, child],
-    [CY.present, ctx.present ? CY.yes : CY.no],
-    [CY.aware, welshFormat.format(ctx.policeAwareAt)],
-    [CY.readyBy, `${welshFormat.format(ctx.dueBy)} (${CY.dayStart})`],
+    ...(kind === 'withdrawal' ? [] : [
+      [CY.present, ctx.present ? CY.yes : CY.no],
+      [CY.aware, welshFormat.format(ctx.policeAwareAt)],
+      [CY.readyBy, `${welshFormat.format(ctx.dueBy)} (${CY.dayStart})`],
+    ] satisfies [string, string][]),
   ]
   const ways = [ctx.deskPhone ? CY.phone(ctx.deskPhone) : null, ctx.deskEmail ? CY.email(ctx.deskEmail) : null].filter((w): w is string => w !== null)
-  const guidance = kind === 'desk'
+  const guidance = kind === 'desk' || kind === 'withdrawal'
     ? [CY.familyNot]
     : [...(ctx.guidance && ctx.guidance.length > 0 ? [CY.forceGuidanceInEnglish] : CY.defaultGuidance),
       ctx.keyAdultMaySpeakToFamily === true ? CY.familyMay : CY.familyNot]
+  const lead = CY.lead[kind]
   return {
     subject: CY.subject[kind],
-    lead: CY.lead[kind],
+    lead: typeof lead === 'function' ? lead(ctx.reference) : lead,
     facts,
-    details: CY.details,
-    acknowledge: kind === 'desk' ? null : { text: CY.acknowledge, how: CY.ackHow },
+    details: kind === 'withdrawal' ? CY.detailsWithdrawn : kind === 'correction' ? CY.detailsCorrected : CY.details,
+    acknowledge: carriesAcknowledgement(kind) ? { text: CY.acknowledge, how: CY.ackHow } : null,
     desk: kind !== 'desk' && ways.length ? CY.desk(ways) : null,
     guidance,
     englishFollows: CY.englishFollows,

@@ -48,3 +48,22 @@ t.test('a setting in England: English only', async (t) => {
   t.match(mail.subject, /^Operation Encompass notification NWP-1$/)
   t.notMatch(mail.text, /Ymgyrch|Cyfeirnod/)
 })
+
+t.test('a withdrawal in Wales: Welsh first, no acknowledgement link in either language', async (t) => {
+  const mail = renderNotification('withdrawal', ctx, links)
+  t.equal(mail.subject, 'TYNNWYD YN ÔL: Hysbysiad Ymgyrch Encompass / WITHDRAWN: Operation Encompass notification NWP-1')
+  t.match(mail.text, /^Ymgyrch Encompass: mae’r heddlu wedi tynnu’n ôl eu hysbysiad am blentyn yn eich lleoliad, cyfeirnod yr heddlu NWP-1\. Ni fydd dim mwy yn dod amdano\./)
+  t.match(mail.text, `Darllenwch pam y cafodd ei dynnu’n ôl (bydd angen i chi fewngofnodi): ${links.details}`)
+  t.notMatch(mail.text, links.acknowledge)
+  t.notMatch(mail.html, '/ack/')
+  t.ok(mail.text.indexOf('Operation Encompass: the police have withdrawn') > mail.text.indexOf('Ni fydd dim mwy'), 'the English follows')
+})
+
+t.test('a correction in Wales: marked CYWIRIAD, corrected details behind sign-in, still to be acknowledged', async (t) => {
+  const mail = renderNotification('correction', ctx, links)
+  t.equal(mail.subject, 'CYWIRIAD: Hysbysiad Ymgyrch Encompass / CORRECTION: Operation Encompass notification NWP-1')
+  t.match(mail.text, /^Ymgyrch Encompass: mae’r heddlu wedi cywiro manylion eu hysbysiad â chyfeirnod yr heddlu NWP-1\. Mae angen ei gydnabod o hyd/)
+  t.match(mail.text, `Darllenwch y manylion wedi’u cywiro (bydd angen i chi fewngofnodi): ${links.details}`)
+  t.match(mail.text, `Agorwch y dudalen hon i gydnabod: ${links.acknowledge}`)
+  t.match(mail.text, `Open this page to acknowledge: ${links.acknowledge}`)
+})
