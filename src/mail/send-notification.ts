@@ -33,6 +33,6 @@ export async function sendNotificationMail(
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
-    headers: { 'X-Encompass-Notification': ctx.id, 'X-Encompass-Kind': kind, 'Content-Language': contentLanguage(languagesFor(ctx.laCode)) },
+    headers: { 'X-Encompass-Notification': ctx.id, 'X-Encompass-Kind': kind, 'Content-Language': contentLanguage(languagesFor(ctx.laCode, ctx.firstLanguage)) },
   })
 }
