@@ -91,3 +91,10 @@ export async function setFirstLanguage(db: Queryable, urn: string, firstLanguage
   const { rowCount } = await db.query('UPDATE schools SET first_language = $2 WHERE urn = $1', [urn, firstLanguage])
   return rowCount === 1
 }
+
+/** A setting's LA code and chosen first language, for the languages of its pages; null for no such setting. */
+export async function settingLanguageFacts(db: Queryable, urn: string): Promise<{ laCode: string | null; firstLanguage: 'cy' | 'en' | null } | null> {
+  const { rows } = await db.query<{ laCode: string | null; firstLanguage: 'cy' | 'en' | null }>(
+    'SELECT la_code AS "laCode", first_language AS "firstLanguage" FROM schools WHERE urn = $1', [urn])
+  return rows[0] ?? null
+}

@@ -62,6 +62,10 @@ t.test('PATCH /v1/schools/{urn} sets the first language; a Welsh setting choosin
   t.equal(mail.parsed.headers.get('content-language'), 'en, cy')
   t.match(mail.parsed.subject, /^Operation Encompass notification \/ Hysbysiad Ymgyrch Encompass /)
   t.match(mail.parsed.text, /^Operation Encompass: the police attended[\s\S]*Mae’r fersiwn Gymraeg yn dilyn[\s\S]*Ymgyrch Encompass: bu’r heddlu/)
+  const ack = new RegExp(`${BASE}(/ack/\\S+)`).exec(mail.parsed.text!)![1]!
+  const page = await h.app.inject({ method: 'GET', url: ack, headers: html })
+  t.equal(page.headers['content-language'], 'en, cy', 'the acknowledgement page names the chosen order')
+  t.match(page.body, /lang="cy"/)
   const back = await h.app.inject({ method: 'PATCH', url: '/v1/schools/401234', headers: json(admin), payload: { firstLanguage: null } })
   t.equal(back.json().firstLanguage, null, 'null returns it to the default')
 })

@@ -69,3 +69,11 @@ t.test("the English catalogue's guidance is the domain's, word for word", async 
     t.equal(deskLine('en', w), deskContactLine(w))
   }
 })
+
+t.test('the notifications count in each plural category', async (t) => {
+  t.equal(tr('en', 'pages.notifications.count', { count: 0 }), 'No notifications')
+  t.equal(tr('en', 'pages.notifications.count', { count: 1 }), '1 notification')
+  t.equal(tr('en', 'pages.notifications.count', { count: 3 }), '3 notifications')
+  const cy = (count: number) => tr('cy', 'pages.notifications.count', { count })
+  t.same([0, 1, 2, 3, 6, 7].map(cy), ['Dim hysbysiadau', '1 hysbysiad', '2 hysbysiad', '3 hysbysiad', '6 hysbysiad', '7 hysbysiad'])
+})

@@ -44,6 +44,7 @@ export const cy: Record<MessageKey, string> = {
   'mail.desk.both': 'I gysylltu â desg Encompass yr heddlu: ffoniwch {phone} neu e-bostiwch {email}.',
   'mail.forceGuidanceInEnglish': 'Mae canllawiau eich heddlu {where, select, below {isod} other {uchod}}, yn Saesneg.',
   'mail.thisLanguageFollows': 'Mae’r fersiwn Gymraeg yn dilyn',
+  'pages.notifications.count': '{count, plural, =0 {Dim hysbysiadau} zero {Dim hysbysiadau} one {# hysbysiad} two {# hysbysiad} few {# hysbysiad} many {# hysbysiad} other {# hysbysiad}}',
   'guidance.default.1': 'Byddwch yn barod i gefnogi’r plentyn o ddechrau’r diwrnod ysgol: gair tawel, lle diogel, amynedd gydag ymddygiad neu hwyrni.',
   'guidance.default.2': 'Cofnodwch yr hysbysiad hwn ac unrhyw gymorth a roddwyd ar ffeil ddiogelu’r plentyn, fel y mae polisi amddiffyn plant eich lleoliad yn ei ddweud.',
   'guidance.default.3': 'Os ydych yn poeni am ddiogelwch uniongyrchol y plentyn, dilynwch eich gweithdrefnau diogelu a chysylltwch â’r gwasanaethau plant neu’r heddlu.',

@@ -45,6 +45,8 @@ export const en = {
   'mail.forceGuidanceInEnglish': 'Your police force’s guidance is {where, select, below {below} other {above}}, in English.',
   // Shown between the two languages, in the language that follows.
   'mail.thisLanguageFollows': 'English follows',
+  // The Key Adult's pages (http/routes/notification-pages.ts)
+  'pages.notifications.count': '{count, plural, =0 {No notifications} one {# notification} other {# notifications}}',
   // What a Key Adult is told to do (domain/force-wording.ts reads these)
   'guidance.default.1': 'Be ready to support the child from the start of the school day: a quiet word, a safe space, patience with behaviour or lateness.',
   'guidance.default.2': 'Record this notice and any support given on the child’s safeguarding file, as your setting’s child protection policy says.',
