@@ -1,8 +1,11 @@
-// Which languages a setting is written to (issue 14.6): settings in the Welsh local authorities
-// (DfE LA codes 660–681) get Welsh and English, Welsh first; every other setting English only.
-// Pure.
+// Which languages a setting is written to, in order (issue 14.6). A setting in a Welsh local
+// authority (DfE LA codes 660–681) gets Welsh and English: Welsh first unless it has chosen English
+// first. A setting elsewhere gets English only, unless it has chosen Welsh first (a Welsh-medium
+// school in England, say): then Welsh and English, Welsh first. Choosing English first outside
+// Wales is the default, English only. Pure.
 
 export type Language = 'cy' | 'en'
+export const LANGUAGES: readonly Language[] = ['cy', 'en']
 
 /** True for a DfE LA code of a Welsh local authority (660–681). */
 export function isWelshLa(laCode: string | null | undefined): boolean {
@@ -12,8 +15,9 @@ export function isWelshLa(laCode: string | null | undefined): boolean {
 }
 
 /** The languages of a setting's e-mails and pages, in the order they are shown. */
-export function languagesFor(laCode: string | null | undefined): Language[] {
-  return isWelshLa(laCode) ? ['cy', 'en'] : ['en']
+export function languagesFor(laCode: string | null | undefined, firstLanguage?: Language | null): Language[] {
+  if (isWelshLa(laCode)) return firstLanguage === 'en' ? ['en', 'cy'] : ['cy', 'en']
+  return firstLanguage === 'cy' ? ['cy', 'en'] : ['en']
 }
 
 /** The Content-Language header of a message or page in these languages: "cy, en" or "en". */

@@ -58,6 +58,14 @@ export const TOKEN_MAP: Record<string, string> = {
   feithrin: 'nursery',
   babanod: 'infant',
   iau: 'junior',
+  // 'Ysgol Gyfun Llangefni' is Llangefni Comprehensive; 'Ysgol Santes Helen' St Helen's School
+  // (sant a male saint, santes a female one); 'Ysgol Gatholig' a Catholic school.
+  cyfun: 'comprehensive',
+  gyfun: 'comprehensive',
+  sant: 'saint',
+  santes: 'saint',
+  catholig: 'catholic',
+  gatholig: 'catholic',
 }
 
 /**

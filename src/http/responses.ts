@@ -172,6 +172,8 @@ export const schoolSchema = z.object({
   postcode: z.string().nullable(),
   town: z.string().nullable(),
   dayStartsAt: z.string().nullable().describe('HH:MM, Europe/London; null: the default'),
+  firstLanguage: z.enum(['cy', 'en']).nullable()
+    .describe('The language the setting’s e-mails and pages put first: cy, Welsh then English; en, English first (then Welsh in a Welsh LA). Null: the default, Welsh first in a Welsh LA (660–681), English only elsewhere'),
   contacts: z.array(
     z.object({
       role: z.enum(['dsl', 'deputy']), name: z.string(), email: z.string(), phone: z.string().nullable().optional(),

@@ -6,7 +6,7 @@ import { ackUrl } from '../domain/ack-links.js'
 import { contentLanguage, languagesFor } from '../domain/languages.js'
 import { childLabel, renderNotification, type MailKind, type RenderedMail } from './templates.js'
 import type { SendResult, TemplateParts } from './transport.js'
-import { CY } from './welsh.js'
+import { t } from '../i18n/translate.js'
 import type { Services } from '../services.js'
 import type { SendContext } from '../store/notifications-store.js'
 
@@ -28,7 +28,7 @@ export async function sendNotificationMail(
     acknowledge: ackUrl(config.PUBLIC_BASE_URL, config.ACK_LINK_SECRET, ctx.id),
   }
   const mail = renderNotification(kind, ctx, links)
-  const languages = languagesFor(ctx.laCode)
+  const languages = languagesFor(ctx.laCode, ctx.firstLanguage)
   return services.mailer.send({
     messageId: messageIdFor(ctx, kind),
     from: config.MAIL_FROM,
@@ -48,7 +48,7 @@ export async function sendNotificationMail(
  * a change of wording leave the child's name in, nothing is sent rather than the name.
  */
 export function linesWithoutTheChild(mail: RenderedMail, ctx: Pick<SendContext, 'givenName' | 'familyName'>): TemplateParts['lines'] {
-  const childLines = [`Child: `, `${CY.child}: `]
+  const childLines = [`${t('en', 'mail.fact.child')}: `, `${t('cy', 'mail.fact.child')}: `]
   const lines = mail.text.split('\n').filter((line) => !childLines.some((start) => line.startsWith(start)))
   const name = ctx.givenName ? childLabel(ctx) : null
   if (name && lines.some((line) => line.includes(name))) throw new Error('the message for a template still names the child: not sent')

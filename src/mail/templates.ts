@@ -2,13 +2,18 @@
 // child's given name and family initial so the Key Adult knows whom to look out for, and two
 // links — the full record behind sign-in, and the acknowledgement page. Opening a link changes
 // nothing (mail systems open every link to scan it): the Key Adult acknowledges by pressing the
-// button on that page. The circumstances summary never travels by e-mail.
-import { deskContactLine, guidanceFor } from '../domain/force-wording.js'
-import { languagesFor } from '../domain/languages.js'
-import { welshPart } from './welsh.js'
+// button on that page. The circumstances summary never travels by e-mail. When the police withdraw
+// a notification, or correct its details, the Key Adults are told so the same way: the withdrawal's
+// reason and the corrected details are behind sign-in, never in the e-mail.
+//
+// Every word is in the message catalogues (src/i18n). A setting written to in two languages
+// (domain/languages.ts) gets each in full, its first language first; the subject names both.
+import { languagesFor, type Language } from '../domain/languages.js'
+import { formatShortMoment, t } from '../i18n/translate.js'
+import { deskLine, guidanceIn } from '../i18n/wording.js'
 import type { SendContext } from '../store/notifications-store.js'
 
-export type MailKind = 'notification' | 'deputies' | 'reminder' | 'desk'
+export type MailKind = 'notification' | 'deputies' | 'reminder' | 'desk' | 'withdrawal' | 'correction'
 
 export interface RenderedMail {
   subject: string
@@ -16,114 +21,116 @@ export interface RenderedMail {
   html: string
 }
 
+type Links = { details: string; acknowledge: string }
+
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
 
-// One formatter for every e-mail: building an Intl formatter costs far more than using one.
-const londonFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric',
-  hour: '2-digit', minute: '2-digit',
-})
-const london = (d: Date) => londonFormat.format(d)
-
-export function childLabel(ctx: Pick<SendContext, 'givenName' | 'familyName'>): string {
-  if (!ctx.givenName) return 'a child (details removed under the retention policy)'
+export function childLabel(ctx: Pick<SendContext, 'givenName' | 'familyName'>, lang: Language = 'en'): string {
+  if (!ctx.givenName) return t(lang, 'mail.fact.childRemoved')
   return `${ctx.givenName} ${(ctx.familyName ?? '').slice(0, 1)}.`.trim()
 }
 
-const ROLE_NAME = { dsl: 'designated safeguarding lead', deputy: 'deputy' } as const
+/** Kinds that carry the acknowledgement link: not the desk's alert, and nothing to acknowledge once withdrawn. */
+export const carriesAcknowledgement = (kind: MailKind) => kind !== 'desk' && kind !== 'withdrawal'
+
+/** One language's part of an e-mail. */
+interface Part {
+  lang: Language
+  subjectTag: string
+  lead: string
+  facts: [string, string][]
+  details: { text: string; after: string }
+  acknowledge: { text: string; how: string } | null
+  desk: string | null
+  closing: string[]
+}
 
 /** The setting's Key Adults with their telephone numbers, one fact each, for the desk's e-mail. */
-function keyAdultPhones(ctx: Pick<SendContext, 'contacts'>): [string, string][] {
-  if (ctx.contacts.length === 0) return [['Key Adults', 'none on record']]
-  return ctx.contacts.map((c) => [`Key Adult (${ROLE_NAME[c.role]})`, `${c.name}, ${c.phone ? `telephone ${c.phone}` : 'no telephone number on record'}, ${c.email}`])
+function keyAdultPhones(lang: Language, ctx: Pick<SendContext, 'contacts'>): [string, string][] {
+  if (ctx.contacts.length === 0) return [[t(lang, 'mail.fact.keyAdults'), t(lang, 'mail.fact.keyAdultsNone')]]
+  return ctx.contacts.map((c) => [
+    t(lang, 'mail.fact.keyAdult', { role: c.role }),
+    t(lang, 'mail.fact.keyAdultValue', { name: c.name, hasPhone: c.phone ? 'yes' : 'no', phone: c.phone ?? '', email: c.email }),
+  ])
 }
 
-const ACK_HOW = 'Opening the page does not acknowledge: press Acknowledge on it once you have read this.'
-
-export function renderNotification(
-  kind: MailKind,
-  ctx: SendContext,
-  links: { details: string; acknowledge: string },
-): RenderedMail {
-  const lead: Record<MailKind, string> = {
-    notification: 'Operation Encompass: the police attended a domestic abuse incident involving a child at your setting.',
-    deputies: 'Operation Encompass: this notification has not yet been acknowledged by your designated safeguarding lead, so it is sent to you as a deputy.',
-    reminder: 'Operation Encompass reminder: the police told us during the holiday of a domestic abuse incident involving a child at your setting. Pupils return on the day below.',
-    desk: 'Operation Encompass ALERT for the force desk: the school has not acknowledged this notification by the start of the school day. Please telephone the setting.',
-  }
-  const subjectTag: Record<MailKind, string> = {
-    notification: 'Operation Encompass notification',
-    deputies: 'Operation Encompass notification (not yet acknowledged)',
-    reminder: 'Operation Encompass reminder',
-    desk: 'UNACKNOWLEDGED Operation Encompass notification',
-  }
+function partIn(lang: Language, kind: MailKind, ctx: SendContext, englishIs: 'above' | 'below'): Part {
   const facts: [string, string][] = [
-    ['Police reference', ctx.reference],
-    ['Setting', `${ctx.schoolName} (URN ${ctx.urn})`],
-    ['Child', childLabel(ctx)],
-    ['Child present at the incident', ctx.present ? 'yes' : 'no'],
-    ['Police became aware', london(ctx.policeAwareAt)],
-    ['Please be ready by', `${london(ctx.dueBy)} (start of the school day)`],
+    [t(lang, 'mail.fact.reference'), ctx.reference],
+    [t(lang, 'mail.fact.setting'), t(lang, 'mail.fact.settingValue', { name: ctx.schoolName, urn: ctx.urn })],
+    [t(lang, 'mail.fact.child'), childLabel(ctx, lang)],
+    // A withdrawn notification needs no readiness: which one it was is enough.
+    ...(kind === 'withdrawal' ? [] : [
+      [t(lang, 'mail.fact.present'), t(lang, 'mail.fact.presentValue', { present: ctx.present ? 'yes' : 'no' })],
+      [t(lang, 'mail.fact.aware'), formatShortMoment(lang, ctx.policeAwareAt)],
+      [t(lang, 'mail.fact.readyBy'), t(lang, 'mail.fact.readyByValue', { when: formatShortMoment(lang, ctx.dueBy) })],
+    ] satisfies [string, string][]),
+    // The desk telephones the setting: its Key Adults' numbers, as the directory holds them.
+    ...(kind === 'desk' ? keyAdultPhones(lang, ctx) : []),
   ]
-  // The desk telephones the setting: its Key Adults' numbers, as the directory holds them.
-  if (kind === 'desk') facts.push(...keyAdultPhones(ctx))
-  const detailsLabel = kind === 'desk' ? 'Open the incident (police sign-in)' : 'Read the full details (you will need to sign in)'
-  const subject = `${subjectTag[kind]} ${ctx.reference}`
-  // The force's own guidance (or the defaults) and how to reach its desk; the desk's own alert needs neither.
-  const guidance = kind === 'desk' ? [] : guidanceFor(ctx)
-  const desk = kind === 'desk' ? null : deskContactLine(ctx)
-  const closing = kind === 'desk' ? ['This message is confidential safeguarding information. Do not forward it or discuss it with the child or family.'] : guidance
-  const text = [
-    lead[kind],
-    '',
-    ...facts.map(([k, v]) => `${k}: ${v}`),
-    '',
-    `${detailsLabel}: ${links.details}`,
-    ...(kind === 'desk' ? [] : ['', `Open this page to acknowledge: ${links.acknowledge}`, ACK_HOW]),
-    ...(desk ? ['', desk] : []),
-    '',
-    ...closing,
-  ].join('\n')
-  const html = `<!doctype html><html><body style="font-family:Arial,sans-serif">
-<p>${escapeHtml(lead[kind])}</p>
-<table>${facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-<p>${kind === 'desk' ? `<a href="${escapeHtml(links.details)}">Open the incident</a> (police sign-in)` : `<a href="${escapeHtml(links.details)}">Read the full details</a> (you will need to sign in)`}</p>
-${kind === 'desk' ? '' : `<p><a href="${escapeHtml(links.acknowledge)}"><strong>Open this page to acknowledge</strong></a><br>${escapeHtml(ACK_HOW)}</p>`}
-${desk ? `<p>${escapeHtml(desk)}</p>` : ''}
-${closing.map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`).join('\n')}
-</body></html>`
-  return languagesFor(ctx.laCode)[0] === 'cy' ? withWelshFirst(kind, ctx, links, { subject, text, html }) : { subject, text, html }
+  const details = kind === 'desk'
+    ? { text: t(lang, 'mail.details.desk'), after: t(lang, 'mail.details.deskSignIn') }
+    : { text: t(lang, kind === 'withdrawal' ? 'mail.details.withdrawal' : kind === 'correction' ? 'mail.details.correction' : 'mail.details.full'), after: t(lang, 'mail.details.signIn') }
+  return {
+    lang,
+    subjectTag: t(lang, `mail.subject.${kind}`),
+    lead: t(lang, `mail.lead.${kind}`, { reference: ctx.reference }),
+    facts,
+    details,
+    acknowledge: carriesAcknowledgement(kind) ? { text: t(lang, 'mail.acknowledge'), how: t(lang, 'mail.acknowledgeHow') } : null,
+    // The desk's own alert needs neither its own contact details nor guidance on supporting the
+    // child; nor does a withdrawn notification need the guidance.
+    desk: kind === 'desk' ? null : deskLine(lang, ctx),
+    closing: kind === 'desk' || kind === 'withdrawal' ? [t(lang, 'guidance.familyNot')] : guidanceIn(lang, ctx, englishIs),
+  }
 }
 
-/** A setting in Wales: the Welsh part first, then the English in full (issue 14.6). */
-function withWelshFirst(kind: MailKind, ctx: SendContext, links: { details: string; acknowledge: string }, en: RenderedMail): RenderedMail {
-  const cy = welshPart(kind, ctx, links)
-  const text = [
-    cy.lead,
+function textOf(p: Part, links: Links): string {
+  return [
+    p.lead,
     '',
-    ...cy.facts.map(([k, v]) => `${k}: ${v}`),
+    ...p.facts.map(([k, v]) => `${k}: ${v}`),
     '',
-    `${cy.details}: ${links.details}`,
-    ...(cy.acknowledge ? ['', `${cy.acknowledge.text}: ${links.acknowledge}`, cy.acknowledge.how] : []),
-    ...(cy.desk ? ['', cy.desk] : []),
+    `${p.details.text} ${p.details.after}: ${links.details}`,
+    ...(p.acknowledge ? ['', `${p.acknowledge.text}: ${links.acknowledge}`, p.acknowledge.how] : []),
+    ...(p.desk ? ['', p.desk] : []),
     '',
-    ...cy.guidance,
-    '',
-    `———— ${cy.englishFollows} ————`,
-    '',
-    en.text,
+    ...p.closing,
   ].join('\n')
-  const welshHtml = `<div lang="cy">
-<p>${escapeHtml(cy.lead)}</p>
-<table>${cy.facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-<p><a href="${escapeHtml(links.details)}">${escapeHtml(cy.details)}</a></p>
-${cy.acknowledge ? `<p><a href="${escapeHtml(links.acknowledge)}"><strong>${escapeHtml(cy.acknowledge.text)}</strong></a><br>${escapeHtml(cy.acknowledge.how)}</p>` : ''}
-${cy.desk ? `<p>${escapeHtml(cy.desk)}</p>` : ''}
-${cy.guidance.map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`).join('\n')}
+}
+
+function htmlOf(p: Part, links: Links): string {
+  return `<p>${escapeHtml(p.lead)}</p>
+<table>${p.facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<p><a href="${escapeHtml(links.details)}">${escapeHtml(p.details.text)}</a> ${escapeHtml(p.details.after)}</p>
+${p.acknowledge ? `<p><a href="${escapeHtml(links.acknowledge)}"><strong>${escapeHtml(p.acknowledge.text)}</strong></a><br>${escapeHtml(p.acknowledge.how)}</p>` : ''}
+${p.desk ? `<p>${escapeHtml(p.desk)}</p>` : ''}
+${p.closing.map((l) => `<p style="color:#555">${escapeHtml(l)}</p>`).join('\n')}`
+}
+
+/** The e-mail of this kind, in the setting's languages (its first language first). */
+export function renderNotification(kind: MailKind, ctx: SendContext, links: Links): RenderedMail {
+  const languages = languagesFor(ctx.laCode, ctx.firstLanguage)
+  const englishIs = languages.indexOf('en') < languages.indexOf('cy') ? 'above' : 'below'
+  const parts = languages.map((lang) => partIn(lang, kind, ctx, englishIs))
+  const subject = `${parts.map((p) => p.subjectTag).join(' / ')} ${ctx.reference}`
+  const [first, second] = parts as [Part, Part | undefined]
+  const open = '<!doctype html><html><body style="font-family:Arial,sans-serif">'
+  if (!second) return { subject, text: textOf(first, links), html: `${open}\n${htmlOf(first, links)}\n</body></html>` }
+  // Two languages: each in full, a line between them in the language that follows.
+  const follows = t(second.lang, 'mail.thisLanguageFollows')
+  return {
+    subject,
+    text: [textOf(first, links), '', `———— ${follows} ————`, '', textOf(second, links)].join('\n'),
+    html: `${open}
+<div lang="${first.lang}">
+${htmlOf(first, links)}
 </div>
-<hr><p lang="cy"><em>${escapeHtml(cy.englishFollows)}</em></p>
-<div lang="en">`
-  const html = en.html.replace('<body style="font-family:Arial,sans-serif">', `<body style="font-family:Arial,sans-serif">\n${welshHtml}`).replace('</body></html>', '</div>\n</body></html>')
-  return { subject: `${cy.subject} / ${en.subject}`, text, html }
+<hr><p lang="${second.lang}"><em>${escapeHtml(follows)}</em></p>
+<div lang="${second.lang}">
+${htmlOf(second, links)}
+</div>
+</body></html>`,
+  }
 }

@@ -405,6 +405,8 @@ export interface SendContext {
   deskEmail: string | null
   /** The setting's LA: a Welsh one gets Welsh and English (domain/languages.ts). */
   laCode: string | null
+  /** The setting's chosen first language (null: the default for its LA; domain/languages.ts). Optional for hand-made contexts. */
+  firstLanguage?: 'cy' | 'en' | null
   /** The force's wording for Key Adults (domain/force-wording.ts). */
   deskPhone: string | null
   guidance: string[] | null
@@ -422,7 +424,7 @@ function sendContextSql(source: string): string {
             c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth AS "dateOfBirth",
             c.present, n.force_code AS "forceCode", f.content_profile AS "contentProfile",
             f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail", f.desk_phone AS "deskPhone", f.guidance,
-            f.key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily", n.la_code AS "laCode", n.attempts, n.incident_id AS "incidentId",
+            f.key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily", n.la_code AS "laCode", s.first_language AS "firstLanguage", n.attempts, n.incident_id AS "incidentId",
             (SELECT coalesce(json_agg(json_build_object('role', k.role, 'name', k.name, 'email', k.email, 'phone', k.phone) ORDER BY k.position), '[]')
                FROM school_contacts k WHERE k.urn = n.urn) AS contacts
        FROM ${source} n

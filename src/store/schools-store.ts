@@ -2,6 +2,7 @@
 // edits meet here: an import refreshes the register's facts (name, LA, status, postcode) and never
 // touches the contacts or the school's own start time.
 import type { DirectoryRecord } from '../domain/gias-csv.js'
+import type { Language } from '../domain/languages.js'
 import { settingTypeFromGias, type SettingType } from '../domain/setting-ids.js'
 import { prepared, withTransaction, type Db, type Queryable, type TxClient } from './db.js'
 
@@ -29,6 +30,8 @@ export interface School {
   postcode: string | null
   town: string | null
   dayStartsAt: string | null
+  /** The language its e-mails and pages put first; null: the default for its LA (domain/languages.ts). */
+  firstLanguage: Language | null
   contacts: Contact[]
 }
 
@@ -112,7 +115,7 @@ export async function lockSchoolContacts(client: TxClient, urn: string): Promise
 }
 
 const GET_SCHOOL = prepared('get-school', `SELECT s.urn, s.name, s.la_code AS "laCode", s.la_name AS "laName", s.phase, s.setting_type AS type, s.type AS "establishmentType", s.status, s.open, s.postcode, s.town,
-            s.day_starts_at AS "dayStartsAt",
+            s.day_starts_at AS "dayStartsAt", s.first_language AS "firstLanguage",
             (SELECT coalesce(json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email, 'phone', c.phone, 'trainedOn', c.trained_on) ORDER BY c.position), '[]')
                FROM school_contacts c WHERE c.urn = s.urn) AS contacts
        FROM schools s WHERE s.urn = $1`)

@@ -1,7 +1,7 @@
 // What the LA administrator's pages read: a search of the directory (name, URN, postcode, LA) and
 // the deliveries that failed or bounced. Scoped by LA codes (null: every LA, an administrator's
-// view). Reads only; edits go through flows/edit-key-adults.ts as the API's do. No child's
-// details leave here: a failure names its setting, when, and why.
+// view). Reads, and a setting's first language; Key Adult edits go through flows/edit-key-adults.ts
+// as the API's do. No child's details leave here: a failure names its setting, when, and why.
 import type { Queryable } from './db.js'
 
 export interface DirectoryHit {
@@ -84,4 +84,17 @@ export async function listDeliveryFailures(db: Queryable, laScope: readonly stri
 export async function laCodesOf(db: Queryable, urns: readonly string[]): Promise<Map<string, string | null>> {
   const { rows } = await db.query<{ urn: string; laCode: string | null }>('SELECT urn, la_code AS "laCode" FROM schools WHERE urn = ANY($1::text[])', [urns])
   return new Map(rows.map((r) => [r.urn, r.laCode]))
+}
+
+/** Sets the language a setting's e-mails and pages put first (null: its LA's default). False for no such setting. */
+export async function setFirstLanguage(db: Queryable, urn: string, firstLanguage: 'cy' | 'en' | null): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE schools SET first_language = $2 WHERE urn = $1', [urn, firstLanguage])
+  return rowCount === 1
+}
+
+/** A setting's LA code and chosen first language, for the languages of its pages; null for no such setting. */
+export async function settingLanguageFacts(db: Queryable, urn: string): Promise<{ laCode: string | null; firstLanguage: 'cy' | 'en' | null } | null> {
+  const { rows } = await db.query<{ laCode: string | null; firstLanguage: 'cy' | 'en' | null }>(
+    'SELECT la_code AS "laCode", first_language AS "firstLanguage" FROM schools WHERE urn = $1', [urn])
+  return rows[0] ?? null
 }

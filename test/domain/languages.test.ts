@@ -13,3 +13,13 @@ t.test('a Welsh setting reads Welsh first, then English; any other English only'
   t.equal(contentLanguage(languagesFor('662')), 'cy, en')
   t.equal(contentLanguage(languagesFor(null)), 'en')
 })
+
+t.test("a setting's chosen first language: Welsh settings may put English first; others may choose Welsh first", async (t) => {
+  t.same(languagesFor('662', null), ['cy', 'en'], 'no choice: Welsh first in Wales')
+  t.same(languagesFor('662', 'cy'), ['cy', 'en'])
+  t.same(languagesFor('662', 'en'), ['en', 'cy'], 'English first, Welsh still given')
+  t.same(languagesFor('808', null), ['en'])
+  t.same(languagesFor('808', 'en'), ['en'], 'outside Wales, English first is English only')
+  t.same(languagesFor('808', 'cy'), ['cy', 'en'], 'outside Wales, Welsh first gives both')
+  t.same(languagesFor(null, 'cy'), ['cy', 'en'])
+})

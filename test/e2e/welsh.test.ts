@@ -45,3 +45,46 @@ t.test('a setting in England: English only', async (t) => {
   t.equal(page.headers['content-language'], 'en')
   t.notMatch(page.body, /lang="cy"/)
 })
+
+t.test('PATCH /v1/schools/{urn} sets the first language; a Welsh setting choosing English first gets English, then Welsh', async (t) => {
+  const bad = await h.app.inject({ method: 'PATCH', url: '/v1/schools/401234', headers: json(admin), payload: { firstLanguage: 'fr' } })
+  t.equal(bad.statusCode, 400)
+  const empty = await h.app.inject({ method: 'PATCH', url: '/v1/schools/401234', headers: json(admin), payload: {} })
+  t.equal(empty.statusCode, 400, 'nothing to change')
+  const res = await h.app.inject({ method: 'PATCH', url: '/v1/schools/401234', headers: json(admin), payload: { firstLanguage: 'en' } })
+  t.equal(res.statusCode, 200)
+  t.equal(res.json().firstLanguage, 'en')
+  t.ok(res.json().contacts.length > 0, 'the Key Adults are kept')
+  t.equal((await h.app.inject({ method: 'PATCH', url: '/v1/schools/999999', headers: json(admin), payload: { firstLanguage: 'cy' } })).statusCode, 404)
+  const before = h.smtp.messages.length
+  await h.app.inject({ method: 'POST', url: '/v1/incidents', headers: json(police), payload: anIncident({}, { school: { urn: '401234' } }) })
+  const mail = (await h.smtp.waitFor(before + 1))[before]!
+  t.equal(mail.parsed.headers.get('content-language'), 'en, cy')
+  t.match(mail.parsed.subject, /^Operation Encompass notification \/ Hysbysiad Ymgyrch Encompass /)
+  t.match(mail.parsed.text, /^Operation Encompass: the police attended[\s\S]*Mae’r fersiwn Gymraeg yn dilyn[\s\S]*Ymgyrch Encompass: bu’r heddlu/)
+  const ack = new RegExp(`${BASE}(/ack/\\S+)`).exec(mail.parsed.text!)![1]!
+  const page = await h.app.inject({ method: 'GET', url: ack, headers: html })
+  t.equal(page.headers['content-language'], 'en, cy', 'the acknowledgement page names the chosen order')
+  t.match(page.body, /lang="cy"/)
+  const back = await h.app.inject({ method: 'PATCH', url: '/v1/schools/401234', headers: json(admin), payload: { firstLanguage: null } })
+  t.equal(back.json().firstLanguage, null, 'null returns it to the default')
+})
+
+t.test("the LA administrator's setting page shows and sets the first language", async (t) => {
+  const page = (url: string) => h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${admin}`, accept: 'text/html' } })
+  const shown = await page('/settings/111234')
+  t.match(shown.body, /id="languages-now">E-mails and pages for this setting’s Key Adults are in English only\./)
+  t.match(shown.body, /The default: English only/)
+  const saved = await h.app.inject({
+    method: 'POST', url: '/settings/111234/language', payload: 'firstLanguage=cy',
+    headers: { authorization: `Bearer ${admin}`, accept: 'text/html', origin: BASE, 'content-type': 'application/x-www-form-urlencoded' },
+  })
+  t.equal(saved.statusCode, 303)
+  t.match((await page('/settings/111234?done=language')).body, /in Welsh, then English\.[\s\S]*The language of the setting’s e-mails and pages was saved\.|The language of the setting’s e-mails and pages was saved\.[\s\S]*in Welsh, then English\./)
+  const { rows } = await h.services.db.query("SELECT first_language FROM schools WHERE urn = '111234'")
+  t.equal(rows[0].first_language, 'cy')
+  const audit = await h.services.db.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'school.language'")
+  t.ok(audit.rows[0].n >= 1, 'audited')
+  await h.services.db.query("UPDATE schools SET first_language = NULL WHERE urn = '111234'")
+  t.match((await page('/settings/401234')).body, /The default: Welsh first, then English \(a Welsh local authority\)/)
+})

@@ -135,3 +135,29 @@ t.test("the force's wording: its guidance lines, its desk's telephone, and wheth
   const desk = renderNotification('desk', { ...ctx, guidance: ['Speak to the class teacher first.'], keyAdultMaySpeakToFamily: true }, links)
   t.notMatch(desk.text, /class teacher|To contact the police Encompass desk/, "the desk's own alert carries neither")
 })
+
+t.test('a withdrawal says the notification is withdrawn, keeps the reason behind sign-in and has nothing to acknowledge', async (t) => {
+  const m = renderNotification('withdrawal', ctx, links)
+  t.equal(m.subject, 'WITHDRAWN: Operation Encompass notification CLE-20261120-1')
+  t.match(m.text, /^Operation Encompass: the police have withdrawn their notification about a child at your setting, police reference CLE-20261120-1\. Nothing more will come about it\./)
+  t.match(m.text, `Read why it was withdrawn (you will need to sign in): ${links.details}`)
+  t.match(m.text, 'Child: Amy E.')
+  for (const part of [m.text, m.html]) {
+    t.notMatch(part, '/ack/', 'no acknowledgement link')
+    t.notMatch(part, /Be ready to support|Please be ready by/, 'no readiness or support guidance for a withdrawn notification')
+    t.notMatch(part, 'SUMMARY-MUST-NOT-TRAVEL')
+  }
+  t.match(m.text, /confidential safeguarding information/)
+  t.match(m.html, `<a href="${links.details}">Read why it was withdrawn</a> (you will need to sign in)`)
+})
+
+t.test('a correction is marked in its subject, points to the corrected details and still carries the acknowledgement link', async (t) => {
+  const m = renderNotification('correction', ctx, links)
+  t.equal(m.subject, 'CORRECTION: Operation Encompass notification CLE-20261120-1')
+  t.match(m.text, /^Operation Encompass: the police have corrected the details of their notification with police reference CLE-20261120-1\. It still needs acknowledging if you have not acknowledged it yet\./)
+  t.match(m.text, `Read the corrected details (you will need to sign in): ${links.details}`)
+  t.match(m.text, `Open this page to acknowledge: ${links.acknowledge}`)
+  t.match(m.text, 'Please be ready by: Mon, 23 Nov 2026, 08:30 (start of the school day)')
+  t.match(m.html, 'href="https://notify.example/ack/n1/tok?a=1&amp;b=2"')
+  t.notMatch(m.text, 'SUMMARY-MUST-NOT-TRAVEL')
+})

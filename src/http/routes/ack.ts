@@ -13,6 +13,7 @@ import { contentLanguage, languagesFor } from '../../domain/languages.js'
 import type { Services } from '../../services.js'
 import { acknowledgeNotification } from '../../flows/acknowledge.js'
 import { getAcknowledgementView, type AcknowledgementView } from '../../store/notifications-store.js'
+import { settingLanguageFacts } from '../../store/settings-admin-store.js'
 import { field, formErrors } from '../forms.js'
 
 const isUuid = (s: string) => z.uuid().safeParse(s).success
@@ -32,10 +33,13 @@ export const ackRoutes =
 
     const invalid = { pageTitle: 'Link not recognised' }
     /** A setting in Wales reads the page in Welsh and English (the Welsh part first). */
-    const inLanguages = (reply: FastifyReply, v: AcknowledgementView) => {
-      const languages = languagesFor(v.laCode)
+    // The notification's LA as it was sent; the setting's chosen first language as it is now.
+    // The page keeps its Welsh summary above the English form either way (the e-mail follows the
+    // chosen order); the header names both languages in the chosen order.
+    const inLanguages = async (reply: FastifyReply, v: AcknowledgementView) => {
+      const languages = languagesFor(v.laCode, (await settingLanguageFacts(db, v.urn))?.firstLanguage)
       reply.header('content-language', contentLanguage(languages))
-      return { welsh: languages[0] === 'cy' }
+      return { welsh: languages.includes('cy') }
     }
     const title = (v: AcknowledgementView) =>
       v.status === 'failed' ? 'This notification cannot be acknowledged' : v.acknowledgedAt ? 'Notification acknowledged' : 'Acknowledge this notification'
@@ -44,7 +48,7 @@ export const ackRoutes =
       const found = await linked(request)
       if (!found) return reply.page('ack-invalid.njk', invalid, 404)
       const justNow = (request.query as Record<string, unknown>).acknowledged === 'now'
-      const lang = inLanguages(reply, found.view)
+      const lang = await inLanguages(reply, found.view)
       return reply.header('x-robots-tag', 'noindex').page('ack.njk', { pageTitle: title(found.view), n: found.view, action: found.action, justNow, ...lang })
     })
 
@@ -56,14 +60,14 @@ export const ackRoutes =
       const name = checkPersonName(typed)
       if (!name.ok) {
         return reply.page('ack.njk', {
-          pageTitle: title(view), n: view, action, values: { name: typed }, errors: formErrors([{ field: 'name', text: name.message }]), ...inLanguages(reply, view),
+          pageTitle: title(view), n: view, action, values: { name: typed }, errors: formErrors([{ field: 'name', text: name.message }]), ...(await inLanguages(reply, view)),
         }, 400)
       }
       const result = await acknowledgeNotification(services, view.id, { by: acknowledgedByLink(name.name), actor: 'e-mail link' })
       if (!result) return reply.page('ack-invalid.njk', invalid, 404)
       if ('refused' in result) {
         const now = (await getAcknowledgementView(db, view.id)) ?? view
-        return reply.page('ack.njk', { pageTitle: title(now), n: now, action, ...inLanguages(reply, now) }, 409)
+        return reply.page('ack.njk', { pageTitle: title(now), n: now, action, ...(await inLanguages(reply, now)) }, 409)
       }
       // Post/redirect/get: reloading the confirmation does not send the form again.
       return reply.redirect(result.first ? `${action}?acknowledged=now` : action, 303)

@@ -20,6 +20,9 @@ import { acknowledgeNotification } from '../../flows/acknowledge.js'
 import type { Services } from '../../services.js'
 import { getKeyAdultNotification, listKeyAdultNotifications, type KeyAdultFilter, type KeyAdultNotification } from '../../store/key-adult-views-store.js'
 import { keyAdultSettings } from '../../store/people-store.js'
+import { settingLanguageFacts } from '../../store/settings-admin-store.js'
+import { contentLanguage, languagesFor, type Language } from '../../domain/languages.js'
+import { t } from '../../i18n/translate.js'
 import type { Principal } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
 import { actorOf, caller } from '../auth.js'
@@ -98,6 +101,10 @@ export const notificationPageRoutes =
       const filter: KeyAdultFilter = q.status === 'open' || q.status === 'acknowledged' ? q.status : 'all'
       const settings = await settingsOf(caller(request))
       const rows = await listKeyAdultNotifications(db, settings, filter, LIST_LIMIT)
+      // The count in each language any of the person's settings reads (Welsh first when one does).
+      const facts = await Promise.all(settings.map((urn) => settingLanguageFacts(db, urn)))
+      const languages: Language[] = facts.some((f) => f && languagesFor(f.laCode, f.firstLanguage).includes('cy')) ? ['cy', 'en'] : ['en']
+      if (languages.length > 1) reply.header('content-language', contentLanguage(languages))
       await auditRequest(db, request, 'notification.list', 'notification', null, 'Key Adult listed notifications', { count: rows.length, filter })
       return reply.page('key-adult-notifications.njk', {
         pageTitle: 'Notifications',
@@ -111,6 +118,7 @@ export const notificationPageRoutes =
           tag: r.acknowledgedAt ? { text: 'Acknowledged', classes: 'govuk-tag--green' } : r.status === 'failed' ? { text: 'Passed to the police desk', classes: 'govuk-tag--grey' } : { text: 'Not yet acknowledged', classes: 'govuk-tag--red' },
         })),
         limited: rows.length === LIST_LIMIT,
+        counts: languages.map((lang) => ({ lang, text: t(lang, 'pages.notifications.count', { count: rows.length }) })),
       })
     })
 

@@ -12,6 +12,7 @@ import type { Services } from '../../services.js'
 import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
 import { getSchool, putSchool } from '../../store/schools-store.js'
 import { isChildrensServicesUrn } from '../../store/la-contacts-store.js'
+import { setFirstLanguage } from '../../store/settings-admin-store.js'
 import { editKeyAdults } from '../../flows/edit-key-adults.js'
 import { rematchHeld } from '../../flows/match-child.js'
 import { auditRequest } from '../audit.js'
@@ -31,6 +32,20 @@ export const schoolPutSchema = z.strictObject({
   dayStartsAt: hhmm.optional().nullable(),
   contacts: z.array(keyAdultSchema).max(MAX_CONTACTS),
 })
+
+/**
+ * PATCH's body: Key Adult changes (add, update, remove), the setting's first language, or both.
+ * firstLanguage null returns the setting to its LA's default (domain/languages.ts).
+ */
+export const schoolPatchSchema = z
+  .strictObject({
+    ...keyAdultChangesSchema.shape,
+    firstLanguage: z.enum(['cy', 'en']).nullable().optional()
+      .describe('cy: Welsh first, then English; en: English first (then Welsh in a Welsh LA); null: the default, Welsh first in a Welsh LA (660–681), English only elsewhere'),
+  })
+  .refine((c) => (c.add?.length ?? 0) + (c.update?.length ?? 0) + (c.remove?.length ?? 0) > 0 || c.firstLanguage !== undefined, {
+    message: 'must add, update or remove at least one Key Adult, or set firstLanguage',
+  })
 
 export const schoolRoutes =
   (services: Services): FastifyPluginAsyncZod =>
@@ -89,24 +104,35 @@ export const schoolRoutes =
             add: [{ role: 'deputy', name: 'Lee Rivers', email: 'lee.rivers@example.org', trainedOn: '2026-09-01' }],
             update: [{ email: 'jo.bloggs@example.org', trainedOn: '2026-10-12' }],
             remove: ['sam.deputy@example.org'],
+            firstLanguage: 'cy',
           },
         },
         schema: {
           tags: ['schools'],
-          summary: 'Change a setting’s Key Adults in place (add, update by e-mail address, remove by e-mail address), keeping its name and every other field',
+          summary: 'Change a setting’s Key Adults in place (add, update by e-mail address, remove by e-mail address) and its first language, keeping its name and every other field',
           params: urnParam,
-          body: keyAdultChangesSchema,
+          body: schoolPatchSchema,
           response: { 200: schoolSchema },
         },
       },
       async (request) => {
         const { urn } = request.params
-        const result = await editKeyAdults(services, urn, request.body, (client, summary) =>
-          auditRequest(client, request, 'school.key-adults', 'school', urn, 'directory maintenance', { ...summary }))
-        if (result.kind === 'not-found') throw notFound('school')
-        if (result.kind === 'refused') throw invalidInput(422, result.problems)
-        request.log.info({ urn, keyAdults: result.summary.keyAdults, rematched: result.rematched }, 'key adults changed')
-        return result.school
+        const { firstLanguage, ...changes } = request.body
+        // The Key Adults first: a change refused leaves the language as it was too.
+        if ((changes.add?.length ?? 0) + (changes.update?.length ?? 0) + (changes.remove?.length ?? 0) > 0) {
+          const result = await editKeyAdults(services, urn, changes, (client, summary) =>
+            auditRequest(client, request, 'school.key-adults', 'school', urn, 'directory maintenance', { ...summary }))
+          if (result.kind === 'not-found') throw notFound('school')
+          if (result.kind === 'refused') throw invalidInput(422, result.problems)
+          request.log.info({ urn, keyAdults: result.summary.keyAdults, rematched: result.rematched }, 'key adults changed')
+        }
+        if (firstLanguage !== undefined) {
+          if (isChildrensServicesUrn(urn) || !(await setFirstLanguage(db, urn, firstLanguage))) throw notFound('school')
+          await auditRequest(db, request, 'school.language', 'school', urn, 'directory maintenance', { firstLanguage })
+        }
+        const school = await getSchool(db, urn)
+        if (!school) throw notFound('school')
+        return school
       },
     )
 

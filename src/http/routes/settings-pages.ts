@@ -1,6 +1,7 @@
 // The LA administrator's pages: /settings searches the directory (name, URN, postcode, LA);
 // /settings/{urn} shows a setting, its Key Adults with forms to add, change and remove them, and
-// which of the coming weeks' days are school days; /settings/{urn}/term-dates takes a term-dates
+// which of the coming weeks' days are school days, and which language its e-mails and pages put
+// first (POST /settings/{urn}/language); /settings/{urn}/term-dates takes a term-dates
 // file (ICS or JSON, uploaded or pasted) for the setting or its whole LA; /settings/key-adults/upload
 // takes a CSV of Key Adults for many settings at once (all or nothing); /settings/la/{code}/contact
 // sets the LA's children's services contact; /delivery-failures lists failed notifications and
@@ -11,6 +12,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { keyAdultSchema, laContactSchema, type ContactProblem, type KeyAdultChanges } from '../../domain/contacts.js'
 import { KEY_ADULT_CSV_TEMPLATE, parseKeyAdultCsv } from '../../domain/key-adult-csv.js'
+import { isWelshLa, languagesFor, type Language } from '../../domain/languages.js'
 import { addDays, londonDateOf, weekdayOf } from '../../domain/london-time.js'
 import { isPupilDay } from '../../domain/school-calendar.js'
 import { normaliseSettingUrn } from '../../domain/setting-ids.js'
@@ -21,7 +23,7 @@ import type { Services } from '../../services.js'
 import { calendarLabels, loadSchoolCalendar, replaceSettingTermDates, replaceTermDates, termCoverage } from '../../store/calendar-store.js'
 import { clearResolvedDirectoryAlerts, getChildrensServices, isChildrensServicesUrn, isKnownLa, laNameOf, listDirectoryAlerts } from '../../store/la-contacts-store.js'
 import { getSchool, type School } from '../../store/schools-store.js'
-import { laCodesOf, listDeliveryFailures, searchDirectory } from '../../store/settings-admin-store.js'
+import { laCodesOf, listDeliveryFailures, searchDirectory, setFirstLanguage } from '../../store/settings-admin-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
 import { DIRECTORY_ROLES, keepsDirectory, keepsLa, laScopeOf } from '../directory-access.js'
@@ -53,7 +55,22 @@ const NOTICES: Record<string, string> = {
   removed: 'The Key Adult was removed.',
   'terms-setting': 'The setting’s term dates were loaded.',
   'terms-la': 'The local authority’s term dates were loaded.',
+  language: 'The language of the setting’s e-mails and pages was saved.',
 }
+
+const LANGUAGE_NAMES: Record<Language, string> = { cy: 'Welsh', en: 'English' }
+/** "Welsh, then English" or "English only": what the setting's Key Adults get now. */
+const languagesText = (school: School) => {
+  const languages = languagesFor(school.laCode, school.firstLanguage)
+  const names = languages.map((l) => LANGUAGE_NAMES[l])
+  return `E-mails and pages for this setting’s Key Adults are in ${names.length === 1 ? `${names[0]} only` : names.join(', then ')}.`
+}
+/** The choices of first language, with what the default means for this setting's LA. */
+const languageChoices = (school: School) => [
+  { value: '', text: isWelshLa(school.laCode) ? 'The default: Welsh first, then English (a Welsh local authority)' : 'The default: English only', checked: school.firstLanguage === null },
+  { value: 'cy', text: 'Welsh first, then English', checked: school.firstLanguage === 'cy' },
+  { value: 'en', text: isWelshLa(school.laCode) ? 'English first, then Welsh' : 'English only', checked: school.firstLanguage === 'en' },
+]
 
 const query = (request: FastifyRequest, k: string, max = 200): string => {
   const v = (request.query as Record<string, unknown> | undefined)?.[k]
@@ -156,6 +173,8 @@ export const settingsPageRoutes =
         notice,
         calendar: await calendarOf(school),
         laName: school.laName ?? (school.laCode ? laNameOf(school.laCode) : null),
+        languagesText: languagesText(school),
+        languageChoices: languageChoices(school),
       }, status)
     }
 
@@ -230,6 +249,15 @@ export const settingsPageRoutes =
       // Removed meanwhile by someone else: the list as it is now says so.
       if (result.kind === 'refused') return reply.redirect(`/settings/${school.urn}#key-adults`, 303)
       return reply.redirect(`/settings/${school.urn}?done=removed#key-adults`, 303)
+    })
+
+    app.post('/settings/:urn/language', { config, schema: { hide: true } }, async (request, reply) => {
+      const school = await keptSetting(request)
+      const chosen = field(request.body, 'firstLanguage')
+      const firstLanguage = chosen === 'cy' || chosen === 'en' ? chosen : null
+      await setFirstLanguage(db, school.urn, firstLanguage)
+      await auditRequest(db, request, 'school.language', 'school', school.urn, 'directory maintenance on the pages', { firstLanguage })
+      return reply.redirect(`/settings/${school.urn}?done=language#language`, 303)
     })
 
     // ---- Term dates ----------------------------------------------------------------------------
