@@ -1,9 +1,9 @@
 // The child-process environments record no coverage: tap's process tracking re-adds its variables
 // to every spawned process, and a child's coverage of src/ (compiled by tsx, not ts-node) spoils the
-// merged report for whole files (see NO_CHILD_COVERAGE in procs.ts).
+// merged report for whole files (see NO_CHILD_COVERAGE in test/helpers/procs.ts).
 import { spawnSync } from 'node:child_process'
 import t from 'tap'
-import { childEnv, serviceEnv } from './procs.js'
+import { childEnv, serviceEnv } from './helpers/procs.js'
 
 const seenByChild = (env: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.env._TAPJS_PROCESSINFO_COVERAGE_))'], { env, encoding: 'utf8' })
