@@ -6,8 +6,11 @@
 import { z } from 'zod'
 import type { Language } from '../domain/languages.js'
 
-/** Every message the service sends: the Key Adults' four, the sign-in link, a force's feed alert. */
-export const MESSAGE_KINDS = ['notification', 'deputies', 'reminder', 'desk', 'sign-in', 'alert'] as const
+/**
+ * Every message the service sends: the Key Adults' four, the follow-ups (withdrawal, correction),
+ * the sign-in link, a force's feed alert.
+ */
+export const MESSAGE_KINDS = ['notification', 'deputies', 'reminder', 'desk', 'withdrawal', 'correction', 'sign-in', 'alert'] as const
 export type MessageKind = (typeof MESSAGE_KINDS)[number]
 
 const perLanguage = z.strictObject({ en: z.uuid('must be a Notify template id (a UUID)'), cy: z.uuid('must be a Notify template id (a UUID)').optional() })
@@ -17,6 +20,9 @@ export const notifyTemplateIdsSchema = z.strictObject({
   deputies: perLanguage,
   reminder: perLanguage,
   desk: perLanguage,
+  // The follow-ups may have templates of their own; without, they go out on the notification's.
+  withdrawal: perLanguage.optional(),
+  correction: perLanguage.optional(),
   'sign-in': perLanguage,
   alert: perLanguage,
 })
@@ -37,7 +43,7 @@ export const notifyTemplateIdsSetting = z
   .pipe(notifyTemplateIdsSchema)
 
 export function templateIdFor(ids: NotifyTemplateIds, kind: MessageKind, language: Language): string {
-  const t = ids[kind]
+  const t = ids[kind] ?? ids.notification
   return language === 'cy' ? (t.cy ?? t.en) : t.en
 }
 
