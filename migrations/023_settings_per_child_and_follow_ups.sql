@@ -36,9 +36,11 @@ ALTER TABLE notifications
   ADD COLUMN withdrawal_sent_at  timestamptz,
   ADD COLUMN told_revision       int NOT NULL DEFAULT 0;
 
--- The sweeper's view of follow-up e-mails still owed (their jobs may be lost with Redis).
-CREATE INDEX notifications_follow_ups ON notifications (incident_id)
-  WHERE sent_at IS NOT NULL AND withdrawal_sent_at IS NULL;
+-- The sweeper's view of follow-up e-mails still owed (their jobs may be lost with Redis), and a
+-- withdrawal's or correction's reach: an incident's notifications.
+CREATE INDEX notifications_withdrawal_owed ON notifications (id) WHERE withdrawn_at IS NOT NULL AND withdrawal_sent_at IS NULL;
+CREATE INDEX incidents_corrected ON incidents (id) WHERE revision > 0;
+CREATE INDEX IF NOT EXISTS notifications_incident ON notifications (incident_id);
 
 ALTER TABLE escalation_claims DROP CONSTRAINT escalation_claims_step_check;
 ALTER TABLE escalation_claims ADD CONSTRAINT escalation_claims_step_check

@@ -150,3 +150,73 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Follow-ups (issue 14.4): a withdrawal's reason, and what a correction may change
+
+export const withdrawalSchema = z.strictObject({
+  reason: plainText(z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters')),
+})
+
+/** Fields a correction cannot change, with why: each would change whom or when the service told. */
+const FIXED_FIELDS: Record<string, string> = {
+  reference: 'cannot be corrected: it names the incident',
+  policeAwareAt: 'cannot be corrected: every deadline was set from it; withdraw the incident and submit it again',
+}
+
+const childCorrectionSchema = z.strictObject({
+  id: z.uuid('must be the id of a child of this incident'),
+  givenName: name.optional(),
+  familyName: name.optional(),
+  dateOfBirth: boundedDate('must be a date YYYY-MM-DD').optional(),
+  present: z.boolean({ message: 'must be true or false' }).optional(),
+  role: z.enum(CHILD_ROLES, { message: `must be one of ${CHILD_ROLES.join(', ')}` }).optional(),
+  school: z.unknown().optional(),
+  settings: z.unknown().optional(),
+}).superRefine((c, ctx) => {
+  for (const field of ['school', 'settings'] as const) {
+    if (c[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'cannot be corrected: withdraw the incident and submit it again, or add the child with the right setting' })
+  }
+})
+
+export const correctionSchema = z.strictObject({
+  occurredAt: instant.optional(),
+  incidentType: z.enum(['crime', 'non-crime'], { message: "must be 'crime' or 'non-crime'" }).optional(),
+  riskLevel: z.enum(['standard', 'medium', 'high', 'unknown'], { message: "must be 'standard', 'medium', 'high' or 'unknown'" }).optional(),
+  summary: z.string().max(2000, 'must be at most 2000 characters')
+    .regex(NO_CONTROLS_BUT_LINES, 'must not contain control characters other than line breaks and tabs').optional(),
+  children: z.array(childCorrectionSchema).min(1, 'must list at least one child').max(20, 'must list at most 20 children').optional(),
+  reference: z.unknown().optional(),
+  policeAwareAt: z.unknown().optional(),
+}).superRefine((body, ctx) => {
+  for (const [field, message] of Object.entries(FIXED_FIELDS)) {
+    if (body[field as keyof typeof body] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message })
+  }
+  const { reference: _r, policeAwareAt: _p, ...rest } = body
+  if (Object.values(rest).every((v) => v === undefined)) ctx.addIssue({ code: 'custom', path: [], message: 'must correct at least one field' })
+  const ids = (body.children ?? []).map((c) => c.id)
+  const repeated = ids.findIndex((id, i) => ids.indexOf(id) !== i)
+  if (repeated >= 0) ctx.addIssue({ code: 'custom', path: ['children', repeated, 'id'], message: 'must not list the same child twice' })
+})
+
+export type CorrectionInput = z.infer<typeof correctionSchema>
+
+/**
+ * The rules a correction must meet against what is stored: occurrence not after awareness, and
+ * each corrected date of birth inside the force's age band on the date the police became aware.
+ */
+export function checkCorrection(
+  fix: CorrectionInput,
+  stored: { policeAwareAt: Date; children: { id: string }[] },
+  band: AgeBand,
+): FieldError[] {
+  const errors: FieldError[] = []
+  if (fix.occurredAt !== undefined && new Date(fix.occurredAt).getTime() > stored.policeAwareAt.getTime()) {
+    errors.push({ path: '/occurredAt', message: 'must not be after policeAwareAt' })
+  }
+  const awareDate = londonDateOf(stored.policeAwareAt)
+  ;(fix.children ?? []).forEach((c, i) => {
+    if (c.dateOfBirth !== undefined) errors.push(...childRuleErrors({ dateOfBirth: c.dateOfBirth }, awareDate, band, `/children/${i}`))
+  })
+  return errors
+}

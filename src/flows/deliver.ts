@@ -73,7 +73,7 @@ async function giveBack(services: Services, id: string, claim: ClaimedNotificati
 async function recordSent(services: Services, ctx: SendContext, recipients: string[], response: string, rejected: string[]) {
   const { db, clock, metrics, logger } = services
   const at = clock.now()
-  await markSent(db, ctx.id, at, recipients, response)
+  await markSent(db, ctx.id, at, recipients, response, ctx.revision ?? 0)
   if (rejected.length > 0) await recordEvent(db, ctx.id, 'recipients-rejected', at, rejected, response)
   metrics.notifications.inc({ status: 'sent' })
   metrics.policeToSent.observe((at.getTime() - ctx.policeAwareAt.getTime()) / 1000)

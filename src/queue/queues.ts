@@ -3,6 +3,7 @@
 // (the API and the sweeper racing) collapses to one job while it is waiting.
 import { Queue, type JobsOptions } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
+import type { NotificationStep as EscalationStep } from '../store/notifications-store.js'
 
 export const QUEUE = {
   match: 'match',
@@ -25,7 +26,8 @@ export interface MatchJob {
 export interface NotifyJob {
   notificationId: string
 }
-export type EscalationStep = 'deputies' | 'desk' | 'reminder'
+/** The escalate queue's steps: escalations, the holiday reminder, and follow-ups to those already told. */
+export type { EscalationStep }
 export interface EscalateJob {
   notificationId: string
   step: EscalationStep

@@ -13,7 +13,7 @@ import type { Services } from '../services.js'
 import { sealAuditLog } from '../store/audit-store.js'
 import { tryAdvisoryXactLock, withTransaction } from '../store/db.js'
 import { childrenRequeuedTooOften, markChildrenRequeued } from '../store/incidents-store.js'
-import { dueEscalationSteps, markSendsRequeued } from '../store/notifications-store.js'
+import { dueEscalationSteps, markSendsRequeued, settleStaleWithdrawnSends } from '../store/notifications-store.js'
 import { giveUp } from './job-failures.js'
 import { bestEffort, JOB_ATTEMPTS } from './queues.js'
 import { unsentLinks } from '../store/sign-in-links-store.js'
@@ -27,6 +27,9 @@ export interface SweepReport {
   deputies: number
   desk: number
   reminder: number
+  /** Follow-up e-mails owed to Key Adults already told (withdrawal, correction) put back on the queue. */
+  withdrawal: number
+  correction: number
   /** Sign-in links put back on their queue. */
   signInLinks: number
   /** Children whose match never finished, given up this round. */
@@ -41,7 +44,7 @@ export async function sweep(services: Services): Promise<SweepReport> {
   const now = clock.now()
   const stale = new Date(now.getTime() - config.CLAIM_TIMEOUT_MS)
   const report = await withTransaction(db, async (client) => {
-    const report: SweepReport = { match: 0, notify: 0, deputies: 0, desk: 0, reminder: 0, signInLinks: 0, gaveUp: 0, sealed: 0, locked: false }
+    const report: SweepReport = { match: 0, notify: 0, deputies: 0, desk: 0, reminder: 0, withdrawal: 0, correction: 0, signInLinks: 0, gaveUp: 0, sealed: 0, locked: false }
     // One sweeper at a time across all worker processes; the others skip this round.
     if (!(await tryAdvisoryXactLock(client, SWEEP_LOCK))) return { ...report, locked: true }
 
@@ -51,6 +54,7 @@ export async function sweep(services: Services): Promise<SweepReport> {
     const sends = await markSendsRequeued(client, now, stale, BATCH)
     if (await handOffNotify(client, queues, sends)) report.notify = sends.length
 
+    await settleStaleWithdrawnSends(client, now, stale)
     for (const t of await dueEscalationSteps(client, now, BATCH)) {
       await queues.addEscalation(t.id, t.step, 0)
       report[t.step] += 1
@@ -60,7 +64,7 @@ export async function sweep(services: Services): Promise<SweepReport> {
     for (const linkId of await unsentLinks(client, now, new Date(now.getTime() - 30_000), BATCH)) {
       if (await bestEffort(() => queues.addSignInLink(linkId))) report.signInLinks += 1
     }
-    for (const kind of ['match', 'notify', 'deputies', 'desk', 'reminder'] as const) {
+    for (const kind of ['match', 'notify', 'deputies', 'desk', 'reminder', 'withdrawal', 'correction'] as const) {
       if (report[kind] > 0) metrics.sweeps.inc({ kind }, report[kind])
     }
     return report

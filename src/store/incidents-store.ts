@@ -443,3 +443,145 @@ export async function incidentAwareness(db: Queryable, incidentId: string, force
   const { rows } = await db.query<{ police_aware_at: Date }>('SELECT police_aware_at FROM incidents WHERE id = $1 AND force_code = $2', [incidentId, forceCode])
   return rows[0]?.police_aware_at ?? null
 }
+
+// ---------------------------------------------------------------------------------------------
+// Follow-ups: withdrawal and correction (issue 14.4)
+
+export type WithdrawOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'already' }
+  /** stopped: notifications that will now never be sent; toTell: those whose Key Adults were (or may just have been) told. */
+  | { kind: 'withdrawn'; stopped: number; toTell: string[] }
+
+/**
+ * Withdraws an incident of `forceCode`, under its lock, in one transaction: the incident marked
+ * withdrawn with the reason; its children not yet placed end 'withdrawn' (off the match queue and
+ * the review queue); its notifications not yet sent end 'withdrawn' with the step recorded; every
+ * notification is marked withdrawn, so no send, escalation or reminder is taken from here on. A
+ * send in flight is left to finish: if it went, its Key Adults are owed the notice like those told
+ * before. Withdrawing again changes nothing.
+ */
+export async function withdrawIncident(db: Db, incidentId: string, forceCode: string, reason: string, now: Date): Promise<WithdrawOutcome> {
+  return withTransaction(db, async (c) => {
+    const { rows: [incident] } = await c.query<{ withdrawn_at: Date | null }>(
+      'SELECT withdrawn_at FROM incidents WHERE id = $1 AND force_code = $2 FOR UPDATE', [incidentId, forceCode])
+    if (!incident) return { kind: 'not-found' }
+    if (incident.withdrawn_at) return { kind: 'already' }
+    await c.query('UPDATE incidents SET withdrawn_at = $2, withdrawn_reason = $3 WHERE id = $1', [incidentId, now, reason])
+    await c.query(
+      `UPDATE children SET match_status = 'withdrawn', match_enqueued_at = NULL, match_reason = 'withdrawn by the police'
+        WHERE incident_id = $1 AND match_status IN ('pending', 'unmatched')`,
+      [incidentId],
+    )
+    const { rows: stopped } = await c.query<{ id: string }>(
+      `WITH target AS (
+         UPDATE notifications SET status = 'withdrawn', withdrawn_at = $2, retry_at = NULL, enqueued_at = NULL
+          WHERE incident_id = $1 AND sent_at IS NULL AND status = 'scheduled'
+          RETURNING id
+       ), event AS (
+         INSERT INTO notification_events (notification_id, kind, at, detail)
+         SELECT id, 'withdrawn', $2, 'the police withdrew the incident before the e-mail went' FROM target
+       )
+       SELECT id FROM target`,
+      [incidentId, now],
+    )
+    const { rows: toTell } = await c.query<{ id: string }>(
+      'UPDATE notifications SET withdrawn_at = $2 WHERE incident_id = $1 AND withdrawn_at IS NULL RETURNING id',
+      [incidentId, now],
+    )
+    return { kind: 'withdrawn', stopped: stopped.length, toTell: toTell.map((r) => r.id) }
+  })
+}
+
+/** What a correction may change: the incident's facts and each child's details (never policeAwareAt or a setting). */
+export interface IncidentCorrection {
+  occurredAt?: string | undefined
+  incidentType?: 'crime' | 'non-crime' | undefined
+  riskLevel?: 'standard' | 'medium' | 'high' | 'unknown' | undefined
+  summary?: string | undefined
+  children?: { id: string; givenName?: string | undefined; familyName?: string | undefined; dateOfBirth?: string | undefined; present?: boolean | undefined; role?: ChildRole | undefined }[] | undefined
+}
+
+export type CorrectOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'withdrawn' }
+  | { kind: 'unknown-child'; index: number }
+  | { kind: 'unchanged' }
+  /** changed: the fields that changed (names only); toTell: notifications whose Key Adults were told. */
+  | { kind: 'corrected'; revision: number; changed: string[]; toTell: string[] }
+
+/** The facts a correction compares and checks, read under the incident's lock. */
+export interface CorrectionBase {
+  policeAwareAt: Date
+  occurredAt: Date | null
+  incidentType: string
+  riskLevel: string | null
+  summary: string | null
+  children: { id: string; position: number; givenName: string | null; familyName: string | null; dateOfBirth: string | null; present: boolean; role: string | null }[]
+}
+
+/**
+ * Corrects an incident of `forceCode` under its lock, in one transaction. `check` sees what is
+ * stored and returns the rule problems (nothing is written when there are any); a correction that
+ * changes nothing is 'unchanged' (a retry of the same PATCH is idempotent). A child's details are
+ * corrected on each of its rows (one per setting). The incident's revision rises by one; every
+ * notification already sent is owed a correction e-mail (its told_revision is behind).
+ */
+export async function correctIncident<P>(
+  db: Db,
+  incidentId: string,
+  forceCode: string,
+  fix: IncidentCorrection,
+  now: Date,
+  check: (base: CorrectionBase) => P[],
+): Promise<CorrectOutcome | { kind: 'rejected'; problems: P[] }> {
+  return withTransaction(db, async (c) => {
+    const { rows: [i] } = await c.query<{ police_aware_at: Date; occurred_at: Date | null; incident_type: string; risk_level: string | null; summary: string | null; withdrawn_at: Date | null; purged_at: Date | null }>(
+      `SELECT police_aware_at, occurred_at, incident_type, risk_level, summary, withdrawn_at, purged_at
+         FROM incidents WHERE id = $1 AND force_code = $2 FOR UPDATE`, [incidentId, forceCode])
+    if (!i || i.purged_at) return { kind: 'not-found' }
+    if (i.withdrawn_at) return { kind: 'withdrawn' }
+    const { rows: kids } = await c.query<CorrectionBase['children'][number]>(
+      `SELECT id, position, given_name AS "givenName", family_name AS "familyName", date_of_birth::text AS "dateOfBirth", present, role
+         FROM children WHERE incident_id = $1 AND setting_position = 0 AND purged_at IS NULL ORDER BY position`, [incidentId])
+    const base: CorrectionBase = { policeAwareAt: i.police_aware_at, occurredAt: i.occurred_at, incidentType: i.incident_type, riskLevel: i.risk_level, summary: i.summary, children: kids }
+    const unknown = (fix.children ?? []).findIndex((f) => !kids.some((k) => k.id === f.id))
+    if (unknown >= 0) return { kind: 'unknown-child', index: unknown }
+    const problems = check(base)
+    if (problems.length > 0) return { kind: 'rejected', problems }
+
+    const changed: string[] = []
+    const same = (a: unknown, b: unknown) => (a instanceof Date && typeof b === 'string' ? a.getTime() === new Date(b).getTime() : a === b)
+    const facts = { occurredAt: ['occurred_at', i.occurred_at], incidentType: ['incident_type', i.incident_type], riskLevel: ['risk_level', i.risk_level], summary: ['summary', i.summary] } as const
+    const sets: string[] = []
+    const values: unknown[] = [incidentId]
+    for (const [field, [column, stored]] of Object.entries(facts)) {
+      const v = fix[field as keyof typeof facts]
+      if (v === undefined || same(stored, v)) continue
+      values.push(v)
+      sets.push(`${column} = $${values.length}`)
+      changed.push(field)
+    }
+    if (sets.length > 0) await c.query(`UPDATE incidents SET ${sets.join(', ')} WHERE id = $1`, values)
+    for (const [index, f] of (fix.children ?? []).entries()) {
+      const k = kids.find((x) => x.id === f.id)!
+      const childFacts = { givenName: ['given_name', k.givenName], familyName: ['family_name', k.familyName], dateOfBirth: ['date_of_birth', k.dateOfBirth], present: ['present', k.present], role: ['role', k.role] } as const
+      const childSets: string[] = []
+      const childValues: unknown[] = [incidentId, k.position]
+      for (const [field, [column, stored]] of Object.entries(childFacts)) {
+        const v = f[field as keyof typeof childFacts]
+        if (v === undefined || same(stored, v)) continue
+        childValues.push(v)
+        childSets.push(`${column} = $${childValues.length}${column === 'date_of_birth' ? '::date' : ''}`)
+        changed.push(`children/${index}/${field}`)
+      }
+      if (childSets.length > 0) await c.query(`UPDATE children SET ${childSets.join(', ')} WHERE incident_id = $1 AND position = $2`, childValues)
+    }
+    if (changed.length === 0) return { kind: 'unchanged' }
+    const { rows: [r] } = await c.query<{ revision: number }>(
+      'UPDATE incidents SET revision = revision + 1, corrected_at = $2 WHERE id = $1 RETURNING revision', [incidentId, now])
+    const { rows: toTell } = await c.query<{ id: string }>(
+      'SELECT id FROM notifications WHERE incident_id = $1 AND sent_at IS NOT NULL AND withdrawn_at IS NULL', [incidentId])
+    return { kind: 'corrected', revision: r!.revision, changed, toTell: toTell.map((x) => x.id) }
+  })
+}

@@ -128,12 +128,13 @@ export interface EscalationState {
   sent_at: Date | null
   send_after: Date
   recipients: string[] | null
+  withdrawn_at: Date | null
 }
 
 export async function escalationState(db: Queryable, notificationId: string): Promise<EscalationState | null> {
   const { rows } = await db.query<EscalationState>(
     `SELECT n.status, n.acknowledged_at, n.due_by, f.escalation_lead_minutes AS lead, n.deputies_step_at,
-            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at, n.sent_at, n.send_after, n.recipients
+            n.desk_step_at, n.reminder_due_at, n.reminder_sent_at, n.sent_at, n.send_after, n.recipients, n.withdrawn_at
        FROM notifications n JOIN forces f ON f.code = n.force_code WHERE n.id = $1`,
     [notificationId],
   )
@@ -183,7 +184,7 @@ export interface ClaimedNotification {
  */
 const CLAIM_FOR_SEND = prepared('claim-for-send', `WITH n AS (
        UPDATE notifications SET status = 'sending', claimed_at = $2, attempts = attempts + 1
-        WHERE id = $1 AND sent_at IS NULL
+        WHERE id = $1 AND sent_at IS NULL AND withdrawn_at IS NULL
           AND ((status = 'scheduled' AND send_after <= $2 AND (retry_at IS NULL OR retry_at <= $2))
             OR (status = 'sending' AND claimed_at < $2::timestamptz - make_interval(secs => $3::float / 1000)))
         RETURNING *
@@ -236,7 +237,8 @@ const MARK_SENT = prepared('mark-sent', `WITH target AS (
               status = CASE WHEN status NOT IN ('sending', 'scheduled', 'failed') THEN status
                             WHEN deputies_notified_at IS NOT NULL OR desk_alerted_at IS NOT NULL THEN 'escalated'
                             ELSE 'sent' END,
-              recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL, retry_at = NULL
+              recipients = $3, smtp_response = $4, claimed_at = NULL, last_error = NULL, retry_at = NULL,
+              told_revision = greatest(told_revision, $5)
         WHERE id = $1 AND sent_at IS NULL
         RETURNING id
      ), ${stepSql({ at: '$2', kind: "'sent'", recipients: '$3', detail: '$4' })}`)
@@ -247,9 +249,11 @@ export async function markSent(
   at: Date,
   recipients: string[],
   smtpResponse: string,
+  revision = 0,
 ): Promise<void> {
   // An acknowledgement may land while the e-mail is in flight: keep it, but still record the send.
-  await db.query(MARK_SENT([id, at, recipients, smtpResponse.slice(0, 500)]))
+  // `revision`: the incident's revision the e-mail was rendered from (a correction after it is owed).
+  await db.query(MARK_SENT([id, at, recipients, smtpResponse.slice(0, 500), revision]))
 }
 
 /**
@@ -268,7 +272,8 @@ export async function releaseClaim(
   retryAt: Date,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE notifications SET status = 'scheduled', claimed_at = NULL, last_error = $3, retry_at = $4, enqueued_at = $5
+    `UPDATE notifications SET status = CASE WHEN withdrawn_at IS NULL THEN 'scheduled' ELSE 'withdrawn' END,
+            claimed_at = NULL, last_error = $3, retry_at = $4, enqueued_at = $5
       WHERE id = $1 AND status = 'sending' AND attempts = $2 AND sent_at IS NULL`,
     [id, claim.attempts, error.slice(0, 500), retryAt, at],
   )
@@ -312,13 +317,17 @@ export async function failUnsent(db: Queryable, id: string, at: Date, reason: st
  * *_step_at, or reminder_sent_at, is set, so no timer or sweep takes it up again) with the reason,
  * and any claim on it is let go. Returns the notification's force, or null if there is none.
  */
-export async function failStep(db: Queryable, id: string, step: 'deputies' | 'desk' | 'reminder', at: Date, reason: string): Promise<string | null> {
-  const column = { deputies: 'deputies_step_at', desk: 'desk_step_at', reminder: 'reminder_sent_at' }[step]
+export async function failStep(db: Queryable, id: string, step: NotificationStep, at: Date, reason: string): Promise<string | null> {
+  const column = { deputies: 'deputies_step_at', desk: 'desk_step_at', reminder: 'reminder_sent_at', withdrawal: 'withdrawal_sent_at' } as const
+  // A correction given up is given up for the incident's revision of now: the next one is owed again.
+  const settle = step === 'correction'
+    ? 'told_revision = (SELECT revision FROM incidents WHERE incidents.id = notifications.incident_id) WHERE id = $1'
+    : `${column[step]} = $2 WHERE id = $1 AND ${column[step]} IS NULL`
   await db.query(
     `WITH released AS (
        UPDATE escalation_claims SET claimed_at = NULL WHERE notification_id = $1 AND step = $4
      ), target AS (
-       UPDATE notifications SET ${column} = $2 WHERE id = $1 AND ${column} IS NULL RETURNING id
+       UPDATE notifications SET ${settle} RETURNING id
      ), ${stepSql({ at: '$2', kind: `'${step}-failed'`, recipients: 'NULL', detail: '$3' })}`,
     [id, at, reason.slice(0, 500), step],
   )
@@ -340,7 +349,7 @@ export async function markSendsRequeued(db: Queryable, now: Date, stale: Date, b
   const { rows } = await db.query<{ id: string }>(
     `UPDATE notifications SET enqueued_at = $1
       WHERE id IN (SELECT id FROM notifications
-                    WHERE sent_at IS NULL AND (
+                    WHERE sent_at IS NULL AND withdrawn_at IS NULL AND (
                           (status = 'scheduled' AND send_after <= $1 AND (retry_at IS NULL OR retry_at <= $1)
                            AND (enqueued_at IS NULL OR enqueued_at < $2))
                        OR (status = 'sending' AND claimed_at < $2))
@@ -349,6 +358,25 @@ export async function markSendsRequeued(db: Queryable, now: Date, stale: Date, b
     [now, stale, batch],
   )
   return rows.map((r) => r.id)
+}
+
+/**
+ * A send that was in flight when its incident was withdrawn and whose worker then died (its claim
+ * went stale, so no retry may take it): it ends 'withdrawn'. Had the e-mail gone, its worker
+ * would have recorded it. Returns how many.
+ */
+export async function settleStaleWithdrawnSends(db: Queryable, now: Date, stale: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `WITH target AS (
+       UPDATE notifications SET status = 'withdrawn', claimed_at = NULL
+        WHERE status = 'sending' AND sent_at IS NULL AND withdrawn_at IS NOT NULL AND claimed_at < $2
+        RETURNING id
+     )
+     INSERT INTO notification_events (notification_id, kind, at, detail)
+     SELECT id, 'withdrawn', $1, 'the police withdrew the incident; the send in flight never finished' FROM target`,
+    [now, stale],
+  )
+  return rowCount ?? 0
 }
 
 /** Redis did not take the sends: the sweeper enqueues them on its next round. */
@@ -362,23 +390,84 @@ export async function unmarkEnqueued(db: Queryable, ids: string[]): Promise<void
  */
 const ESCALATION_POINT_SQL = (dueBy: string, leadMinutes: string) => `${dueBy} - make_interval(mins => ${leadMinutes})`
 
-/** Escalation steps and reminders that are due at `now` and not yet taken (their timers may be lost). */
-export async function dueEscalationSteps(db: Queryable, now: Date, batch: number): Promise<{ id: string; step: 'deputies' | 'desk' | 'reminder' }[]> {
-  const { rows } = await db.query<{ id: string; step: 'deputies' | 'desk' | 'reminder' }>(
+/** A step the escalate queue takes: the escalations and the reminder, and the follow-ups to those already told. */
+export type NotificationStep = 'deputies' | 'desk' | 'reminder' | 'withdrawal' | 'correction'
+
+/**
+ * Escalation steps and reminders that are due at `now` and not yet taken (their timers may be
+ * lost), none for a withdrawn incident; and the follow-up e-mails still owed to Key Adults already
+ * told: a withdrawal, or a correction made after their e-mail.
+ */
+export async function dueEscalationSteps(db: Queryable, now: Date, batch: number): Promise<{ id: string; step: NotificationStep }[]> {
+  const { rows } = await db.query<{ id: string; step: NotificationStep }>(
     `SELECT n.id, 'deputies' AS step FROM notifications n JOIN forces f ON f.code = n.force_code
-      WHERE n.acknowledged_at IS NULL AND n.deputies_step_at IS NULL
+      WHERE n.acknowledged_at IS NULL AND n.deputies_step_at IS NULL AND n.withdrawn_at IS NULL
         AND ${ESCALATION_POINT_SQL('n.due_by', 'f.escalation_lead_minutes')} <= $1
      UNION ALL
      SELECT id, 'desk' FROM notifications
-      WHERE acknowledged_at IS NULL AND desk_step_at IS NULL AND (due_by <= $1 OR status = 'failed')
+      WHERE acknowledged_at IS NULL AND desk_step_at IS NULL AND withdrawn_at IS NULL AND (due_by <= $1 OR status = 'failed')
      UNION ALL
      SELECT id, 'reminder' FROM notifications
-      WHERE reminder_due_at <= $1 AND reminder_sent_at IS NULL AND status <> 'failed'
+      WHERE reminder_due_at <= $1 AND reminder_sent_at IS NULL AND status <> 'failed' AND withdrawn_at IS NULL
+     UNION ALL
+     SELECT id, 'withdrawal' FROM notifications
+      WHERE withdrawn_at IS NOT NULL AND withdrawal_sent_at IS NULL AND sent_at IS NOT NULL
+     UNION ALL
+     SELECT n.id, 'correction' FROM incidents i JOIN notifications n ON n.incident_id = i.id
+      WHERE i.revision > 0 AND n.told_revision < i.revision AND n.sent_at IS NOT NULL AND n.withdrawn_at IS NULL
      LIMIT $2`,
     [now, batch],
   )
   return rows
 }
+
+/** What a follow-up step checks: whether the notification's Key Adults were told, and of what. */
+export interface FollowUpState {
+  sent_at: Date | null
+  status: string
+  recipients: string[] | null
+  deputies_notified_at: Date | null
+  withdrawn_at: Date | null
+  withdrawal_sent_at: Date | null
+  told_revision: number
+  revision: number
+}
+
+export async function followUpState(db: Queryable, notificationId: string): Promise<FollowUpState | null> {
+  const { rows } = await db.query<FollowUpState>(
+    `SELECT n.sent_at, n.status, n.recipients, n.deputies_notified_at, n.withdrawn_at, n.withdrawal_sent_at,
+            n.told_revision, i.revision
+       FROM notifications n JOIN incidents i ON i.id = n.incident_id WHERE n.id = $1`,
+    [notificationId],
+  )
+  return rows[0] ?? null
+}
+
+/**
+ * A follow-up e-mail went to `sentTo` (or was not needed: null, with the reason): the withdrawal
+ * notice, or the correction of `revision`. With its event and audit entry in the same statement,
+ * and the step's claim let go so the next correction may take it at once.
+ */
+export async function recordFollowUp(
+  db: Queryable,
+  id: string,
+  step: 'withdrawal' | 'correction',
+  at: Date,
+  sentTo: string[] | null,
+  reason: string,
+  revision: number,
+): Promise<void> {
+  const set = step === 'withdrawal' ? 'withdrawal_sent_at = $2' : 'told_revision = greatest(told_revision, $7::int)'
+  await db.query(
+    `WITH released AS (
+       UPDATE escalation_claims SET claimed_at = NULL WHERE notification_id = $1 AND step = $5
+     ), target AS (
+       UPDATE notifications SET ${set} WHERE id = $1 RETURNING id
+     ), ${stepSql({ at: '$2', kind: '$6', recipients: '$3', detail: '$4' })}`,
+    [id, at, sentTo, reason.slice(0, 500), step, sentTo ? step : `${step}-skipped`, ...(step === 'correction' ? [revision] : [])],
+  )
+}
+
 
 /** Everything an e-mail needs, read at send time so the queue never carries it. */
 export interface SendContext {
@@ -413,6 +502,10 @@ export interface SendContext {
   keyAdultMaySpeakToFamily: boolean | null
   /** The incident, for the force desk's link to its officer page (always read; optional for hand-made contexts). */
   incidentId?: string
+  /** The incident's revision the e-mail is rendered from (each correction raises it; always read). */
+  revision?: number
+  /** When the police withdrew the incident, and why (shown behind sign-in, never in an e-mail). */
+  withdrawnAt?: Date | null
   contacts: { role: 'dsl' | 'deputy'; name: string; email: string; phone?: string | null }[]
 }
 
@@ -425,6 +518,7 @@ function sendContextSql(source: string): string {
             c.present, n.force_code AS "forceCode", f.content_profile AS "contentProfile",
             f.copy_deputies AS "copyDeputies", f.desk_email AS "deskEmail", f.desk_phone AS "deskPhone", f.guidance,
             f.key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily", n.la_code AS "laCode", s.first_language AS "firstLanguage", n.attempts, n.incident_id AS "incidentId",
+            i.revision, i.withdrawn_at AS "withdrawnAt",
             (SELECT coalesce(json_agg(json_build_object('role', k.role, 'name', k.name, 'email', k.email, 'phone', k.phone) ORDER BY k.position), '[]')
                FROM school_contacts k WHERE k.urn = n.urn) AS contacts
        FROM ${source} n

@@ -3,8 +3,9 @@
 // reference (naming it), 422 a rule broken.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { childSchema, incidentSchema } from '../../domain/incident.js'
+import { childSchema, correctionSchema, incidentSchema, withdrawalSchema } from '../../domain/incident.js'
 import { addChild } from '../../flows/add-child.js'
+import { correct, withdraw } from '../../flows/follow-ups.js'
 import { receiveIncident } from '../../flows/receive-incident.js'
 import type { Services } from '../../services.js'
 import { getIncidentView } from '../../store/incidents-store.js'
@@ -100,6 +101,76 @@ export const incidentRoutes =
         await auditRequest(db, request, outcome.kind === 'added' ? 'incident.child-add' : 'incident.child-replay', 'incident', request.params.id,
           'officer added a child to an incident', { childId: outcome.childId })
         return reply.code(outcome.kind === 'added' ? 202 : 200).send({ id: outcome.childId, incidentId: request.params.id, status: 'accepted' })
+      },
+    )
+
+    /** The incident as GET gives it, after a follow-up (the view is read after the change). */
+    async function viewOf(id: string) {
+      return (await getIncidentView(db, id))!
+    }
+
+    app.post(
+      '/v1/incidents/:id/withdraw',
+      {
+        config: {
+          roles: ['police'],
+          responses: {
+            200: 'Withdrawn (or withdrawn already: nothing new): nothing more is sent; Key Adults already told get a withdrawal e-mail. The body is the incident, status "withdrawn"',
+            404: 'No incident of your force with this id',
+          },
+          bodyExample: { reason: 'Recorded against the wrong family: the children were not involved.' },
+        },
+        schema: {
+          tags: ['incidents'],
+          summary: 'A follow-up: withdraw an incident of your force, with the reason',
+          params: z.object({ id: z.uuid() }),
+          body: withdrawalSchema,
+          response: { 200: incidentViewSchema },
+        },
+      },
+      async (request) => {
+        const principal = caller(request)
+        const outcome = await withdraw(services, principal.forceCode!, request.params.id, request.body.reason)
+        if (outcome.kind === 'not-found') throw notFound('incident')
+        await auditRequest(db, request, outcome.kind === 'withdrawn' ? 'incident.withdraw' : 'incident.withdraw-replay', 'incident', request.params.id,
+          'officer withdrew an incident', outcome.kind === 'withdrawn' ? { stopped: outcome.stopped, toTell: outcome.toTell } : {})
+        return viewOf(request.params.id)
+      },
+    )
+
+    app.patch(
+      '/v1/incidents/:id',
+      {
+        config: {
+          roles: ['police'],
+          responses: {
+            200: 'Corrected (or already so: nothing new). Key Adults already told get an e-mail marked as a correction; those not yet told get the corrected details. The body is the incident',
+            404: 'No incident of your force with this id',
+            409: 'The incident has been withdrawn',
+            422: 'A rule broken (a child not of this incident, a date of birth outside the age band, occurredAt after policeAwareAt), or a field that cannot be corrected',
+          },
+          bodyExample: { riskLevel: 'high', children: [{ id: '00000000-0000-4000-8000-000000000000', givenName: 'Amelia' }] },
+        },
+        schema: {
+          tags: ['incidents'],
+          summary: 'A follow-up: correct an incident of your force (its facts, its children’s details)',
+          params: z.object({ id: z.uuid() }),
+          body: correctionSchema,
+          response: { 200: incidentViewSchema },
+        },
+      },
+      async (request) => {
+        const principal = caller(request)
+        const outcome = await correct(services, { forceCode: principal.forceCode!, ageBand: principal.ageBand! }, request.params.id, request.body)
+        if (outcome.kind === 'not-found') throw notFound('incident')
+        if (outcome.kind === 'withdrawn') {
+          throw new HttpProblem(409, 'Conflict', 'the incident has been withdrawn: it cannot be corrected', { type: '/problems/incident-withdrawn' })
+        }
+        if (outcome.kind === 'rejected') throw invalidInput(422, outcome.errors)
+        // The audit names the fields corrected, never their values.
+        await auditRequest(db, request, outcome.kind === 'corrected' ? 'incident.correct' : 'incident.correct-replay', 'incident', request.params.id,
+          'officer corrected an incident', outcome.kind === 'corrected' ? { revision: outcome.revision, fields: outcome.changed, toTell: outcome.toTell } : {})
+        return viewOf(request.params.id)
       },
     )
 
