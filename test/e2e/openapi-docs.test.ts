@@ -112,7 +112,10 @@ t.test('every field the contract promises is named in the documented success bod
 
 // Body routes first, in the order a new deployment fills them in; the incident's ids feed the rest.
 const ORDER = ['/v1/forces/{code}', '/v1/schools/{urn}', '/v1/local-authorities/{laCode}/childrens-services', '/v1/pupil-rolls/{laCode}', '/v1/schools/{urn}/calendar/{date}', '/v1/incidents', '/v1/incidents/{id}/children/{childId}/school']
-const rank = (o: (typeof operations)[number]) => (o.op.requestBody ? (ORDER.indexOf(o.path) + 1 || ORDER.length + 1) : ORDER.length + 2)
+// Withdrawing the incident comes after everything else that writes to it (a withdrawn incident
+// takes no more children and no corrections).
+const rank = (o: (typeof operations)[number]) =>
+  o.path === '/v1/incidents/{id}/withdraw' ? ORDER.length + 1.5 : o.op.requestBody ? (ORDER.indexOf(o.path) + 1 || ORDER.length + 1) : ORDER.length + 2
 
 for (const { path, method, op } of [...operations].sort((a, b) => rank(a) - rank(b))) {
   t.test(`${method} ${path}: every answer is documented`, async (t) => {

@@ -149,7 +149,7 @@ export const incidentRoutes =
             409: 'The incident has been withdrawn',
             422: 'A rule broken (a child not of this incident, a date of birth outside the age band, occurredAt after policeAwareAt), or a field that cannot be corrected',
           },
-          bodyExample: { riskLevel: 'high', children: [{ id: '00000000-0000-4000-8000-000000000000', givenName: 'Amelia' }] },
+          bodyExample: { riskLevel: 'high', summary: 'Verbal argument between parents; the child was in the room, not upstairs.' },
         },
         schema: {
           tags: ['incidents'],
