@@ -6,14 +6,15 @@
 // Adding or removing a child and searching the register are buttons of the same form: it all
 // works without JavaScript, and none of them stores anything. An accepted form goes through
 // flows/receive-incident.ts, the very flow of POST /v1/incidents.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { CHILD_ROLE_LABELS, CHILD_ROLES, type ChildRole } from '../../domain/force-wording.js'
-import { incidentSchema } from '../../domain/incident.js'
+import { correctionSchema, incidentSchema, withdrawalSchema } from '../../domain/incident.js'
+import { correct, withdraw } from '../../flows/follow-ups.js'
 import { receiveIncident } from '../../flows/receive-incident.js'
 import type { Services } from '../../services.js'
 import { searchDirectory } from '../../store/directory-search.js'
-import { getIncidentView, type ChildView } from '../../store/incidents-store.js'
+import { getIncidentView, type ChildView, type IncidentView } from '../../store/incidents-store.js'
 import { listForceIncidents, settingNames } from '../../store/officer-views-store.js'
 import { auditRequest } from '../audit.js'
 import { caller } from '../auth.js'
@@ -75,18 +76,38 @@ function childView(c: ChildFields, i: number, byField: Record<string, { text: st
 const row = (key: string, value: string) => ({ key: { text: key }, value: { text: value } })
 
 /** A child's facts on the incident page, as a summary list's rows. */
-function childRows(c: ChildView, settingName: string | null) {
+function childRows(c: ChildView, names: Record<string, string>) {
+  const nameOf = (urn: string) => `${names[urn] ?? 'Unknown setting'} (URN ${urn})`
   const setting = c.match.urn
-    ? `${settingName ?? 'Unknown setting'} (URN ${c.match.urn})`
-    : c.match.status === 'unmatched' ? 'Waiting for an officer to place the child' : c.match.status === 'pending' ? 'Being found' : 'None'
+    ? nameOf(c.match.urn)
+    : c.match.status === 'unmatched' ? 'Waiting for an officer to place the child' : c.match.status === 'pending' ? 'Being found'
+      : c.match.status === 'withdrawn' ? 'None: the incident was withdrawn' : 'None'
   const rows = [row('Date of birth', c.dateOfBirth ? longPlainDate(c.dateOfBirth) : 'Removed'),
-    row('Role in the incident', c.role ? (CHILD_ROLE_LABELS[c.role as ChildRole] ?? c.role) : 'Not given'), row('Setting', setting)]
-  const n = c.notification
-  if (n) {
-    rows.push(row('Due by', dateTime(n.dueBy)), row('E-mailed', n.sentAt ? dateTime(n.sentAt) : 'Not yet'),
-      row('Acknowledged', n.acknowledgedAt ? dateTime(n.acknowledgedAt) : 'Not yet'))
+    row('Role in the incident', c.role ? (CHILD_ROLE_LABELS[c.role as ChildRole] ?? c.role) : 'Not given')]
+  // One setting: its facts as before; several: each setting with its own deadline and state.
+  if (c.notifications.length <= 1) {
+    rows.push(row('Setting', setting))
+    const n = c.notification
+    if (n) {
+      rows.push(row('Due by', dateTime(n.dueBy)), row('E-mailed', n.sentAt ? dateTime(n.sentAt) : n.status === 'withdrawn' ? 'No: withdrawn before it went' : 'Not yet'),
+        row('Acknowledged', n.acknowledgedAt ? dateTime(n.acknowledgedAt) : 'Not yet'))
+    }
+  } else {
+    for (const [i, n] of c.notifications.entries()) {
+      rows.push(row(`Setting ${i + 1}`, `${nameOf(n.urn)}: due by ${dateTime(n.dueBy)}; ${n.sentAt ? `e-mailed ${dateTime(n.sentAt)}` : n.status === 'withdrawn' ? 'withdrawn before it went' : 'not yet e-mailed'}; ${n.acknowledgedAt ? `acknowledged ${dateTime(n.acknowledgedAt)}` : 'not yet acknowledged'}`))
+    }
   }
   return rows
+}
+
+/** The label of a correction form's field, for its error message ("Child 1: date of birth must ..."). */
+function labelOf(field: string): string {
+  const m = /^children-(\d+)-(\w+)$/.exec(field)
+  const names: Record<string, string> = {
+    incidentType: 'Type', riskLevel: 'Risk level', occurredAt: 'When it happened', summary: 'Summary',
+    givenName: 'given name', familyName: 'family name', dateOfBirth: 'date of birth', present: 'whether present', role: 'role', id: 'child',
+  }
+  return m ? `Child ${Number(m[1]) + 1}: ${names[m[2]!] ?? m[2]}` : (names[field] ?? field)
 }
 
 export const incidentPageRoutes =
@@ -201,17 +222,136 @@ export const incidentPageRoutes =
       const view = z.uuid().safeParse(id).success ? await getIncidentView(db, id) : null
       if (!view || (p.role === 'police' && view.force !== p.forceCode)) throw notFound('incident')
       await auditRequest(db, request, 'incident.read', 'incident', view.id, 'read incident and its children on the pages', { children: view.children.length })
-      const names = await settingNames(db, view.children.map((c) => c.match.urn).filter((u): u is string => u !== null))
+      const names = await settingNames(db, [...new Set(view.children.flatMap((c) => [c.match.urn, ...c.notifications.map((n) => n.urn)]).filter((u): u is string => u !== null))])
       const received = (request.query as Record<string, unknown>).received
+      const followUp = (request.query as Record<string, unknown>).followUp
       return reply.page('incident.njk', {
         pageTitle: 'Incident',
         incident: view,
+        followUp: followUp === 'withdrawn' || followUp === 'corrected' || followUp === 'unchanged' ? followUp : null,
+        canFollowUp: p.role === 'police' && view.status !== 'withdrawn',
         received: received === 'new' ? 'new' : received === 'again' ? 'again' : null,
         children: view.children.map((c) => ({
           ...c,
           tag: childStateTag(c.match.status, c.notification?.status ?? null),
-          rows: childRows(c, c.match.urn ? (names[c.match.urn] ?? null) : null),
+          rows: childRows(c, names),
         })),
       })
+    })
+
+    // ---------------------------------------------------------------------------------------------
+    // Follow-ups on the pages: withdraw, correct (flows/follow-ups.ts, as the API's)
+
+    /** The incident for a follow-up page: the officer's force's, standing (not withdrawn). */
+    async function standingIncident(request: FastifyRequest): Promise<IncidentView> {
+      const p = caller(request)
+      const { id } = request.params as { id: string }
+      const view = z.uuid().safeParse(id).success ? await getIncidentView(db, id) : null
+      if (!view || view.force !== p.forceCode) throw notFound('incident')
+      return view
+    }
+    const toldCount = (v: IncidentView) => v.children.flatMap((c) => c.notifications).filter((n) => n.sentAt !== null).length
+    const followUpPage = { roles: ['police'] as const }
+
+    app.get('/incidents/:id/withdraw', { config: followUpPage, schema: { hide: true } }, async (request, reply) => {
+      const incident = await standingIncident(request)
+      if (incident.status === 'withdrawn') return reply.redirect(`/incidents/${incident.id}`, 303)
+      return reply.page('incident-withdraw.njk', { pageTitle: 'Withdraw this incident', incident, told: toldCount(incident) })
+    })
+
+    app.post('/incidents/:id/withdraw', { config: followUpPage, schema: { hide: true } }, async (request, reply) => {
+      const incident = await standingIncident(request)
+      const values = { reason: formBodyOf(request.body).reason ?? '' }
+      const parsed = withdrawalSchema.safeParse(values)
+      if (!parsed.success) {
+        return reply.page('incident-withdraw.njk', {
+          pageTitle: 'Withdraw this incident', incident, told: toldCount(incident), values,
+          errors: formErrors([{ field: 'reason', text: values.reason.trim() === '' ? 'Enter why you are withdrawing the incident' : `The reason ${parsed.error.issues[0]!.message}` }]),
+        }, 400)
+      }
+      const outcome = await withdraw(services, caller(request).forceCode!, incident.id, parsed.data.reason)
+      if (outcome.kind === 'not-found') throw notFound('incident')
+      await auditRequest(db, request, outcome.kind === 'withdrawn' ? 'incident.withdraw' : 'incident.withdraw-replay', 'incident', incident.id,
+        'officer withdrew an incident on the pages', outcome.kind === 'withdrawn' ? { stopped: outcome.stopped, toTell: outcome.toTell } : {})
+      return reply.redirect(`/incidents/${incident.id}?followUp=withdrawn`, 303)
+    })
+
+    const correctionValues = (v: IncidentView) => ({
+      incidentType: v.incidentType,
+      riskLevel: v.riskLevel ?? '',
+      occurredAt: v.occurredAt ? v.occurredAt.toISOString() : '',
+      summary: v.summary ?? '',
+      children: v.children.filter((c) => c.givenName !== null).map((c) => ({
+        id: c.id, givenName: c.givenName ?? '', familyName: c.familyName ?? '', dateOfBirth: c.dateOfBirth ?? '', present: c.present ? 'yes' : 'no', role: c.role ?? '',
+      })),
+    })
+    type CorrectionValues = ReturnType<typeof correctionValues>
+    const showCorrection = (reply: FastifyReply, incident: IncidentView, values: CorrectionValues, problems: FieldProblem[] = [], status = 200) =>
+      reply.page('incident-correct.njk', {
+        pageTitle: 'Correct this incident',
+        incident,
+        told: toldCount(incident),
+        values: {
+          ...values,
+          children: values.children.map((c) => ({
+            ...c,
+            roleItems: [{ value: '', text: 'Not given', selected: c.role === '' }, ...CHILD_ROLES.map((value) => ({ value, text: CHILD_ROLE_LABELS[value], selected: c.role === value }))],
+          })),
+        },
+        errors: problems.length > 0 ? formErrors(problems) : undefined,
+      }, status)
+
+    app.get('/incidents/:id/correct', { config: followUpPage, schema: { hide: true } }, async (request, reply) => {
+      const incident = await standingIncident(request)
+      if (incident.status === 'withdrawn') return reply.redirect(`/incidents/${incident.id}`, 303)
+      return showCorrection(reply, incident, correctionValues(incident))
+    })
+
+    app.post('/incidents/:id/correct', { config: followUpPage, schema: { hide: true } }, async (request, reply) => {
+      const incident = await standingIncident(request)
+      const body = formBodyOf(request.body)
+      const stored = correctionValues(incident)
+      // The form's values, over what is stored (a field the form did not send stays as it is).
+      const values: CorrectionValues = {
+        incidentType: body.incidentType ?? stored.incidentType,
+        riskLevel: body.riskLevel ?? stored.riskLevel,
+        occurredAt: body.occurredAt ?? stored.occurredAt,
+        summary: body.summary ?? stored.summary,
+        children: stored.children.map((c, i) => {
+          const f = (k: string) => body[`children-${i}-${k}`]
+          return { id: c.id, givenName: f('givenName') ?? c.givenName, familyName: f('familyName') ?? c.familyName, dateOfBirth: f('dateOfBirth') ?? c.dateOfBirth, present: f('present') ?? c.present, role: f('role') ?? c.role }
+        }),
+      }
+      const fix = {
+        incidentType: values.incidentType,
+        ...(values.riskLevel ? { riskLevel: values.riskLevel } : {}),
+        ...(values.occurredAt.trim() ? { occurredAt: values.occurredAt.trim() } : {}),
+        ...(values.summary.trim() ? { summary: values.summary } : {}),
+        ...(values.children.length > 0 ? {
+          children: values.children.map((c) => ({
+            id: c.id, givenName: c.givenName, familyName: c.familyName, dateOfBirth: c.dateOfBirth.trim(),
+            ...(c.present === 'yes' || c.present === 'no' ? { present: c.present === 'yes' } : {}), ...(c.role ? { role: c.role } : {}),
+          })),
+        } : {}),
+      }
+      const fieldOf = (path: string) => path.replace(/^\//, '').replaceAll('/', '-') || 'incidentType'
+      const parsed = correctionSchema.safeParse(fix)
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => {
+          const field = i.path.map(String).join('-') || 'incidentType'
+          return { field, text: `${labelOf(field)} ${i.message}` }
+        })
+        return showCorrection(reply, incident, values, problems, 400)
+      }
+      const p = caller(request)
+      const outcome = await correct(services, { forceCode: p.forceCode!, ageBand: p.ageBand! }, incident.id, parsed.data)
+      if (outcome.kind === 'not-found') throw notFound('incident')
+      if (outcome.kind === 'withdrawn') return reply.redirect(`/incidents/${incident.id}`, 303)
+      if (outcome.kind === 'rejected') {
+        return showCorrection(reply, incident, values, outcome.errors.map((e) => ({ field: fieldOf(e.path), text: `${labelOf(fieldOf(e.path))} ${e.message}` })), 422)
+      }
+      await auditRequest(db, request, outcome.kind === 'corrected' ? 'incident.correct' : 'incident.correct-replay', 'incident', incident.id,
+        'officer corrected an incident on the pages', outcome.kind === 'corrected' ? { revision: outcome.revision, fields: outcome.changed, toTell: outcome.toTell } : {})
+      return reply.redirect(`/incidents/${incident.id}?followUp=${outcome.kind}`, 303)
     })
   }
