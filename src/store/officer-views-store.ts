@@ -32,7 +32,7 @@ export async function listForceIncidents(db: Queryable, forceCode: string | null
               'matchStatus', c.match_status, 'matchReason', c.match_reason,
               'urn', coalesce(n.urn, c.match_urn), 'settingName', s.name,
               'notificationStatus', CASE WHEN n.status = 'sending' THEN 'scheduled' ELSE n.status END
-            ) ORDER BY c.position) AS children
+            ) ORDER BY c.position, c.setting_position) AS children
        FROM (SELECT * FROM incidents WHERE ($1::text IS NULL OR force_code = $1)
               ORDER BY received_at DESC, id LIMIT $2 OFFSET $3) i
        JOIN children c ON c.incident_id = i.id
