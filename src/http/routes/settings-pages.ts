@@ -21,7 +21,7 @@ import { setChildrensServices } from '../../flows/childrens-services.js'
 import { editKeyAdults, importKeyAdults } from '../../flows/edit-key-adults.js'
 import type { Services } from '../../services.js'
 import { calendarLabels, loadSchoolCalendar, replaceSettingTermDates, replaceTermDates, termCoverage } from '../../store/calendar-store.js'
-import { clearResolvedDirectoryAlerts, getChildrensServices, isChildrensServicesUrn, isKnownLa, laNameOf, listDirectoryAlerts } from '../../store/la-contacts-store.js'
+import { clearResolvedDirectoryAlerts, getChildrensServices, isLaContactUrn, isKnownLa, laNameOf, listDirectoryAlerts } from '../../store/la-contacts-store.js'
 import { getSchool, type School } from '../../store/schools-store.js'
 import { laCodesOf, listDeliveryFailures, searchDirectory, setFirstLanguage } from '../../store/settings-admin-store.js'
 import { auditRequest } from '../audit.js'
@@ -93,7 +93,7 @@ export const settingsPageRoutes =
     const keptSetting = async (request: FastifyRequest): Promise<School> => {
       const urn = normaliseSettingUrn(String((request.params as Record<string, unknown>).urn ?? ''))
       const school = urn ? await getSchool(db, urn) : null
-      if (!school || isChildrensServicesUrn(school.urn) || !keepsLa(caller(request), school.laCode)) throw notFound('setting')
+      if (!school || isLaContactUrn(school.urn) || !keepsLa(caller(request), school.laCode)) throw notFound('setting')
       return school
     }
 
