@@ -432,6 +432,8 @@ const boardRowSchema = z.object({
   placedByOfficer: count,
   reviewQueueSeconds: z.object({ p50: z.number().nullable(), p90: z.number().nullable() }),
   childrenUnplaced: count,
+  toChildrensServices: count.describe('children in no setting told through the LA’s children’s services'),
+  toHealthVisiting: count.describe('children in no setting (under 5) told through the LA’s health visiting'),
 }) satisfies z.ZodType<BoardRow>
 
 export const boardReportSchema = z.object({
