@@ -66,6 +66,12 @@ export function isKnownLa(laCode: string): boolean {
   return laNameOf(laCode) !== null && inEnglandOrWales(laCode)
 }
 
+/** Every LA of England or Wales the directory knows, by name: the choices an officer is offered. */
+export function knownLas(): { code: string; name: string }[] {
+  laNameOf('000') // loads the table
+  return [...laNames!.entries()].filter(([code]) => isKnownLa(code)).map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name))
+}
+
 export interface LaContact {
   role: LaContactRole
   name: string

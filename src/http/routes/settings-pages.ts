@@ -387,7 +387,7 @@ export const settingsPageRoutes =
 
     app.get('/settings/la/:code/contact', { config, schema: { hide: true } }, async (request, reply) => {
       const laCode = laOf(request)
-      const done = CONTACT_FORMS.find((f) => query(request, 'done', 20) === (f.service === 'childrens-services' ? 'saved' : `saved-${f.service}`))
+      const done = CONTACT_FORMS.find((f) => query(request, 'done', 10) === `saved${f.prefix ? `-${f.prefix.slice(0, -1)}` : ''}`)
       return showContact(reply, laCode, {}, [], 200, done?.label ?? null)
     })
 
@@ -419,7 +419,7 @@ export const settingsPageRoutes =
         return showContact(reply, laCode, values, result.problems.map(asField), 422)
       }
       await auditRequest(db, request, result.created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance on the pages', { service: form.service, contacts: contacts.length })
-      return reply.redirect(`/settings/la/${laCode}/contact?done=${form.service === 'childrens-services' ? 'saved' : `saved-${form.service}`}`, 303)
+      return reply.redirect(`/settings/la/${laCode}/contact?done=saved${p ? `-${p.slice(0, -1)}` : ''}`, 303)
     })
 
     // ---- Delivery failures -------------------------------------------------------------------
