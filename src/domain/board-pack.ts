@@ -177,5 +177,6 @@ function emptyRow(key: string): BoardRow {
     incidentTypes: zeros(INCIDENT_TYPES), riskLevels: zeros(RISK_LEVELS), knownOutOfSchoolHours: 0, knownOutOfSchoolHoursShare: null,
     sent: 0, onTime: 0, onTimeRate: null, policeToSentSeconds: none, acknowledged: 0, acknowledgementRate: null, sentToAcknowledgedSeconds: none,
     escalated: 0, escalationReasons: zeros(ESCALATION_REASONS), deliveryFailures: 0, placedByOfficer: 0, reviewQueueSeconds: none, childrenUnplaced: 0,
+    toChildrensServices: 0, toHealthVisiting: 0,
   }
 }

@@ -32,6 +32,9 @@ export interface BoardRaw {
   escalationReasons: Record<(typeof ESCALATION_REASONS)[number], number>
   deliveryFailures: number
   placedByOfficer: number
+  /** Children in no setting told through their LA's children's services, and through its health visiting (issue 14.3). */
+  toChildrensServices: number
+  toHealthVisiting: number
   childrenUnplaced: number
   /** Seconds from the police knowing to the e-mail sent, over the sent notifications of the group. */
   policeToSentSeconds: { p50: number | null; p90: number | null }
@@ -67,6 +70,9 @@ export interface BoardRow {
   placedByOfficer: Count
   reviewQueueSeconds: { p50: number | null; p90: number | null }
   childrenUnplaced: Count
+  /** Children in no setting told through the LA's children's services / health visiting (domain/no-setting.ts). */
+  toChildrensServices: Count
+  toHealthVisiting: Count
 }
 
 export interface BoardReport {
@@ -107,6 +113,9 @@ function flatten(r: BoardRaw, settingKeys: string[]): Map<string, Cell> {
   part('deliveryFailures', '~notFailed')
   part('placedByOfficer', '~placedOtherwise')
   shown('childrenUnplaced', r.childrenUnplaced)
+  shown('toChildrensServices', r.toChildrensServices)
+  shown('toHealthVisiting', r.toHealthVisiting)
+  hidden('~toSettings', r.childrenNotified - r.toChildrensServices - r.toHealthVisiting)
   return m
 }
 
@@ -128,6 +137,7 @@ function rowSums(settingKeys: string[]): Sum[] {
     { total: 'escalated', parts: ESCALATION_REASONS.map((e) => `escalationReasons.${e}`) },
     { total: N, parts: ['deliveryFailures', '~notFailed'] },
     { total: N, parts: ['placedByOfficer', '~placedOtherwise'] },
+    { total: N, parts: ['toChildrensServices', 'toHealthVisiting', '~toSettings'] },
   ]
 }
 
@@ -188,6 +198,8 @@ export function suppressBoard(overall: BoardRaw, rows: BoardRaw[]): SuppressedBo
       placedByOfficer: placed,
       reviewQueueSeconds: times(placed, raw.reviewQueueSeconds),
       childrenUnplaced: get('childrenUnplaced'),
+      toChildrensServices: get('toChildrensServices'),
+      toHealthVisiting: get('toHealthVisiting'),
     }
   }
   return { overall: build(overall, 'overall'), rows: rows.map((r, i) => build(r, String(i))), small, complements }
@@ -219,6 +231,7 @@ function csvColumns(row: BoardRow): { name: string; field: string; value: (r: Bo
   cols.push({ name: 'reviewQueueSeconds.p50', field: '', value: (r) => r.reviewQueueSeconds.p50 })
   cols.push({ name: 'reviewQueueSeconds.p90', field: '', value: (r) => r.reviewQueueSeconds.p90 })
   cols.push({ name: 'childrenUnplaced', field: 'childrenUnplaced', value: (r) => r.childrenUnplaced })
+  for (const f of ['toChildrensServices', 'toHealthVisiting'] as const) cols.push({ name: f, field: f, value: (r) => r[f] })
   return cols
 }
 

@@ -10,6 +10,8 @@ import { incidentSchema, type IncidentInput } from './incident.js'
 export const INCIDENT_CSV_COLUMNS = [
   'reference', 'policeAwareAt', 'occurredAt', 'incidentType', 'riskLevel', 'summary',
   'givenName', 'familyName', 'dateOfBirth', 'present', 'role', 'schoolUrn', 'schoolName', 'schoolPostcode',
+  /** Optional (files made before it still read): for a child in no setting, the 3-digit code of the LA where the child lives. */
+  'noSettingLa',
 ] as const
 type Column = (typeof INCIDENT_CSV_COLUMNS)[number]
 const REQUIRED: Column[] = ['reference', 'policeAwareAt', 'incidentType', 'givenName', 'familyName', 'dateOfBirth', 'present']
@@ -22,8 +24,8 @@ export const MAX_CSV_ROWS = 10_000
 export function incidentCsvTemplate(): string {
   const rows = [
     INCIDENT_CSV_COLUMNS.join(','),
-    'CLE-20261120-0001,2026-11-20T22:14:00Z,,crime,medium,Officers attended a domestic incident.,Amy,Example,2016-05-04,true,witness,111234,,',
-    'CLE-20261120-0001,2026-11-20T22:14:00Z,,crime,medium,Officers attended a domestic incident.,Ben,Example,2019-02-11,false,,,Example Nursery,TS1 2AB',
+    'CLE-20261120-0001,2026-11-20T22:14:00Z,,crime,medium,Officers attended a domestic incident.,Amy,Example,2016-05-04,true,witness,111234,,,',
+    'CLE-20261120-0001,2026-11-20T22:14:00Z,,crime,medium,Officers attended a domestic incident.,Ben,Example,2019-02-11,false,,,Example Nursery,TS1 2AB,',
   ]
   return rows.join('\r\n') + '\r\n'
 }
@@ -141,6 +143,7 @@ export function readIncidentCsv(text: string): ReadIncidents {
           present: present(r),
           ...(optional(r, 'role') ? { role: optional(r, 'role') } : {}),
           ...(Object.keys(given).length ? { school: given } : {}),
+          ...(optional(r, 'noSettingLa') ? { noSetting: { laCode: optional(r, 'noSettingLa')! } } : {}),
         }
       }),
     }
@@ -156,7 +159,7 @@ export function readIncidentCsv(text: string): ReadIncidents {
   return { incidents, problems, rows: data.length }
 }
 
-const CHILD_COLUMN: Record<string, Column> = { givenName: 'givenName', familyName: 'familyName', dateOfBirth: 'dateOfBirth', present: 'present', role: 'role', school: 'schoolUrn' }
+const CHILD_COLUMN: Record<string, Column> = { givenName: 'givenName', familyName: 'familyName', dateOfBirth: 'dateOfBirth', present: 'present', role: 'role', school: 'schoolUrn', noSetting: 'noSettingLa' }
 const SCHOOL_COLUMN: Record<string, Column> = { urn: 'schoolUrn', name: 'schoolName', postcode: 'schoolPostcode' }
 
 /** A zod error on an incident's body, told by the file's lines and columns. */

@@ -27,6 +27,11 @@ export const schoolRefSchema = z
     message: 'must give a urn, or a name and/or postcode',
   })
 
+/** A child in no setting: the LA where the child lives (a 3-digit DfE LA code; the flow checks it is an LA of England or Wales). */
+export const noSettingSchema = z.strictObject({
+  laCode: z.string().trim().regex(/^[0-9]{3}$/, 'must be a 3-digit DfE local authority code'),
+})
+
 /** The most settings one child may have (a school and a nursery, a childminder after school, ...). */
 export const MAX_SETTINGS_PER_CHILD = 4
 
@@ -40,9 +45,14 @@ export const childSchema = z.strictObject({
   school: schoolRefSchema.optional(),
   /** Every setting the child attends (issue 14.2), instead of `school`: one notification each. */
   settings: z.array(schoolRefSchema).min(1, 'must list at least one setting').max(MAX_SETTINGS_PER_CHILD, `must list at most ${MAX_SETTINGS_PER_CHILD} settings`).optional(),
+  /** The child is in no setting (issue 14.3): the LA where the child lives, whose contact is told (domain/no-setting.ts). */
+  noSetting: noSettingSchema.optional(),
 }).superRefine((child, ctx) => {
   if (child.school !== undefined && child.settings !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['settings'], message: 'give either school or settings, not both' })
+  }
+  if (child.noSetting !== undefined && (child.school !== undefined || child.settings !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['noSetting'], message: 'a child with no setting cannot also have a school or settings; give one or the other' })
   }
   const urns = (child.settings ?? []).map((s) => s.urn?.toUpperCase()).filter((u) => u !== undefined)
   const repeated = urns.find((u, i) => urns.indexOf(u) !== i)

@@ -17,7 +17,7 @@ export interface SettingFacts {
   contacts: { role: 'dsl' | 'deputy' }[]
 }
 
-export type MatchMethod = 'urn' | 'name-postcode' | 'pupil-roll' | 'manual'
+export type MatchMethod = 'urn' | 'name-postcode' | 'pupil-roll' | 'manual' | 'no-setting-given'
 
 export type MatchDecision =
   | { status: 'matched'; urn: string; method: MatchMethod }

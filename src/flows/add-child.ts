@@ -7,6 +7,7 @@ import { londonDateOf } from '../domain/london-time.js'
 import type { Services } from '../services.js'
 import { addChildToIncident, incidentAwareness } from '../store/incidents-store.js'
 import { handOffMatch } from './hand-off.js'
+import { noSettingLaErrors } from './receive-incident.js'
 
 /** The contract's limit on children per incident, follow-ups included. */
 export const MAX_CHILDREN_PER_INCIDENT = 20
@@ -25,7 +26,7 @@ export async function addChild(
   const { db, clock, queues, metrics } = services
   const aware = await incidentAwareness(db, incidentId, from.forceCode)
   if (!aware) return { kind: 'not-found' }
-  const errors = childRuleErrors(child, londonDateOf(aware), from.ageBand, '')
+  const errors = [...childRuleErrors(child, londonDateOf(aware), from.ageBand, ''), ...noSettingLaErrors(child, '')]
   if (errors.length > 0) return { kind: 'rejected', errors }
   const added = await addChildToIncident(db, incidentId, from.forceCode, child, MAX_CHILDREN_PER_INCIDENT, clock.now())
   if (added.kind === 'no-incident') return { kind: 'not-found' }

@@ -9,7 +9,7 @@ import type { KeyAdultRow } from '../domain/key-adult-csv.js'
 import { londonDateOf } from '../domain/london-time.js'
 import type { Services } from '../services.js'
 import { withTransaction, type TxClient } from '../store/db.js'
-import { isChildrensServicesUrn } from '../store/la-contacts-store.js'
+import { isLaContactUrn } from '../store/la-contacts-store.js'
 import { getSchool, lockManySchoolContacts, lockSchoolContacts, replaceManySchoolContacts, replaceSchoolContacts, type School } from '../store/schools-store.js'
 import { rematchHeld } from './match-child.js'
 
@@ -44,7 +44,7 @@ export async function editKeyAdults(
   record: (client: TxClient, summary: EditSummary) => Promise<void>,
 ): Promise<EditResult> {
   // An LA's children's services contact is kept as a setting of its own, with its own rules.
-  if (isChildrensServicesUrn(urn)) return { kind: 'not-found' }
+  if (isLaContactUrn(urn)) return { kind: 'not-found' }
   const today = londonDateOf(services.clock.now())
   const outcome = await withTransaction(services.db, async (client): Promise<EditResult | { kind: 'written'; summary: EditSummary }> => {
     const current = await lockSchoolContacts(client, urn)
@@ -100,7 +100,7 @@ export async function importKeyAdults(
   let updated = 0
   try {
     await withTransaction(services.db, async (client) => {
-      const urns = [...byUrn.keys()].filter((urn) => !isChildrensServicesUrn(urn))
+      const urns = [...byUrn.keys()].filter((urn) => !isLaContactUrn(urn))
       const stored = await lockManySchoolContacts(client, urns)
       const lists = new Map<string, KeyAdult[]>()
       for (const [urn, urnRows] of byUrn) {

@@ -3,13 +3,18 @@
 // authority's pupil roll — and each match records its method, its confidence and the candidates
 // considered (register facts only). A child who cannot be placed is held as unmatched with the
 // reason, for the force's officers to settle in the review queue; never guessed, never dropped.
-// A child with no setting goes to the LA's children's services instead. When the directory is
-// what holds a child back (a closed setting, no named Key Adult, no children's services
-// contact) administrators are alerted. An officer's assignment (assignSetting) places a child
-// the same way.
+// A child with no setting goes to one of its LA's contacts instead: health visiting for an
+// under-5, else children's services (domain/no-setting.ts). A child the police said is in no
+// setting is still looked for on the pupil roll: an open setting the roll names for the child is
+// told (the LA's current record may know of a nursery the officer did not); anything else the roll
+// says (no setting, not found, unsure) leaves the child with the contact of the LA the police gave.
+// When the directory is what holds a child back (a closed setting, no named Key Adult, no LA
+// contact) administrators are alerted. An officer's assignment (assignSetting) places a child the
+// same way.
 import { childToPlace, holdChild, holdFailedMatch, lockChildToPlace, rematchHeldChildren, type ChildToPlace } from '../store/incidents-store.js'
 import { hasKeyAdult } from '../domain/contacts.js'
 import { decideByUrn, DIRECTORY_REASONS, type MatchCandidate, type MatchMethod, type UnmatchedReason } from '../domain/matching.js'
+import { routeNoSetting, type LaService } from '../domain/no-setting.js'
 import { decidePupilRoll } from '../domain/pupil-names.js'
 import { CalendarError } from '../domain/school-calendar.js'
 import { MIN_NAME_SCORE, type ScoredCandidate } from '../domain/school-names.js'
@@ -18,11 +23,12 @@ import { withTransaction, type Queryable, type TxClient } from '../store/db.js'
 import { currentDirectoryIndex, inEnglandOrWales, type DirectoryIndex } from '../store/directory-search.js'
 import {
   clearResolvedDirectoryAlerts,
-  getChildrensServices,
-  isChildrensServicesUrn,
+  getLaContacts,
+  isLaContactUrn,
   isKnownLa,
   raiseDirectoryAlert,
   type DirectoryAlertKind,
+  type LaServiceContact,
 } from '../store/la-contacts-store.js'
 import { rollEntriesBornOn } from '../store/pupil-roll-store.js'
 import { getSchool, type School } from '../store/schools-store.js'
@@ -45,7 +51,7 @@ function schoolLookup(client: Queryable): SchoolLookup {
 /** What the strategies found. */
 type Finding =
   | { kind: 'setting'; urn: string; method: Exclude<MatchMethod, 'manual'>; confidence: number }
-  | { kind: 'no-setting'; laCode: string; method: 'pupil-roll' | 'manual'; confidence: number }
+  | { kind: 'no-setting'; laCode: string; method: 'pupil-roll' | 'manual' | 'no-setting-given'; confidence: number }
   | { kind: 'none'; reason: UnmatchedReason; urn: string | null }
 
 type HeldAlert = { kind: DirectoryAlertKind; urn: string | null; laCode: string | null }
@@ -90,7 +96,7 @@ async function findSetting(
   //    any name or postcode typed beside it: a slipped digit lands on another real school, which
   //    must not be told about this child.
   if (child.givenUrn) {
-    const school = isChildrensServicesUrn(child.givenUrn) ? null : await schoolOf(child.givenUrn)
+    const school = isLaContactUrn(child.givenUrn) ? null : await schoolOf(child.givenUrn)
     if (school && inEnglandOrWales(school.laCode)) {
       if (!hasNameOrPostcode) {
         candidates.push(candidateOf(school, 1, 'urn'))
@@ -148,6 +154,11 @@ async function findSetting(
       reason = 'pupil-roll-low-confidence'
     }
   }
+  // 4. The police said the child is in no setting: unless the roll found an open setting, the
+  //    contact of the LA the police gave (where the child lives) is told.
+  if (child.noSettingLa && !(found?.kind === 'setting' && (await isOpen(found.urn)))) {
+    return { kind: 'no-setting', laCode: child.noSettingLa, method: 'no-setting-given', confidence: 1 }
+  }
   return found ?? { kind: 'none', reason, urn: reasonUrn }
 }
 
@@ -190,19 +201,19 @@ async function settle(
   if (finding.kind === 'none') return hold(db, child, { reason: finding.reason, urn: finding.urn, confidence: null, candidates, now, from })
 
   if (finding.kind === 'no-setting') {
-    const cs = await getChildrensServices(db, finding.laCode)
-    if (!cs || !hasKeyAdult(cs.contacts)) {
+    const la = await laContactFor(db, child, finding.laCode)
+    if (!la) {
       return hold(db, child, {
         reason: 'no-la-contact', urn: null, confidence: finding.confidence, candidates, now, from,
         alert: { kind: 'no-la-contact', urn: null, laCode: finding.laCode },
       })
     }
-    const placed = await placeChild(db, child, { urn: cs.urn, laCode: finding.laCode, dayStartsAt: null }, force, {
-      method: finding.method, from, now, confidence: finding.confidence, candidates, reason: `la-childrens-services:${finding.laCode}`, status: 'no-setting',
+    const placed = await placeChild(db, child, { urn: la.contact.urn, laCode: finding.laCode, dayStartsAt: null }, force, {
+      method: finding.method, from, now, confidence: finding.confidence, candidates, reason: la.reason, status: 'no-setting',
     })
     if (!placed) return null
     services.metrics.matches.inc({ status: 'no-setting', how: finding.method })
-    return { placed, alert: null, log: { status: 'no-setting', method: finding.method, laCode: finding.laCode, confidence: finding.confidence, notificationId: placed.notificationId } }
+    return { placed, alert: null, log: { status: 'no-setting', method: finding.method, laCode: finding.laCode, service: la.service, confidence: finding.confidence, notificationId: placed.notificationId } }
   }
 
   const school = await schoolOf(finding.urn)
@@ -217,6 +228,24 @@ async function settle(
   if (!placed) return null
   services.metrics.matches.inc({ status: 'matched', how: finding.method })
   return { placed, alert: null, log: { status: 'matched', method: finding.method, urn: finding.urn, confidence: finding.confidence, notificationId: placed.notificationId, dueBy: placed.dueBy } }
+}
+
+/**
+ * The LA contact a child with no setting goes to (domain/no-setting.ts), with the reason its match
+ * records; null when the LA has no contact that fits (the child is held and administrators alerted).
+ */
+async function laContactFor(
+  db: Queryable,
+  child: Pick<ChildRow, 'dateOfBirth' | 'policeAwareAt'>,
+  laCode: string,
+): Promise<{ service: LaService; contact: LaServiceContact; reason: string } | null> {
+  const contacts = await getLaContacts(db, laCode)
+  const configured = new Set(
+    (Object.entries(contacts) as [LaService, LaServiceContact | null][]).filter(([, c]) => c && hasKeyAdult(c.contacts)).map(([s]) => s),
+  )
+  const route = routeNoSetting(child, laCode, configured)
+  if (route.kind === 'none') return null
+  return { service: route.service, contact: contacts[route.service]!, reason: route.reason }
 }
 
 /**
@@ -242,7 +271,7 @@ async function hold(
 async function afterSettled(services: Services, childId: string, outcome: Outcome): Promise<void> {
   const { logger, metrics } = services
   if (outcome.placed) {
-    logger.info({ childId, ...outcome.log }, outcome.log.status === 'no-setting' ? "child has no setting: LA children's services to be told" : 'child matched')
+    logger.info({ childId, ...outcome.log }, outcome.log.status === 'no-setting' ? `child has no setting: the LA's ${String(outcome.log.service).replace('-', ' ')} contact to be told` : 'child matched')
     await scheduleDelivery(services, outcome.placed, { sendNow: true })
     return
   }
@@ -354,19 +383,19 @@ async function decideAssignment(
     if (!isKnownLa(laCode)) {
       return { result: { kind: 'refused', reason: 'unknown-la', detail: `${laCode} is not a local authority of England or Wales` }, ...none }
     }
-    const cs = await getChildrensServices(client, laCode)
-    if (!cs || !hasKeyAdult(cs.contacts)) {
+    const la = await laContactFor(client, child, laCode)
+    if (!la) {
       const alert = await raise(client, { kind: 'no-la-contact', urn: null, laCode }, now)
-      const detail = `LA ${laCode} has no children's services contact on record; an administrator has been alerted`
+      const detail = `LA ${laCode} has no children's services contact on record (nor health visiting, for a child under 5); an administrator has been alerted`
       return { result: { kind: 'refused', reason: 'no-la-contact', detail }, placed: null, alert }
     }
-    const placed = (await placeChild(client, child, { urn: cs.urn, laCode, dayStartsAt: null }, force, {
-      method: 'manual', from: ASSIGNABLE, now, confidence: 1, reason: `la-childrens-services:${laCode}`, status: 'no-setting',
+    const placed = (await placeChild(client, child, { urn: la.contact.urn, laCode, dayStartsAt: null }, force, {
+      method: 'manual', from: ASSIGNABLE, now, confidence: 1, reason: la.reason, status: 'no-setting',
     }))! // the child is locked FOR UPDATE and was checked to be waiting
-    return { result: { kind: 'placed', status: 'no-setting', urn: cs.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed, alert: null }
+    return { result: { kind: 'placed', status: 'no-setting', urn: la.contact.urn, notificationId: placed.notificationId, dueBy: placed.dueBy, matchedAt: now }, placed, alert: null }
   }
 
-  const school = isChildrensServicesUrn(assignment.urn) ? null : await getSchool(client, assignment.urn)
+  const school = isLaContactUrn(assignment.urn) ? null : await getSchool(client, assignment.urn)
   const decision = decideByUrn(assignment.urn, school && inEnglandOrWales(school.laCode) ? school : null, 'manual')
   if (decision.status === 'unmatched') {
     // The officer has found the setting; if only its Key Adults are missing, administrators must act.

@@ -25,7 +25,7 @@ export interface Placed {
 }
 
 export interface Placement {
-  method: 'urn' | 'name-postcode' | 'pupil-roll' | 'manual'
+  method: 'urn' | 'name-postcode' | 'pupil-roll' | 'manual' | 'no-setting-given'
   /** The match states the child may be placed from (a worker: 'pending'; an officer: also 'unmatched'). */
   from: readonly ('pending' | 'unmatched')[]
   now: Date

@@ -13,7 +13,7 @@ import { SETTING_TYPES } from '../domain/setting-ids.js'
 import type { AuditRow } from '../store/audit-store.js'
 import type { Force } from '../store/forces-store.js'
 import type { AcceptedIncident } from '../store/incidents-store.js'
-import type { ChildrensServices, DirectoryAlert } from '../store/la-contacts-store.js'
+import type { DirectoryAlert, LaServiceContact } from '../store/la-contacts-store.js'
 import type { NotificationView } from '../store/notifications-store.js'
 import type { School } from '../store/schools-store.js'
 
@@ -95,7 +95,7 @@ export const incidentViewSchema = z.object({
       match: z.object({
         status: z.string().describe("'matched' | 'unmatched' | 'no-setting' | 'pending'"),
         urn: z.string().nullable(),
-        method: z.string().nullable().describe("'urn' | 'name-postcode' | 'pupil-roll' | 'manual'"),
+        method: z.string().nullable().describe("'urn' | 'name-postcode' | 'pupil-roll' | 'manual' | 'no-setting-given' (the police said the child is in no setting)"),
         reason: z.string().nullable(),
         matchedAt: maybeInstant,
       }),
@@ -207,7 +207,8 @@ export const forceSchema = z.object({
   quietPeriodMinutes: z.number().int(),
 }) satisfies z.ZodType<Force>
 
-export const childrensServicesSchema = z.object({
+/** An LA's children's services or health visiting contact (PUT/GET /v1/local-authorities/{laCode}/…). */
+export const laServiceContactSchema = z.object({
   laCode: z.string(),
   laName: z.string().nullable(),
   urn: z.string(),
@@ -216,7 +217,8 @@ export const childrensServicesSchema = z.object({
     z.object({ role: z.enum(['lead', 'deputy']), name: z.string(), email: z.string(), phone: z.string().nullable().optional() }),
   ),
   updatedAt: instant,
-}) satisfies z.ZodType<ChildrensServices>
+}) satisfies z.ZodType<LaServiceContact>
+export const childrensServicesSchema = laServiceContactSchema
 
 export const rollImportSchema = z.object({
   laCode: z.string(),
@@ -430,6 +432,8 @@ const boardRowSchema = z.object({
   placedByOfficer: count,
   reviewQueueSeconds: z.object({ p50: z.number().nullable(), p90: z.number().nullable() }),
   childrenUnplaced: count,
+  toChildrensServices: count.describe('children in no setting told through the LA’s children’s services'),
+  toHealthVisiting: count.describe('children in no setting (under 5) told through the LA’s health visiting'),
 }) satisfies z.ZodType<BoardRow>
 
 export const boardReportSchema = z.object({

@@ -1,7 +1,8 @@
 // The board's raw counts (GET /v1/reports/board), before suppression (domain/board-report.ts).
 // Every figure is read from facts that outlive the retention purge (timestamps, statuses, the
 // setting, incident type and risk level, the age and repeat stamps), so a report reads the same
-// before and after it. Dates select on policeAwareAt in Europe/London, both ends inclusive.
+// before and after it (children told through an LA's contact are counted by the reserved URN the
+// notification went to: 9900… children's services, 9901… health visiting). Dates select on policeAwareAt in Europe/London, both ends inclusive.
 import { AGE_BANDS, ESCALATION_REASONS, INCIDENT_TYPES, RISK_LEVELS, type BoardGroupBy, type BoardRaw } from '../domain/board-report.js'
 import type { Queryable } from './db.js'
 
@@ -56,6 +57,8 @@ async function counts(db: Queryable, from: string, to: string, key: string | nul
        count(*) FILTER (WHERE ${ESCALATED} AND n.failed_at IS NULL AND n.sent_at <= n.due_by)::int AS "escnotAcknowledgedInTime",
        count(n.failed_at)::int AS failed,
        count(*) FILTER (WHERE c.match_method = 'manual')::int AS manual,
+       count(*) FILTER (WHERE n.urn ~ '^9900[0-9]{4}$')::int AS to_cs,
+       count(*) FILTER (WHERE n.urn ~ '^9901[0-9]{4}$')::int AS to_hv,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY n.report_sent_to_ack_us) / 1e6 AS ack_p50,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY n.report_sent_to_ack_us) / 1e6 AS ack_p90,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.matched_at - c.held_at)) FILTER (WHERE c.match_method = 'manual' AND c.held_at IS NOT NULL) AS review_p50,
@@ -73,7 +76,8 @@ export async function boardReportRaw(db: Queryable, q: { from: string; to: strin
   const [overallRows, rows] = [await counts(db, q.from, q.to, null), await counts(db, q.from, q.to, k.notification)]
   const settings = await db.query<{ key: string | null; setting: string; n: number }>(
     `SELECT ${k.notification} AS key,
-            CASE WHEN s.source = 'la-childrens-services' THEN 'LA children''s services' ELSE coalesce(nullif(s.phase, ''), 'Unknown') END AS setting,
+            CASE WHEN s.source = 'la-childrens-services' THEN 'LA children''s services'
+                 WHEN s.source = 'la-health-visiting' THEN 'LA health visiting' ELSE coalesce(nullif(s.phase, ''), 'Unknown') END AS setting,
             count(*)::int AS n
        FROM notifications n LEFT JOIN schools s ON s.urn = n.urn
       WHERE ${RANGE('n.police_aware_at')} GROUP BY 1, 2`,
@@ -115,6 +119,8 @@ export async function boardReportRaw(db: Queryable, q: { from: string; to: strin
       deliveryFailures: n('failed'),
       placedByOfficer: n('manual'),
       childrenUnplaced: unplacedOf(key, all),
+      toChildrensServices: n('to_cs'),
+      toHealthVisiting: n('to_hv'),
       policeToSentSeconds: { p50: sec('sent_p50'), p90: sec('sent_p90') },
       sentToAcknowledgedSeconds: { p50: sec('ack_p50'), p90: sec('ack_p90') },
       reviewQueueSeconds: { p50: sec('review_p50'), p90: sec('review_p90') },

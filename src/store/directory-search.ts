@@ -334,7 +334,7 @@ export async function loadDirectoryIndex(db: Queryable): Promise<DirectoryIndex>
   const version = await directoryVersion(db)
   const { rows } = await db.query<RegisterEntry>(
     `SELECT urn, name, postcode, la_code AS "laCode", open, status, town, la_name AS "laName", phase
-       FROM schools WHERE source <> 'la-childrens-services'`,
+       FROM schools WHERE source NOT IN ('la-childrens-services', 'la-health-visiting')`,
   )
   return new DirectoryIndex(rows, version)
 }

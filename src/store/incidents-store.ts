@@ -36,11 +36,11 @@ const SUBMIT_INCIDENT = prepared('submit-incident', `WITH incident AS (
        RETURNING id
      ), kids AS (
        INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present,
-                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, role, setting_position)
-       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9, u.role, u.spos
+                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, role, setting_position, no_setting_la)
+       SELECT incident.id, u.pos, u.given, u.family, u.dob::date, u.present, u.urn, u.sname, u.postcode, $9, u.role, u.spos, u.nsla
          FROM incident,
-              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], $19::text[], $20::int[])
-                AS u(pos, given, family, dob, present, urn, sname, postcode, role, spos)
+              unnest($10::int[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], $19::text[], $20::int[], $21::text[])
+                AS u(pos, given, family, dob, present, urn, sname, postcode, role, spos, nsla)
        RETURNING id, position, setting_position
      )
      SELECT (SELECT id FROM incident) AS incident_id,
@@ -65,7 +65,7 @@ export async function submitIncident(
       c.map((x) => x.pos), c.map((x) => x.givenName), c.map((x) => x.familyName),
       c.map((x) => x.dateOfBirth), c.map((x) => x.present), c.map((x) => x.setting?.urn?.toUpperCase() ?? null),
       c.map((x) => x.setting?.name ?? null), c.map((x) => x.setting?.postcode?.toUpperCase() ?? null), fingerprints.record,
-      c.map((x) => x.role ?? null), c.map((x) => x.spos)]))
+      c.map((x) => x.role ?? null), c.map((x) => x.spos), c.map((x) => x.noSetting?.laCode ?? null)]))
   const created = rows[0]!
   if (created.incident_id !== null) {
     return {
@@ -323,6 +323,8 @@ export interface ChildToPlace {
   givenName: string | null
   familyName: string | null
   dateOfBirth: string | null
+  /** The LA the police gave for a child with no setting (issue 14.3); null otherwise. */
+  noSettingLa: string | null
   forceCode: string
   policeAwareAt: Date
   receivedAt: Date
@@ -333,7 +335,7 @@ export interface ChildToPlace {
 const CHILD_SELECT = `SELECT c.id, c.incident_id AS "incidentId", c.match_status AS "matchStatus", c.given_school_urn AS "givenUrn",
         c.given_school_name AS "givenSchoolName", c.given_school_postcode AS "givenSchoolPostcode",
         c.given_name AS "givenName", c.family_name AS "familyName", c.date_of_birth::text AS "dateOfBirth",
-        i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt",
+        c.no_setting_la AS "noSettingLa", i.force_code AS "forceCode", i.police_aware_at AS "policeAwareAt", i.received_at AS "receivedAt",
         c.purged_at IS NOT NULL AS purged, ${forceJson('f')} AS force
    FROM children c JOIN incidents i ON i.id = c.incident_id JOIN forces f ON f.code = i.force_code`
 
@@ -425,13 +427,13 @@ export async function addChildToIncident(db: Db, incidentId: string, forceCode: 
     const settings = settingsOf(child)
     const { rows } = await c.query<{ id: string; setting_position: number }>(
       `INSERT INTO children (incident_id, position, given_name, family_name, date_of_birth, present, role,
-                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, setting_position)
-       SELECT $1, $2, $3, $4, $5::date, $6, $7, u.urn, u.sname, u.postcode, $11, u.spos
+                             given_school_urn, given_school_name, given_school_postcode, match_enqueued_at, setting_position, no_setting_la)
+       SELECT $1, $2, $3, $4, $5::date, $6, $7, u.urn, u.sname, u.postcode, $11, u.spos, $13
          FROM unnest($8::text[], $9::text[], $10::text[], $12::int[]) AS u(urn, sname, postcode, spos)
        RETURNING id, setting_position`,
       [incidentId, n!.pos, child.givenName, child.familyName, child.dateOfBirth, child.present, child.role ?? null,
         settings.map((s) => s?.urn?.toUpperCase() ?? null), settings.map((s) => s?.name ?? null), settings.map((s) => s?.postcode?.toUpperCase() ?? null), now,
-        settings.map((_, i) => i)],
+        settings.map((_, i) => i), child.noSetting?.laCode ?? null],
     )
     const ordered = [...rows].sort((x, y) => x.setting_position - y.setting_position)
     return { kind: 'added', childId: ordered[0]!.id, rowIds: ordered.map((r) => r.id) }

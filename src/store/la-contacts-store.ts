@@ -1,29 +1,53 @@
-// Each local authority's children's services contact, told instead of a school when a child has
-// no setting (domain rule 3: home educated, on no roll), and the alerts that tell administrators
-// when the directory holds a child back (a closed setting, a setting with no named Key Adult, an
-// LA with no children's services contact).
+// Each local authority's contacts for children with no setting (domain rule 3: home educated, on
+// no roll, an under-5 in no early years setting), and the alerts that tell administrators when the
+// directory holds a child back (a closed setting, a setting with no named Key Adult, an LA with no
+// contact for a child with no setting).
 //
-// The contact is kept as a setting of its own: a `schools` row (source 'la-childrens-services')
-// under a reserved URN, 99000000 + the LA code, with its named people in school_contacts. A
-// no-setting notification is then an ordinary notification to that URN: deadline from the LA's
-// calendar, escalation, acknowledgement link and reports all work unchanged, and
-// notifications.urn stays NOT NULL. GIAS URNs are six digits, so the range cannot collide.
+// An LA sets two contacts (issue 14.3; the choice between them is domain/no-setting.ts):
+// children's services (migration 007) and health visiting (migration 025). Each is kept as a
+// setting of its own: a `schools` row (source 'la-childrens-services' or 'la-health-visiting')
+// under a reserved URN, 99000000 or 99010000 + the LA code, with its named people in
+// school_contacts. A no-setting notification is then an ordinary notification to that URN:
+// deadline from the LA's calendar, escalation, acknowledgement link and reports all work
+// unchanged, and notifications.urn stays NOT NULL. GIAS URNs are six digits, so the ranges cannot
+// collide.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { laRoleOf, storedRoleOf, type KeyAdultRole, type LaContactRole } from '../domain/contacts.js'
 import { parseCsv } from '../domain/gias-csv.js'
+import type { LaService } from '../domain/no-setting.js'
 import { dataDir } from '../paths.js'
 import { withTransaction, type Db, type Queryable } from './db.js'
 import { inEnglandOrWales } from './directory-search.js'
 
 export const LA_SOURCE = 'la-childrens-services'
 
-export function childrensServicesUrn(laCode: string): string {
-  return `9900${laCode.padStart(4, '0')}`
+/** Where each LA service is kept: its `schools` source, its table and its reserved URN prefix. */
+const SERVICE: Record<LaService, { source: string; table: string; prefix: string; label: string }> = {
+  'childrens-services': { source: 'la-childrens-services', table: 'la_childrens_services', prefix: '9900', label: "children's services" },
+  'health-visiting': { source: 'la-health-visiting', table: 'la_health_visiting', prefix: '9901', label: 'health visiting' },
 }
 
-export function isChildrensServicesUrn(urn: string): boolean {
-  return /^9900[0-9]{4}$/.test(urn)
+/** The `schools` sources of LA contacts: never a setting in searches, the register index or settings pages. */
+export const LA_CONTACT_SOURCES = Object.values(SERVICE).map((s) => s.source)
+
+export function laContactUrn(service: LaService, laCode: string): string {
+  return `${SERVICE[service].prefix}${laCode.padStart(4, '0')}`
+}
+
+export function childrensServicesUrn(laCode: string): string {
+  return laContactUrn('childrens-services', laCode)
+}
+
+/** A URN in a range reserved for an LA's contact (children's services 9900…, health visiting 9901…). */
+export function isLaContactUrn(urn: string): boolean {
+  return /^990[01][0-9]{4}$/.test(urn)
+}
+
+/** The LA service a reserved URN stands for, or null for any other URN. */
+export function laServiceOfUrn(urn: string): LaService | null {
+  if (!isLaContactUrn(urn)) return null
+  return urn.startsWith('9901') ? 'health-visiting' : 'childrens-services'
 }
 
 let laNames: Map<string, string> | undefined
@@ -42,6 +66,12 @@ export function isKnownLa(laCode: string): boolean {
   return laNameOf(laCode) !== null && inEnglandOrWales(laCode)
 }
 
+/** Every LA of England or Wales the directory knows, by name: the choices an officer is offered. */
+export function knownLas(): { code: string; name: string }[] {
+  laNameOf('000') // loads the table
+  return [...laNames!.entries()].filter(([code]) => isKnownLa(code)).map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name))
+}
+
 export interface LaContact {
   role: LaContactRole
   name: string
@@ -49,7 +79,8 @@ export interface LaContact {
   phone?: string | null | undefined
 }
 
-export interface ChildrensServices {
+/** One of an LA's contacts for children with no setting (children's services or health visiting). */
+export interface LaServiceContact {
   laCode: string
   laName: string | null
   urn: string
@@ -57,25 +88,28 @@ export interface ChildrensServices {
   contacts: LaContact[]
   updatedAt: Date
 }
+export type ChildrensServices = LaServiceContact
 
-/** Creates or replaces an LA's children's services contact and its named people. */
-export async function putChildrensServices(
+/** Creates or replaces one of an LA's contacts and its named people. */
+export async function putLaContact(
   db: Db,
+  service: LaService,
   laCode: string,
   body: { name?: string | null | undefined; contacts: LaContact[] },
   at: Date,
 ): Promise<{ created: boolean }> {
-  const urn = childrensServicesUrn(laCode)
-  const name = body.name?.trim() || `${laNameOf(laCode) ?? `LA ${laCode}`} children's services`
+  const { source, table, label } = SERVICE[service]
+  const urn = laContactUrn(service, laCode)
+  const name = body.name?.trim() || `${laNameOf(laCode) ?? `LA ${laCode}`} ${label}`
   return withTransaction(db, async (client) => {
     await client.query(
       `INSERT INTO schools (urn, name, la_code, la_name, status, open, source)
        VALUES ($1, $2, $3, $4, 'Open', true, $5)
        ON CONFLICT (urn) DO UPDATE SET name = $2, la_code = $3, la_name = $4, status = 'Open', open = true, updated_at = now()`,
-      [urn, name, laCode, laNameOf(laCode), LA_SOURCE],
+      [urn, name, laCode, laNameOf(laCode), source],
     )
     const { rows } = await client.query<{ created: boolean }>(
-      `INSERT INTO la_childrens_services (la_code, urn, name, updated_at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO ${table} (la_code, urn, name, updated_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (la_code) DO UPDATE SET name = $3, updated_at = $4
        RETURNING (xmax = 0) AS created`,
       [laCode, urn, name, at],
@@ -91,9 +125,9 @@ export async function putChildrensServices(
   })
 }
 
-export async function getChildrensServices(db: Queryable, laCode: string): Promise<ChildrensServices | null> {
-  const { rows } = await db.query<Omit<ChildrensServices, 'contacts' | 'laName'>>(
-    `SELECT la_code AS "laCode", urn, name, updated_at AS "updatedAt" FROM la_childrens_services WHERE la_code = $1`,
+export async function getLaContact(db: Queryable, service: LaService, laCode: string): Promise<LaServiceContact | null> {
+  const { rows } = await db.query<Omit<LaServiceContact, 'contacts' | 'laName'>>(
+    `SELECT la_code AS "laCode", urn, name, updated_at AS "updatedAt" FROM ${SERVICE[service].table} WHERE la_code = $1`,
     [laCode],
   )
   const cs = rows[0]
@@ -107,6 +141,27 @@ export async function getChildrensServices(db: Queryable, laCode: string): Promi
     laName: laNameOf(laCode),
     contacts: contacts.rows.map((c) => ({ role: laRoleOf(c.role), name: c.name, email: c.email, phone: c.phone })),
   }
+}
+
+/** Both of an LA's contacts, each null when not set. */
+export async function getLaContacts(db: Queryable, laCode: string): Promise<Record<LaService, LaServiceContact | null>> {
+  return {
+    'childrens-services': await getLaContact(db, 'childrens-services', laCode),
+    'health-visiting': await getLaContact(db, 'health-visiting', laCode),
+  }
+}
+
+export async function putChildrensServices(
+  db: Db,
+  laCode: string,
+  body: { name?: string | null | undefined; contacts: LaContact[] },
+  at: Date,
+): Promise<{ created: boolean }> {
+  return putLaContact(db, 'childrens-services', laCode, body, at)
+}
+
+export async function getChildrensServices(db: Queryable, laCode: string): Promise<ChildrensServices | null> {
+  return getLaContact(db, 'childrens-services', laCode)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,7 +211,8 @@ export function directoryAlertSql(p: { source: string; kind: string; urn: string
 
 /**
  * Clears open alerts whose cause has gone: the setting has a named Key Adult, the LA has a
- * children's services contact; a closed setting's alert once it is open again or no child is
+ * children's services contact (the contact for a child of any age: an LA with health visiting
+ * alone still cannot place a child of 5 or more, so its alert stays open); a closed setting's alert once it is open again or no child is
  * held for it any more (an officer has placed them elsewhere). Returns how many were cleared.
  */
 export async function clearResolvedDirectoryAlerts(db: Queryable, at: Date): Promise<number> {

@@ -120,7 +120,7 @@ export async function searchSettings(db: Queryable, q: SettingSearch, limit = 25
         AND ($2 = '' OR replace(upper(coalesce(s.postcode, '')), ' ', '') LIKE $2 || '%')
         AND ($3::text IS NULL OR s.la_code = $3)
         AND ($4::text IS NULL OR lower(coalesce(s.phase, '')) = lower($4))
-        AND s.source <> 'la-childrens-services'
+        AND s.source NOT IN ('la-childrens-services', 'la-health-visiting')
       ORDER BY s.open DESC, s.name, s.urn
       LIMIT $5`,
     [words, postcode, q.laCode ?? null, q.phase ?? null, limit],

@@ -9,7 +9,7 @@ import { NO_CONTROLS } from '../domain/text.js'
 import { normaliseSettingUrn, SETTING_URN_MESSAGE } from '../domain/setting-ids.js'
 import { plainDateProblem } from '../domain/date-bounds.js'
 import { withTransaction, type Db, type Queryable } from './db.js'
-import { isChildrensServicesUrn } from './la-contacts-store.js'
+import { isLaContactUrn } from './la-contacts-store.js'
 
 export interface RollRow {
   givenName: string
@@ -88,8 +88,8 @@ export function validateRoll(
       const u = typeof r.urn === 'number' ? String(r.urn) : typeof r.urn === 'string' ? r.urn.trim() : null
       if (u === null || (!NO_SETTING.has(u.toLowerCase()) && normaliseSettingUrn(u) === null)) {
         err('urn', `${SETTING_URN_MESSAGE}, or empty for a child with no setting`)
-      } else if (isChildrensServicesUrn(u)) {
-        err('urn', "is in the range reserved for LA children's services; leave it empty for a child with no setting")
+      } else if (isLaContactUrn(u)) {
+        err('urn', "is in a range reserved for an LA's children's services or health visiting; leave it empty for a child with no setting")
       } else if (!NO_SETTING.has(u.toLowerCase())) {
         urn = normaliseSettingUrn(u)
       }

@@ -39,7 +39,7 @@ export async function searchDirectory(db: Queryable, q: DirectoryQuery, laScope:
         AND ($4::text IS NULL OR s.urn = $4)
         AND ($5::text[] IS NULL OR s.la_code = ANY($5::text[]))
         AND ($7::text IS NULL OR strpos(lower(coalesce(s.la_name, '')), lower($7)) > 0)
-        AND s.source <> 'la-childrens-services'
+        AND s.source NOT IN ('la-childrens-services', 'la-health-visiting')
       ORDER BY s.open DESC, s.name, s.urn
       LIMIT $6`,
     [words, postcode, q.laCode ?? null, q.urn ?? null, laScope, limit, q.laName ?? null],

@@ -10,7 +10,7 @@ function raw(key: string | null, over: Partial<BoardRaw> = {}): BoardRaw {
     incidentTypes: { crime: 10, 'non-crime': 0 }, riskLevels: { standard: 10, medium: 0, high: 0, unknown: 0, 'not-given': 0 },
     knownOutOfSchoolHours: 5, sent: 10, onTime: 10, acknowledged: 10,
     escalated: 0, escalationReasons: { notAcknowledgedInTime: 0, sentAfterDeadline: 0, deliveryFailed: 0 },
-    deliveryFailures: 0, placedByOfficer: 0, childrenUnplaced: 0,
+    deliveryFailures: 0, placedByOfficer: 0, childrenUnplaced: 0, toChildrensServices: 0, toHealthVisiting: 0,
     policeToSentSeconds: { p50: 60, p90: 120 }, sentToAcknowledgedSeconds: { p50: 600, p90: 900 }, reviewQueueSeconds: { p50: null, p90: null },
     ...over,
   }
@@ -54,4 +54,21 @@ t.test('CSV: "<5" for small, "[c]" for a complement, empty for a rate not given;
   const csv2 = boardCsv({ groupBy: 'la', ...suppressBoard(small, [small]) }).split('\r\n')
   const h2 = csv2[0]!.split(',')
   t.equal(csv2[2]!.split(',')[h2.indexOf('riskLevels.medium')], '<5')
+})
+
+t.test('children told through an LA’s children’s services or health visiting: counted apart, 1–4 never shown', async (t) => {
+  const row = raw('808', { childrenNotified: 20, sent: 20, onTime: 20, acknowledged: 20, knownOutOfSchoolHours: 10,
+    ageBands: { '0-4': 5, '5-10': 15, '11-15': 0, '16-17': 0, unknown: 0 }, settingTypes: { Primary: 10, 'LA children\'s services': 5, 'LA health visiting': 5 },
+    incidentTypes: { crime: 20, 'non-crime': 0 }, riskLevels: { standard: 20, medium: 0, high: 0, unknown: 0, 'not-given': 0 },
+    toChildrensServices: 5, toHealthVisiting: 5 })
+  const shown = suppressBoard(row, [row]).rows[0]!
+  t.equal(shown.toChildrensServices, 5)
+  t.equal(shown.toHealthVisiting, 5)
+  const few = raw('808', { toChildrensServices: 2, toHealthVisiting: 0 })
+  const r = suppressBoard(few, [few])
+  t.equal(r.rows[0]!.toChildrensServices, null, 'two is small')
+  t.equal(r.rows[0]!.toHealthVisiting, 0, 'none is shown as none')
+  const csv = boardCsv({ groupBy: 'la', ...r }).split('\r\n')
+  const head = csv[0]!.split(',')
+  t.equal(csv[2]!.split(',')[head.indexOf('toChildrensServices')], '<5')
 })

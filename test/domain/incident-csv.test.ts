@@ -8,7 +8,7 @@ const HEAD = INCIDENT_CSV_COLUMNS.join(',')
 const row = (over: Partial<Record<(typeof INCIDENT_CSV_COLUMNS)[number], string>> = {}) => {
   const base: Record<string, string> = {
     reference: 'REF-1', policeAwareAt: '2026-11-20T22:14:00Z', occurredAt: '', incidentType: 'crime', riskLevel: '', summary: '',
-    givenName: 'Amy', familyName: 'Example', dateOfBirth: '2016-05-04', present: 'true', schoolUrn: '111234', schoolName: '', schoolPostcode: '',
+    givenName: 'Amy', familyName: 'Example', dateOfBirth: '2016-05-04', present: 'true', schoolUrn: '111234', schoolName: '', schoolPostcode: '', noSettingLa: '',
   }
   return INCIDENT_CSV_COLUMNS.map((c) => over[c] ?? base[c]).join(',')
 }
@@ -81,4 +81,16 @@ t.test("the intake's rules (age band, dates) are told by the line of the child t
     { line: 3, column: 'dateOfBirth', message: 'is outside the force’s age band' },
     { line: 2, column: 'policeAwareAt', message: 'must not be in the future' },
   ])
+})
+
+t.test('noSettingLa: a child in no setting, with the LA; beside a school it is refused at that column; files without the column still read', async (t) => {
+  const r = readIncidentCsv(file(row({ schoolUrn: '', noSettingLa: '808' })))
+  t.same(r.problems, [])
+  t.same(r.incidents[0]!.input.children[0]!.noSetting, { laCode: '808' })
+  const both = readIncidentCsv(file(row({ noSettingLa: '808' })))
+  t.same(both.problems.map((p) => [p.line, p.column]), [[2, 'noSettingLa']])
+  t.same(problemsOfRules(r.incidents[0]!, [{ path: '/children/0/noSetting/laCode', message: 'x' }]).map((p) => p.column), ['noSettingLa'])
+  const old = INCIDENT_CSV_COLUMNS.filter((c) => c !== 'noSettingLa')
+  const legacy = readIncidentCsv([old.join(','), row().split(',').slice(0, old.length).join(',')].join('\r\n') + '\r\n')
+  t.same(legacy.problems, [])
 })

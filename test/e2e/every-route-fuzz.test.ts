@@ -272,7 +272,7 @@ function requestsFor(method: string, route: RouteOptions): fc.Arbitrary<Request>
 /** Rows of the tables that hold children's, schools' and calendars' details, and who may read them. */
 async function storedCounts(): Promise<string> {
   const tables = ['incidents', 'children', 'notifications', 'notification_events', 'pupil_roll', 'schools', 'school_contacts',
-    'school_calendar_exceptions', 'la_closures', 'la_childrens_services', 'forces', 'api_tokens']
+    'school_calendar_exceptions', 'la_closures', 'la_childrens_services', 'la_health_visiting', 'forces', 'api_tokens']
   const { rows } = await db.query(`SELECT ${tables.map((n) => `(SELECT count(*) FROM ${n}) AS ${n}`).join(', ')}`)
   return JSON.stringify(rows[0])
 }

@@ -4,7 +4,8 @@
 // own rule (a child outside the age band) with nothing stored; adds a second child and finds its
 // school in the register; sends it and sees the incident with each child's state; sends the same
 // form again (the same incident, nothing new) and a different one under the same reference
-// (refused beside the reference). Every page passes axe and fits 320 px.
+// (refused beside the reference); reports a child in no setting by choosing the local authority.
+// Every page passes axe and fits 320 px.
 import { mkdirSync } from 'node:fs'
 import t from 'tap'
 import { consoleProblems, expectNoSeriousAxeViolations, fitsNarrowScreen, launchBrowser, openPage } from '../helpers/browser.js'
@@ -172,6 +173,35 @@ if (browser) {
     t.equal(res.statusCode, 404)
     const list = await h.app.inject({ method: 'GET', url: '/incidents', headers: { authorization: `Bearer ${other}`, accept: 'text/html' } })
     t.notMatch(list.body, new RegExp(reference), 'nor sees it listed')
+  })
+
+  t.test('a child in no setting: the officer chooses the local authority, and its health visiting contact is told', async (t) => {
+    const hv = await h.app.inject({ method: 'PUT', url: '/v1/local-authorities/808/health-visiting', headers: json(admin),
+      payload: { contacts: [{ role: 'lead', name: 'Hana Visitor', email: 'hana.visitor@stockton.example.org' }] } })
+    t.equal(hv.statusCode, 201)
+    await page.goto(`${base}/incidents/new`)
+    await page.fill('#reference', 'CLE-2026-PAGE-NOSET')
+    await page.fill('#policeAwareAt', '2026-11-20T22:14')
+    await page.check('#incidentType')
+    await page.fill('#children-0-givenName', 'Wren')
+    await page.fill('#children-0-familyName', 'Littlejohn')
+    await page.fill('#children-0-dateOfBirth', '2023-06-01')
+    await page.check('#children-0-present')
+    await page.fill('#children-0-school-urn', '111234')
+    await page.selectOption('#children-0-noSetting-laCode', '808')
+    await page.click('#submit-incident')
+    await page.waitForSelector('#children-0-noSetting-laCode-error')
+    t.match(await page.textContent('#children-0-noSetting-laCode-error'), /give the school or setting, or choose no setting, not both/)
+    t.equal(await page.inputValue('#children-0-noSetting-laCode'), '808', 'the choice is kept')
+    await expectNoSeriousAxeViolations(t, page, 'the form with a setting and no setting')
+    consoleProblems(page, true) // 400 on purpose
+    await page.fill('#children-0-school-urn', '')
+    await page.click('#submit-incident')
+    await page.waitForURL(/\/incidents\/[0-9a-f-]{36}\?received=new$/)
+    const mail = await eventually(async () => h.smtp.messages.find((m) => m.envelopeTo.includes('hana.visitor@stockton.example.org')), 30_000)
+    t.match(mail.parsed.text, /Stockton-on-Tees health visiting/)
+    await page.reload()
+    t.match(await page.textContent('main'), /No setting: told through Stockton-on-Tees health visiting/)
   })
 
   t.test('no console errors: nothing was refused by the CSP', async (t) => {

@@ -2,7 +2,7 @@
 // in, opens Settings from the menu, searches by name, opens the setting, tries to add a Key Adult
 // with a shared inbox and no role (told the GOV.UK way, beside each field and in the summary),
 // corrects it, removes the old DSL, and reads which coming days are school days (the LA's
-// INSET day among them). Every page passes axe and fits 320 px; no console errors.
+// INSET day among them), and sets the LA's health visiting contact. Every page passes axe and fits 320 px; no console errors.
 import t from 'tap'
 import type { Test } from 'tap'
 import { parseTermDates } from '../../src/domain/term-dates.js'
@@ -150,6 +150,23 @@ if (browser) {
     await check(t, 'the bulk upload saved')
     await page.goto(`${base}/settings/la/808/contact`)
     await check(t, 'the LA’s children’s services contact')
+    // Health visiting, on the same page: a team inbox refused beside its field, then saved.
+    await page.fill('#hv-lead-name', 'Hana Visitor')
+    await page.fill('#hv-lead-email', 'duty@stockton.example.org')
+    await page.click('#hv-save')
+    await page.waitForLoadState()
+    t.match((await page.textContent('#hv-lead-email-error'))!, /named person’s e-mail address/)
+    t.match((await page.getAttribute('.govuk-error-summary a', 'href'))!, /#hv-lead-email/)
+    await check(t, 'the health visiting contact refused')
+    consoleProblems(page, true) // the refused form answered 422 on purpose
+    await page.fill('#hv-lead-email', 'hana.visitor@stockton.example.org')
+    await page.click('#hv-save')
+    await page.waitForURL(`${base}/settings/la/808/contact?done=saved-hv`)
+    t.match((await page.textContent('.govuk-notification-banner'))!, /health visiting contact was saved/)
+    t.equal(await page.inputValue('#hv-lead-email'), 'hana.visitor@stockton.example.org')
+    await check(t, 'the health visiting contact saved')
+    const api = await h.app.inject({ method: 'GET', url: '/v1/local-authorities/808/health-visiting', headers: { authorization: `Bearer ${admin}` } })
+    t.match(api.json(), { urn: '99010808', contacts: [{ role: 'lead', name: 'Hana Visitor', email: 'hana.visitor@stockton.example.org' }] })
     await page.goto(`${base}/delivery-failures`)
     await check(t, 'delivery failures')
     t.same(consoleProblems(page), [])

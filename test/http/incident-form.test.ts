@@ -47,3 +47,15 @@ t.test('each schema error is worded for a person and tied to its field', async (
   t.same(pageProblemsOf([{ path: '/occurredAt', message: 'must not be after policeAwareAt' }], f),
     [{ field: 'occurredAt', text: 'The date and time of the incident must not be after the police became aware' }])
 })
+
+t.test('a child in no setting: the local authority chosen becomes noSetting, and a setting beside it is refused at the choice', async (t) => {
+  const base = { childCount: '1', reference: 'CLE-2', policeAwareAt: '2026-11-20T22:14', incidentType: 'crime',
+    'children[0][givenName]': 'Ada', 'children[0][familyName]': 'Small', 'children[0][dateOfBirth]': '2023-06-01', 'children[0][present]': 'true' }
+  const f = fieldsFromForm({ ...base, 'children[0][noSetting][laCode]': '808' })
+  t.same(incidentSchema.parse(incidentBodyOf(f)).children[0], { givenName: 'Ada', familyName: 'Small', dateOfBirth: '2023-06-01', present: true, noSetting: { laCode: '808' } })
+  const both = fieldsFromForm({ ...base, 'children[0][noSetting][laCode]': '808', 'children[0][school][urn]': '111234' })
+  const result = incidentSchema.safeParse(incidentBodyOf(both))
+  t.same(pageProblemsOf(fieldErrorsOfZod(result.error!), both), [{ field: 'children-0-noSetting-laCode', text: 'Child 1: give the school or setting, or choose no setting, not both' }])
+  t.same(pageProblemsOf([{ path: '/children/0/noSetting/laCode', message: '999 is not a local authority of England or Wales' }], f),
+    [{ field: 'children-0-noSetting-laCode', text: 'Child 1: the local authority 999 is not a local authority of England or Wales' }])
+})

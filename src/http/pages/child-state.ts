@@ -8,7 +8,7 @@ export interface StateTag {
 const TAGS: Record<string, StateTag> = {
   pending: { text: 'Finding setting', classes: 'govuk-tag--grey' },
   unmatched: { text: 'Needs review', classes: 'govuk-tag--yellow' },
-  'no-setting': { text: 'Children’s services', classes: 'govuk-tag--purple' },
+  'no-setting': { text: 'Local authority', classes: 'govuk-tag--purple' },
   matched: { text: 'Matched', classes: 'govuk-tag--blue' },
   scheduled: { text: 'Matched', classes: 'govuk-tag--blue' },
   sent: { text: 'Sent', classes: 'govuk-tag--turquoise' },

@@ -1,5 +1,6 @@
 // The officer's incident form (/incidents/new) as the API sees it. The form's fields are named as
-// the JSON body's (`reference`, `children[0][givenName]`, `children[0][school][urn]`), the body
+// the JSON body's (`reference`, `children[0][givenName]`, `children[0][school][urn]`,
+// `children[0][noSetting][laCode]` for a child in no setting: a plain select, no script), the body
 // is rebuilt from them, and the API's own zod schema and rules judge it: there is one validation,
 // and this module only translates, in both directions. Each zod issue or rule error (a JSON
 // Pointer such as /children/0/dateOfBirth) becomes a message beside its field, worded for a person.
@@ -20,6 +21,8 @@ export interface ChildFields {
   urn: string
   schoolName: string
   postcode: string
+  /** The LA code chosen for a child in no setting ('' when the child has, or may have, a setting). */
+  noSettingLa: string
 }
 
 /** What the officer typed, as typed: shown back on the page when something is wrong. */
@@ -33,7 +36,7 @@ export interface IncidentFields {
   children: ChildFields[]
 }
 
-export const emptyChild = (): ChildFields => ({ givenName: '', familyName: '', dateOfBirth: '', present: '', role: '', urn: '', schoolName: '', postcode: '' })
+export const emptyChild = (): ChildFields => ({ givenName: '', familyName: '', dateOfBirth: '', present: '', role: '', urn: '', schoolName: '', postcode: '', noSettingLa: '' })
 
 export function emptyIncident(): IncidentFields {
   return { reference: '', policeAwareAt: '', occurredAt: '', incidentType: '', riskLevel: '', summary: '', children: [emptyChild()] }
@@ -41,7 +44,8 @@ export function emptyIncident(): IncidentFields {
 
 /** A child's field's form name: `children[0][givenName]`, `children[0][school][urn]`. */
 export const childFieldName = (i: number, key: keyof ChildFields) =>
-  key === 'urn' ? `children[${i}][school][urn]` : key === 'schoolName' ? `children[${i}][school][name]` : key === 'postcode' ? `children[${i}][school][postcode]` : `children[${i}][${key}]`
+  key === 'urn' ? `children[${i}][school][urn]` : key === 'schoolName' ? `children[${i}][school][name]` : key === 'postcode' ? `children[${i}][school][postcode]`
+    : key === 'noSettingLa' ? `children[${i}][noSetting][laCode]` : `children[${i}][${key}]`
 
 /** The id of a field in the page (and the error summary's link to it): the pointer with dashes. */
 export const fieldIdOf = (pointer: string) => pointer.replace(/^\//, '').replaceAll('/', '-') || 'reference'
@@ -114,6 +118,7 @@ export function incidentBodyOf(f: IncidentFields): Record<string, unknown> {
         present: c.present === 'true' ? true : c.present === 'false' ? false : undefined,
         role: optional(c.role),
         school: school.urn ?? school.name ?? school.postcode ? school : undefined,
+        noSetting: optional(c.noSettingLa.trim()) ? { laCode: c.noSettingLa.trim() } : undefined,
       }
     }),
   }
@@ -143,6 +148,7 @@ const LABELS: Record<string, string> = {
   name: 'setting’s name',
   postcode: 'setting’s postcode',
   school: 'setting',
+  laCode: 'local authority',
 }
 
 const MISSING: Record<string, string> = {
@@ -160,7 +166,8 @@ function rawAt(f: IncidentFields, parts: string[]): string {
   if (parts[0] !== 'children') return (f as unknown as Record<string, string>)[parts[0] ?? ''] ?? ''
   const c = f.children[Number(parts[1])]
   if (!c) return ''
-  const key = parts[2] === 'school' ? ({ urn: 'urn', name: 'schoolName', postcode: 'postcode' } as const)[parts[3] as 'urn'] ?? 'urn' : (parts[2] as keyof ChildFields)
+  const key = parts[2] === 'school' ? ({ urn: 'urn', name: 'schoolName', postcode: 'postcode' } as const)[parts[3] as 'urn'] ?? 'urn'
+    : parts[2] === 'noSetting' ? 'noSettingLa' : (parts[2] as keyof ChildFields)
   return c[key] ?? ''
 }
 
@@ -186,6 +193,10 @@ function problemOf(e: FieldError, f: IncidentFields): FieldProblem {
   let parts = e.path.split('/').filter(Boolean)
   if (parts[0] === 'children' && parts.length === 1) parts = ['children', '0', 'givenName']
   if (parts[0] === 'children' && parts[2] === 'school' && parts.length === 3) parts = [...parts, 'urn']
+  // A setting given beside "no setting": said at the no-setting choice, in the officer's words.
+  if (parts[0] === 'children' && parts[2] === 'noSetting' && parts.length === 3) {
+    return { field: fieldIdOf(`/${[...parts, 'laCode'].join('/')}`), text: `Child ${Number(parts[1]) + 1}: give the school or setting, or choose no setting, not both` }
+  }
   const field = fieldIdOf(`/${parts.join('/')}`)
   const leaf = parts[parts.length - 1] ?? 'reference'
   const blank = rawAt(f, parts).trim() === ''

@@ -1,6 +1,6 @@
 // What administrators keep for matching: each local authority's pupil roll (JSON or CSV, one
-// upload replacing the LA's roll), each LA's children's services contact (named people, as for
-// Key Adults), and the alerts raised when the directory holds a child back.
+// upload replacing the LA's roll), each LA's children's services and health visiting contacts
+// (named people, as for Key Adults), and the alerts raised when the directory holds a child back.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { laContactSchema, MAX_CONTACTS } from '../../domain/contacts.js'
@@ -9,15 +9,15 @@ import { londonDateOf } from '../../domain/london-time.js'
 import type { Services } from '../../services.js'
 import {
   clearResolvedDirectoryAlerts,
-  getChildrensServices,
+  getLaContact,
   isKnownLa,
   listDirectoryAlerts,
 } from '../../store/la-contacts-store.js'
 import { parseRollCsv, replaceRoll, RollShrinkRefused, unknownRollUrns, validateRoll, type RollRowInput } from '../../store/pupil-roll-store.js'
-import { setChildrensServices } from '../../flows/childrens-services.js'
+import { setLaContact } from '../../flows/childrens-services.js'
 import { auditRequest } from '../audit.js'
 import { HttpProblem, invalidInput, notFound } from '../problem.js'
-import { childrensServicesSchema, directoryAlertsSchema, rollImportSchema } from '../responses.js'
+import { directoryAlertsSchema, laServiceContactSchema, rollImportSchema } from '../responses.js'
 
 /** A large LA's roll (a quarter of a million pupils) as CSV is about 12 MB. */
 const ROLL_BODY_LIMIT = 64 * 1024 * 1024
@@ -99,53 +99,62 @@ export const directoryRoutes =
       },
     )
 
-    app.put(
-      '/v1/local-authorities/:laCode/childrens-services',
-      {
-        config: {
-          roles: ['admin'],
-          responses: { 201: 'Created', 200: 'Replaced' },
-          bodyExample: {
-            name: 'Stockton-on-Tees children’s services',
-            contacts: [{ role: 'lead', name: 'Pat Hale', email: 'pat.hale@stockton.example.org' }, { role: 'deputy', name: 'Lou Reed', email: 'lou.reed@stockton.example.org' }],
+    // An LA's two contacts for children with no setting (domain/no-setting.ts): the same body,
+    // rules and answer for each.
+    for (const [service, path, label, example] of [
+      ['childrens-services', 'childrens-services', 'children’s services', 'Pat Hale'],
+      ['health-visiting', 'health-visiting', 'health visiting', 'Sam Okafor'],
+    ] as const) {
+      const who = service === 'health-visiting' ? 'told instead of a setting when a child under 5 has no setting' : 'told instead of a school when a child has no setting (of 5 or more; under 5 when there is no health visiting contact)'
+      const email = `${example.toLowerCase().replace(' ', '.')}@stockton.example.org`
+      app.put(
+        `/v1/local-authorities/:laCode/${path}`,
+        {
+          config: {
+            roles: ['admin'],
+            responses: { 201: 'Created', 200: 'Replaced' },
+            bodyExample: {
+              name: `Stockton-on-Tees ${label}`,
+              contacts: [{ role: 'lead', name: example, email }, { role: 'deputy', name: 'Lou Reed', email: 'lou.reed@stockton.example.org' }],
+            },
+          },
+          schema: {
+            tags: ['directory'],
+            summary: `Create or replace an LA’s ${label} contact, ${who}`,
+            params: laParam,
+            body: z.strictObject({
+              name: plainText(z.string().trim().min(2).max(200)).optional().nullable(),
+              contacts: z.array(laContactSchema).min(1, 'must name at least one person').max(MAX_CONTACTS),
+            }),
+            response: { 200: laServiceContactSchema, 201: laServiceContactSchema },
           },
         },
-        schema: {
-          tags: ['directory'],
-          summary: 'Create or replace an LA’s children’s services contact, told instead of a school when a child has no setting',
-          params: laParam,
-          body: z.strictObject({
-            name: plainText(z.string().trim().min(2).max(200)).optional().nullable(),
-            contacts: z.array(laContactSchema).min(1, 'must name at least one person').max(MAX_CONTACTS),
-          }),
-          response: { 200: childrensServicesSchema, 201: childrensServicesSchema },
+        async (request, reply) => {
+          const { laCode } = request.params
+          if (!isKnownLa(laCode)) throw notFound('local authority')
+          const result = await setLaContact(services, service, laCode, request.body)
+          if (result.kind === 'refused') throw invalidInput(422, result.problems)
+          const { created } = result
+          await auditRequest(db, request, created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance', {
+            service, contacts: request.body.contacts.length,
+          })
+          return reply.code(created ? 201 : 200).send((await getLaContact(db, service, laCode))!)
         },
-      },
-      async (request, reply) => {
-        const { laCode } = request.params
-        if (!isKnownLa(laCode)) throw notFound('local authority')
-        const result = await setChildrensServices(services, laCode, request.body)
-        if (result.kind === 'refused') throw invalidInput(422, result.problems)
-        const { created } = result
-        await auditRequest(db, request, created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance', {
-          contacts: request.body.contacts.length,
-        })
-        return reply.code(created ? 201 : 200).send((await getChildrensServices(db, laCode))!)
-      },
-    )
+      )
 
-    app.get(
-      '/v1/local-authorities/:laCode/childrens-services',
-      {
-        config: { roles: ['admin'] },
-        schema: { tags: ['directory'], summary: 'An LA’s children’s services contact', params: laParam, response: { 200: childrensServicesSchema } },
-      },
-      async (request) => {
-        const cs = await getChildrensServices(db, request.params.laCode)
-        if (!cs) throw notFound('children’s services contact')
-        return cs
-      },
-    )
+      app.get(
+        `/v1/local-authorities/:laCode/${path}`,
+        {
+          config: { roles: ['admin'] },
+          schema: { tags: ['directory'], summary: `An LA’s ${label} contact`, params: laParam, response: { 200: laServiceContactSchema } },
+        },
+        async (request) => {
+          const contact = await getLaContact(db, service, request.params.laCode)
+          if (!contact) throw notFound(`${label} contact`)
+          return contact
+        },
+      )
+    }
 
     app.get(
       '/v1/directory/alerts',

@@ -21,6 +21,7 @@ import { caller } from '../auth.js'
 import { dateTime, longPlainDate } from '../format.js'
 import { formErrors, type FieldProblem, type FormBody } from '../forms.js'
 import { childStateTag } from '../pages/child-state.js'
+import { knownLas } from '../../store/la-contacts-store.js'
 import {
   childFieldName,
   emptyChild,
@@ -64,12 +65,14 @@ function childView(c: ChildFields, i: number, byField: Record<string, { text: st
     index: i,
     number: i + 1,
     values: c,
-    ids: { givenName: id('givenName'), familyName: id('familyName'), dateOfBirth: id('dateOfBirth'), present: id('present'), role: id('role'), urn: id('school-urn'), schoolName: id('school-name'), postcode: id('school-postcode') },
+    ids: { givenName: id('givenName'), familyName: id('familyName'), dateOfBirth: id('dateOfBirth'), present: id('present'), role: id('role'), urn: id('school-urn'), schoolName: id('school-name'), postcode: id('school-postcode'), noSettingLa: id('noSetting-laCode') },
     names: Object.fromEntries((Object.keys(c) as (keyof ChildFields)[]).map((k) => [k, childFieldName(i, k)])),
-    errors: { givenName: err('givenName'), familyName: err('familyName'), dateOfBirth: err('dateOfBirth'), present: err('present'), role: err('role'), urn: err('school-urn'), schoolName: err('school-name'), postcode: err('school-postcode') },
+    errors: { givenName: err('givenName'), familyName: err('familyName'), dateOfBirth: err('dateOfBirth'), present: err('present'), role: err('role'), urn: err('school-urn'), schoolName: err('school-name'), postcode: err('school-postcode'), noSettingLa: err('noSetting-laCode') },
     search: search?.index === i ? search : undefined,
     roleItems: [{ value: '', text: 'Not given', selected: c.role === '' },
       ...CHILD_ROLES.map((value) => ({ value, text: CHILD_ROLE_LABELS[value], selected: c.role === value }))],
+    laItems: [{ value: '', text: 'Not chosen: the child has a setting, or it is not known', selected: c.noSettingLa === '' },
+      ...knownLas().map((la) => ({ value: la.code, text: `${la.name} (${la.code})`, selected: c.noSettingLa === la.code }))],
   }
 }
 
@@ -80,6 +83,7 @@ function childRows(c: ChildView, names: Record<string, string>) {
   const nameOf = (urn: string) => `${names[urn] ?? 'Unknown setting'} (URN ${urn})`
   const setting = c.match.urn
     ? nameOf(c.match.urn)
+    : c.match.status === 'no-setting' && c.notification ? `No setting: told through ${names[c.notification.urn] ?? 'the local authority'}`
     : c.match.status === 'unmatched' ? 'Waiting for an officer to place the child' : c.match.status === 'pending' ? 'Being found'
       : c.match.status === 'withdrawn' ? 'None: the incident was withdrawn' : 'None'
   const rows = [row('Date of birth', c.dateOfBirth ? longPlainDate(c.dateOfBirth) : 'Removed'),

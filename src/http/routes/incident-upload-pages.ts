@@ -32,6 +32,7 @@ const ABOUT: Record<(typeof INCIDENT_CSV_COLUMNS)[number], string> = {
   schoolUrn: 'The setting’s URN (6 digits) or Ofsted URN (EY, SC or CH and 6 digits), if known.',
   schoolName: 'The setting’s name, if the URN is not known.',
   schoolPostcode: 'The setting’s postcode, if the URN is not known.',
+  noSettingLa: 'Only for a child in no school, nursery or childminder: the 3-digit code of the local authority where the child lives (for example 808); leave the setting columns blank. Its health visiting (under 5) or children’s services are told. Optional column.',
 }
 
 export const incidentUploadRoutes =

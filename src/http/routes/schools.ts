@@ -11,7 +11,7 @@ import { CalendarError, computeDueBy, isPupilDay } from '../../domain/school-cal
 import type { Services } from '../../services.js'
 import { loadSchoolCalendar, putSchoolException } from '../../store/calendar-store.js'
 import { getSchool, putSchool } from '../../store/schools-store.js'
-import { isChildrensServicesUrn } from '../../store/la-contacts-store.js'
+import { isLaContactUrn } from '../../store/la-contacts-store.js'
 import { setFirstLanguage } from '../../store/settings-admin-store.js'
 import { editKeyAdults } from '../../flows/edit-key-adults.js'
 import { rematchHeld } from '../../flows/match-child.js'
@@ -80,8 +80,8 @@ export const schoolRoutes =
         const body = request.body
         const problems = contactListProblems(body.contacts, 'setting', londonDateOf(services.clock.now()))
         if (problems.length > 0) throw invalidInput(422, problems)
-        if (isChildrensServicesUrn(request.params.urn)) {
-          throw invalidInput(422, [{ path: '/params/urn', message: "is reserved for LA children's services: use PUT /v1/local-authorities/{laCode}/childrens-services" }])
+        if (isLaContactUrn(request.params.urn)) {
+          throw invalidInput(422, [{ path: '/params/urn', message: "is reserved for LA children's services or health visiting: use PUT /v1/local-authorities/{laCode}/childrens-services or …/health-visiting" }])
         }
         const { created } = await putSchool(db, request.params.urn, body)
         await auditRequest(db, request, created ? 'school.create' : 'school.replace', 'school', request.params.urn,
@@ -127,7 +127,7 @@ export const schoolRoutes =
           request.log.info({ urn, keyAdults: result.summary.keyAdults, rematched: result.rematched }, 'key adults changed')
         }
         if (firstLanguage !== undefined) {
-          if (isChildrensServicesUrn(urn) || !(await setFirstLanguage(db, urn, firstLanguage))) throw notFound('school')
+          if (isLaContactUrn(urn) || !(await setFirstLanguage(db, urn, firstLanguage))) throw notFound('school')
           await auditRequest(db, request, 'school.language', 'school', urn, 'directory maintenance', { firstLanguage })
         }
         const school = await getSchool(db, urn)

@@ -4,10 +4,10 @@
 // first (POST /settings/{urn}/language); /settings/{urn}/term-dates takes a term-dates
 // file (ICS or JSON, uploaded or pasted) for the setting or its whole LA; /settings/key-adults/upload
 // takes a CSV of Key Adults for many settings at once (all or nothing); /settings/la/{code}/contact
-// sets the LA's children's services contact; /delivery-failures lists failed notifications and
+// sets the LA's children's services and health visiting contacts; /delivery-failures lists failed notifications and
 // refused addresses (setting, date, reason: never a child). Every change goes through the flow
 // the API uses (flows/edit-key-adults.ts as PATCH /v1/schools/{urn}, flows/childrens-services.ts
-// as PUT .../childrens-services) and is audited. Who may use them, and for which LAs, is asked of
+// as PUT .../childrens-services and .../health-visiting) and is audited. Who may use them, and for which LAs, is asked of
 // ../directory-access.ts only.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { keyAdultSchema, laContactSchema, type ContactProblem, type KeyAdultChanges } from '../../domain/contacts.js'
@@ -17,11 +17,11 @@ import { addDays, londonDateOf, weekdayOf } from '../../domain/london-time.js'
 import { isPupilDay } from '../../domain/school-calendar.js'
 import { normaliseSettingUrn } from '../../domain/setting-ids.js'
 import { parseTermDates, type TermCalendar } from '../../domain/term-dates.js'
-import { setChildrensServices } from '../../flows/childrens-services.js'
+import { setLaContact } from '../../flows/childrens-services.js'
 import { editKeyAdults, importKeyAdults } from '../../flows/edit-key-adults.js'
 import type { Services } from '../../services.js'
 import { calendarLabels, loadSchoolCalendar, replaceSettingTermDates, replaceTermDates, termCoverage } from '../../store/calendar-store.js'
-import { clearResolvedDirectoryAlerts, getChildrensServices, isChildrensServicesUrn, isKnownLa, laNameOf, listDirectoryAlerts } from '../../store/la-contacts-store.js'
+import { clearResolvedDirectoryAlerts, getLaContacts, isLaContactUrn, isKnownLa, laNameOf, listDirectoryAlerts, type LaServiceContact } from '../../store/la-contacts-store.js'
 import { getSchool, type School } from '../../store/schools-store.js'
 import { laCodesOf, listDeliveryFailures, searchDirectory, setFirstLanguage } from '../../store/settings-admin-store.js'
 import { auditRequest } from '../audit.js'
@@ -46,7 +46,7 @@ const TYPE_TEXT: Record<string, string> = { school: 'School', 'early-years': 'Ea
 const ALERT_TEXT: Record<string, string> = {
   'no-key-adult': 'No named Key Adult',
   'setting-closed': 'The setting is closed',
-  'no-la-contact': 'No children’s services contact',
+  'no-la-contact': 'No contact for children with no setting',
 }
 
 const NOTICES: Record<string, string> = {
@@ -93,7 +93,7 @@ export const settingsPageRoutes =
     const keptSetting = async (request: FastifyRequest): Promise<School> => {
       const urn = normaliseSettingUrn(String((request.params as Record<string, unknown>).urn ?? ''))
       const school = urn ? await getSchool(db, urn) : null
-      if (!school || isChildrensServicesUrn(school.urn) || !keepsLa(caller(request), school.laCode)) throw notFound('setting')
+      if (!school || isLaContactUrn(school.urn) || !keepsLa(caller(request), school.laCode)) throw notFound('setting')
       return school
     }
 
@@ -347,12 +347,35 @@ export const settingsPageRoutes =
       return showUpload(reply, [], 200, { saved: result })
     })
 
-    // ---- LA children's services ------------------------------------------------------------
+    // ---- LA contacts for children with no setting: children's services and health visiting ----
 
-    const showContact = (reply: FastifyReply, laCode: string, values: Record<string, string>, problems: FieldProblem[] = [], status = 200, saved = false) => {
+    /** The two forms on the page; children's services keeps the plain field names it always had. */
+    const CONTACT_FORMS = [
+      { service: 'childrens-services', prefix: '', label: 'children’s services', heading: 'Children’s services', button: 'Save children’s services contact',
+        intro: 'Told instead of a school when a child of 5 or more has no setting, for example a child educated at home; and of a younger child when there is no health visiting contact.' },
+      { service: 'health-visiting', prefix: 'hv-', label: 'health visiting', heading: 'Health visiting', button: 'Save health visiting contact',
+        intro: 'Told when a child under 5 is in no nursery, pre-school or childminder.' },
+    ] as const
+    const CONTACT_KEYS = ['name', 'lead-name', 'lead-email', 'lead-phone', 'deputy-name', 'deputy-email', 'deputy-phone']
+
+    const storedValues = (prefix: string, c: LaServiceContact | null): Record<string, string> => {
+      const lead = c?.contacts.find((x) => x.role === 'lead')
+      const deputy = c?.contacts.find((x) => x.role === 'deputy')
+      const v: Record<string, string> = {
+        name: c?.name ?? '',
+        'lead-name': lead?.name ?? '', 'lead-email': lead?.email ?? '', 'lead-phone': lead?.phone ?? '',
+        'deputy-name': deputy?.name ?? '', 'deputy-email': deputy?.email ?? '', 'deputy-phone': deputy?.phone ?? '',
+      }
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [prefix + k, x]))
+    }
+
+    const showContact = async (reply: FastifyReply, laCode: string, typed: Record<string, string>, problems: FieldProblem[] = [], status = 200, saved: string | null = null) => {
       const errors = problems.length ? formErrors(problems) : undefined
+      const stored = await getLaContacts(db, laCode)
+      // What was typed into the form sent; the other form shows what is stored.
+      const values = Object.assign({}, ...CONTACT_FORMS.map((f) => storedValues(f.prefix, stored[f.service])), typed) as Record<string, string>
       return reply.page('la-contact.njk', {
-        pageTitle: 'Children’s services contact', laCode, laName: laNameOf(laCode), values, errors, byField: errors?.byField ?? {}, saved,
+        pageTitle: 'Contacts for children with no setting', laCode, laName: laNameOf(laCode), forms: CONTACT_FORMS, values, errors, byField: errors?.byField ?? {}, saved,
       }, status)
     }
 
@@ -364,44 +387,39 @@ export const settingsPageRoutes =
 
     app.get('/settings/la/:code/contact', { config, schema: { hide: true } }, async (request, reply) => {
       const laCode = laOf(request)
-      const cs = await getChildrensServices(db, laCode)
-      const lead = cs?.contacts.find((c) => c.role === 'lead')
-      const deputy = cs?.contacts.find((c) => c.role === 'deputy')
-      return showContact(reply, laCode, {
-        name: cs?.name ?? '',
-        'lead-name': lead?.name ?? '', 'lead-email': lead?.email ?? '', 'lead-phone': lead?.phone ?? '',
-        'deputy-name': deputy?.name ?? '', 'deputy-email': deputy?.email ?? '', 'deputy-phone': deputy?.phone ?? '',
-      }, [], 200, query(request, 'done', 10) === 'saved')
+      const done = CONTACT_FORMS.find((f) => query(request, 'done', 10) === `saved${f.prefix ? `-${f.prefix.slice(0, -1)}` : ''}`)
+      return showContact(reply, laCode, {}, [], 200, done?.label ?? null)
     })
 
     app.post('/settings/la/:code/contact', { config, schema: { hide: true } }, async (request, reply) => {
       const laCode = laOf(request)
-      const keys = ['name', 'lead-name', 'lead-email', 'lead-phone', 'deputy-name', 'deputy-email', 'deputy-phone']
-      const values = Object.fromEntries(keys.map((k) => [k, field(request.body, k).trim()]))
+      const form = CONTACT_FORMS.find((f) => f.service === field(request.body, 'service')) ?? CONTACT_FORMS[0]
+      const p = form.prefix
+      const values = Object.fromEntries(CONTACT_KEYS.map((k) => [p + k, field(request.body, p + k).trim()]))
       const problems: FieldProblem[] = []
       const person = (who: 'lead' | 'deputy') => {
-        const parsed = laContactSchema.safeParse({ role: who, name: values[`${who}-name`], email: values[`${who}-email`], phone: values[`${who}-phone`] || null })
+        const parsed = laContactSchema.safeParse({ role: who, name: values[`${p}${who}-name`], email: values[`${p}${who}-email`], phone: values[`${p}${who}-phone`] || null })
         if (parsed.success) return parsed.data
-        for (const p of problemsOfZod(parsed.error)) problems.push({ field: `${who}-${p.field}`, text: `${who === 'lead' ? 'Lead' : 'Deputy'}: ${p.text.charAt(0).toLowerCase()}${p.text.slice(1)}` })
+        for (const x of problemsOfZod(parsed.error)) problems.push({ field: `${p}${who}-${x.field}`, text: `${who === 'lead' ? 'Lead' : 'Deputy'}: ${x.text.charAt(0).toLowerCase()}${x.text.slice(1)}` })
         return null
       }
       const lead = person('lead')
-      const wantsDeputy = ['deputy-name', 'deputy-email', 'deputy-phone'].some((k) => values[k] !== '')
+      const wantsDeputy = ['deputy-name', 'deputy-email', 'deputy-phone'].some((k) => values[p + k] !== '')
       const deputy = wantsDeputy ? person('deputy') : null
-      if (values.name !== '' && values.name!.length < 2) problems.push({ field: 'name', text: 'The team’s name must be at least 2 characters, or leave it blank' })
+      if (values[`${p}name`] !== '' && values[`${p}name`]!.length < 2) problems.push({ field: `${p}name`, text: 'The team’s name must be at least 2 characters, or leave it blank' })
       if (problems.length > 0 || !lead) return showContact(reply, laCode, values, problems, 400)
       const contacts = [lead, ...(deputy ? [deputy] : [])]
-      const result = await setChildrensServices(services, laCode, { name: values.name || null, contacts })
+      const result = await setLaContact(services, form.service, laCode, { name: values[`${p}name`] || null, contacts })
       if (result.kind === 'refused') {
-        const asField = (p: ContactProblem) => {
-          const m = /^\/contacts\/(\d+)\/(\w+)/.exec(p.path)
+        const asField = (x: ContactProblem) => {
+          const m = /^\/contacts\/(\d+)\/(\w+)/.exec(x.path)
           const who = m ? (m[1] === '0' ? 'lead' : 'deputy') : 'lead'
-          return { field: `${who}-${m?.[2] ?? 'email'}`, text: `${who === 'lead' ? 'Lead' : 'Deputy'}: enter a named person’s e-mail address, not a team’s shared inbox` }
+          return { field: `${p}${who}-${m?.[2] ?? 'email'}`, text: `${who === 'lead' ? 'Lead' : 'Deputy'}: enter a named person’s e-mail address, not a team’s shared inbox` }
         }
         return showContact(reply, laCode, values, result.problems.map(asField), 422)
       }
-      await auditRequest(db, request, result.created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance on the pages', { contacts: contacts.length })
-      return reply.redirect(`/settings/la/${laCode}/contact?done=saved`, 303)
+      await auditRequest(db, request, result.created ? 'la-contact.create' : 'la-contact.replace', 'la', laCode, 'directory maintenance on the pages', { service: form.service, contacts: contacts.length })
+      return reply.redirect(`/settings/la/${laCode}/contact?done=saved${p ? `-${p.slice(0, -1)}` : ''}`, 303)
     })
 
     // ---- Delivery failures -------------------------------------------------------------------
