@@ -175,7 +175,7 @@ function emptyRow(key: string): BoardRow {
   return {
     key, childrenNotified: 0, notified2Plus: 0, notified3Plus: 0, ageBands: zeros(AGE_BANDS), settingTypes: {},
     incidentTypes: zeros(INCIDENT_TYPES), riskLevels: zeros(RISK_LEVELS), knownOutOfSchoolHours: 0, knownOutOfSchoolHoursShare: null,
-    sent: 0, onTime: 0, onTimeRate: null, policeToSentSeconds: none, acknowledged: 0, acknowledgementRate: null, sentToAcknowledgedSeconds: none,
+    sent: 0, onTime: 0, onTimeRate: null, children: 0, childrenOnTime: 0, childrenOnTimeRate: null, policeToSentSeconds: none, acknowledged: 0, acknowledgementRate: null, sentToAcknowledgedSeconds: none,
     escalated: 0, escalationReasons: zeros(ESCALATION_REASONS), deliveryFailures: 0, placedByOfficer: 0, reviewQueueSeconds: none, childrenUnplaced: 0,
     toChildrensServices: 0, toHealthVisiting: 0,
   }

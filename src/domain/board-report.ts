@@ -27,6 +27,9 @@ export interface BoardRaw {
   sent: number
   /** Sent at or before the deadline: known to the setting before the next school day. */
   onTime: number
+  /** Children told (a child with several settings once), and those told on time at every one of their settings (issue 14.2). */
+  children: number
+  childrenOnTime: number
   acknowledged: number
   escalated: number
   escalationReasons: Record<(typeof ESCALATION_REASONS)[number], number>
@@ -60,6 +63,10 @@ export interface BoardRow {
   onTime: Count
   /** onTime / childrenNotified: the share known to their setting before the next school day. */
   onTimeRate: number | null
+  /** Children told (once each, whatever their settings), and told on time at all their settings. */
+  children: Count
+  childrenOnTime: Count
+  childrenOnTimeRate: number | null
   policeToSentSeconds: { p50: number | null; p90: number | null }
   acknowledged: Count
   acknowledgementRate: number | null
@@ -107,6 +114,9 @@ function flatten(r: BoardRaw, settingKeys: string[]): Map<string, Cell> {
   part('knownOutOfSchoolHours', '~inSchoolHours')
   part('sent', '~unsent')
   part('onTime', '~notOnTime')
+  shown('children', r.children)
+  shown('childrenOnTime', r.childrenOnTime)
+  hidden('~childrenNotOnTime', r.children - r.childrenOnTime)
   part('acknowledged', '~unacknowledged', r.sent)
   part('escalated', '~notEscalated')
   for (const e of ESCALATION_REASONS) shown(`escalationReasons.${e}`, r.escalationReasons[e])
@@ -132,6 +142,7 @@ function rowSums(settingKeys: string[]): Sum[] {
     { total: N, parts: ['knownOutOfSchoolHours', '~inSchoolHours'] },
     { total: N, parts: ['sent', '~unsent'] },
     { total: N, parts: ['onTime', '~notOnTime'] },
+    { total: 'children', parts: ['childrenOnTime', '~childrenNotOnTime'] },
     { total: 'sent', parts: ['acknowledged', '~unacknowledged'] },
     { total: N, parts: ['escalated', '~notEscalated'] },
     { total: 'escalated', parts: ESCALATION_REASONS.map((e) => `escalationReasons.${e}`) },
@@ -188,6 +199,9 @@ export function suppressBoard(overall: BoardRaw, rows: BoardRaw[]): SuppressedBo
       sent: get('sent'),
       onTime: get('onTime'),
       onTimeRate: ratio(get('onTime'), get('childrenNotified')),
+      children: get('children'),
+      childrenOnTime: get('childrenOnTime'),
+      childrenOnTimeRate: ratio(get('childrenOnTime'), get('children')),
       policeToSentSeconds: times(get('sent'), raw.policeToSentSeconds),
       acknowledged,
       acknowledgementRate: ratio(acknowledged, get('sent')),
@@ -219,6 +233,9 @@ function csvColumns(row: BoardRow): { name: string; field: string; value: (r: Bo
   cols.push({ name: 'sent', field: 'sent', value: (r) => r.sent })
   cols.push({ name: 'onTime', field: 'onTime', value: (r) => r.onTime })
   cols.push({ name: 'onTimeRate', field: '', value: (r) => r.onTimeRate })
+  cols.push({ name: 'children', field: 'children', value: (r) => r.children })
+  cols.push({ name: 'childrenOnTime', field: 'childrenOnTime', value: (r) => r.childrenOnTime })
+  cols.push({ name: 'childrenOnTimeRate', field: '', value: (r) => r.childrenOnTimeRate })
   cols.push({ name: 'policeToSentSeconds.p50', field: '', value: (r) => r.policeToSentSeconds.p50 })
   cols.push({ name: 'policeToSentSeconds.p90', field: '', value: (r) => r.policeToSentSeconds.p90 })
   cols.push({ name: 'acknowledged', field: 'acknowledged', value: (r) => r.acknowledged })

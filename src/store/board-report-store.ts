@@ -48,6 +48,12 @@ async function counts(db: Queryable, from: string, to: string, key: string | nul
        count(*) FILTER (WHERE ${OUT_OF_HOURS})::int AS ooh,
        count(n.sent_at)::int AS sent,
        count(*) FILTER (WHERE n.sent_at <= n.due_by)::int AS on_time,
+       -- A child is its rows, one per setting (migration 023): told on time when every one of its
+       -- settings was.
+       count(DISTINCT (c.incident_id, c.position))::int AS kids,
+       count(DISTINCT (c.incident_id, c.position)) FILTER (WHERE NOT EXISTS (
+         SELECT 1 FROM children c2 JOIN notifications n2 ON n2.child_id = c2.id
+          WHERE c2.incident_id = c.incident_id AND c2.position = c.position AND (n2.sent_at IS NULL OR n2.sent_at > n2.due_by)))::int AS kids_on_time,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM n.sent_at - n.police_aware_at)) FILTER (WHERE n.sent_at IS NOT NULL) AS sent_p50,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM n.sent_at - n.police_aware_at)) FILTER (WHERE n.sent_at IS NOT NULL) AS sent_p90,
        count(n.acknowledged_at) FILTER (WHERE n.sent_at IS NOT NULL)::int AS acked,
@@ -113,6 +119,8 @@ export async function boardReportRaw(db: Queryable, q: { from: string; to: strin
       knownOutOfSchoolHours: n('ooh'),
       sent: n('sent'),
       onTime: n('on_time'),
+      children: n('kids'),
+      childrenOnTime: n('kids_on_time'),
       acknowledged: n('acked'),
       escalated: n('escalated'),
       escalationReasons: Object.fromEntries(ESCALATION_REASONS.map((e) => [e, n(`esc${e}`)])) as BoardRaw['escalationReasons'],

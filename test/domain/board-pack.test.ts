@@ -26,7 +26,7 @@ function raw(over: Partial<BoardRaw> = {}): BoardRaw {
     key: '808', childrenNotified: 20, notified2Plus: 6, notified3Plus: 0,
     ageBands: { '0-4': 5, '5-10': 10, '11-15': 5, '16-17': 0, unknown: 0 }, settingTypes: { Primary: 15, Secondary: 5 },
     incidentTypes: { crime: 12, 'non-crime': 8 }, riskLevels: { standard: 10, medium: 5, high: 5, unknown: 0, 'not-given': 0 },
-    knownOutOfSchoolHours: 15, sent: 20, onTime: 15, acknowledged: 20,
+    knownOutOfSchoolHours: 15, sent: 20, onTime: 15, children: 17, childrenOnTime: 12, acknowledged: 20,
     escalated: 5, escalationReasons: { notAcknowledgedInTime: 5, sentAfterDeadline: 0, deliveryFailed: 0 },
     deliveryFailures: 0, placedByOfficer: 0, childrenUnplaced: 0, toChildrensServices: 0, toHealthVisiting: 0,
     policeToSentSeconds: { p50: 600, p90: 7_500 }, sentToAcknowledgedSeconds: { p50: 3_600, p90: 7_200 }, reviewQueueSeconds: { p50: null, p90: null },

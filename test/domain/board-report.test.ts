@@ -8,7 +8,7 @@ function raw(key: string | null, over: Partial<BoardRaw> = {}): BoardRaw {
     key, childrenNotified: 10, notified2Plus: 0, notified3Plus: 0,
     ageBands: { '0-4': 0, '5-10': 10, '11-15': 0, '16-17': 0, unknown: 0 }, settingTypes: { Primary: 10 },
     incidentTypes: { crime: 10, 'non-crime': 0 }, riskLevels: { standard: 10, medium: 0, high: 0, unknown: 0, 'not-given': 0 },
-    knownOutOfSchoolHours: 5, sent: 10, onTime: 10, acknowledged: 10,
+    knownOutOfSchoolHours: 5, sent: 10, onTime: 10, children: 10, childrenOnTime: 10, acknowledged: 10,
     escalated: 0, escalationReasons: { notAcknowledgedInTime: 0, sentAfterDeadline: 0, deliveryFailed: 0 },
     deliveryFailures: 0, placedByOfficer: 0, childrenUnplaced: 0, toChildrensServices: 0, toHealthVisiting: 0,
     policeToSentSeconds: { p50: 60, p90: 120 }, sentToAcknowledgedSeconds: { p50: 600, p90: 900 }, reviewQueueSeconds: { p50: null, p90: null },
@@ -71,4 +71,19 @@ t.test('children told through an LA’s children’s services or health visiting
   const csv = boardCsv({ groupBy: 'la', ...r }).split('\r\n')
   const head = csv[0]!.split(',')
   t.equal(csv[2]!.split(',')[head.indexOf('toChildrensServices')], '<5')
+})
+
+t.test('children told on time at all their settings: counted once per child, withheld when small, its complement too', async (t) => {
+  // Ten children on time everywhere or not, five each way.
+  const r = suppressBoard(raw(null, { children: 10, childrenOnTime: 5 }), [raw('808', { children: 10, childrenOnTime: 5 })])
+  t.equal(r.overall.children, 10)
+  t.equal(r.overall.childrenOnTime, 5)
+  t.equal(r.overall.childrenOnTimeRate, 0.5)
+  // Eight children, six on time: the two late would follow from 8 − 6, so the six are withheld too.
+  const late = suppressBoard(raw(null, { children: 8, childrenOnTime: 6 }), [])
+  t.equal(late.overall.children, 8)
+  t.equal(late.overall.childrenOnTime, null, 'withheld as the complement of a small count')
+  const small = suppressBoard(raw(null, { children: 9, childrenOnTime: 3 }), [])
+  t.equal(small.overall.childrenOnTime, null, '1–4 withheld')
+  t.equal(small.overall.childrenOnTimeRate, null, 'and no rate that would give it away')
 })
