@@ -8,16 +8,16 @@ import { NO_CONTROLS } from './text.js'
 export const PERSON_NAME_MAX = 100
 const INVISIBLE_OR_BREAKING = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
-export type NameCheck = { ok: true; name: string | null } | { ok: false; message: string }
+export type NameCheck = { ok: true; name: string | null } | { ok: false; reason: 'control' | 'length'; message: string }
 
 /** The optional "Your name" of the acknowledgement page: trimmed; empty means not given. */
 export function checkPersonName(raw: string): NameCheck {
   const name = raw.normalize('NFC').trim().replace(/ {2,}/g, ' ')
   if (name === '') return { ok: true, name: null }
   if (!NO_CONTROLS.test(name) || INVISIBLE_OR_BREAKING.test(name)) {
-    return { ok: false, message: 'Your name must not include line breaks, tabs or other control characters' }
+    return { ok: false, reason: 'control', message: 'Your name must not include line breaks, tabs or other control characters' }
   }
-  if ([...name].length > PERSON_NAME_MAX) return { ok: false, message: `Your name must be ${PERSON_NAME_MAX} characters or fewer` }
+  if ([...name].length > PERSON_NAME_MAX) return { ok: false, reason: 'length', message: `Your name must be ${PERSON_NAME_MAX} characters or fewer` }
   return { ok: true, name }
 }
 

@@ -22,3 +22,9 @@ export function languagesFor(laCode: string | null | undefined, firstLanguage?: 
 
 /** The Content-Language header of a message or page in these languages: "cy, en" or "en". */
 export const contentLanguage = (languages: readonly Language[]) => languages.join(', ')
+
+/**
+ * The languages of a page or e-mail for someone not yet known (signing in): Welsh first, then
+ * English, when they chose Cymraeg; English only otherwise.
+ */
+export const languagesChosen = (chosen: Language | null | undefined): Language[] => (chosen === 'cy' ? ['cy', 'en'] : ['en'])

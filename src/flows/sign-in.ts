@@ -11,6 +11,7 @@
 //    checked again at that moment (a contact removed meanwhile cannot sign in), and the session
 //    is the person's. Each step is in the audit trail against the person.
 import { randomUUID } from 'node:crypto'
+import { contentLanguage, languagesChosen, type Language } from '../domain/languages.js'
 import { accessRoleOf, PERSON_ROLES, type PersonRole } from '../domain/people.js'
 import {
   hashLinkToken, LINK_TOKEN_RE, LINKS_PER_ADDRESS, newLinkToken, openLinkToken, sealLinkToken, SIGN_IN_LINK_TTL_MS, signInLinkUrl,
@@ -27,7 +28,8 @@ import type { Principal } from '../store/tokens-store.js'
 
 export type LinkRequestOutcome = 'sent' | 'unknown' | 'limited'
 
-export async function requestSignInLink(services: Services, email: string, returnTo: string | null): Promise<LinkRequestOutcome> {
+/** `language`: the one chosen on the sign-in page ('cy': the e-mail and the link's page Welsh first), or null for English. */
+export async function requestSignInLink(services: Services, email: string, returnTo: string | null, language: Language | null = null): Promise<LinkRequestOutcome> {
   const { db, clock, config, queues } = services
   const identities = await identitiesOf(db, email)
   if (identities.length === 0) return 'unknown'
@@ -36,7 +38,7 @@ export async function requestSignInLink(services: Services, email: string, retur
   const id = randomUUID()
   const token = newLinkToken()
   await createLink(db, {
-    id, email, tokenHash: hashLinkToken(token), sealed: sealLinkToken(config.ACK_LINK_SECRET, id, token), returnTo,
+    id, email, tokenHash: hashLinkToken(token), sealed: sealLinkToken(config.ACK_LINK_SECRET, id, token), returnTo, language,
     createdAt: now, expiresAt: new Date(now.getTime() + SIGN_IN_LINK_TTL_MS),
   })
   await audit(db, { at: now, actor: 'anonymous', action: 'sign-in.link-requested', subjectType: 'sign-in-link', subjectId: id, reason: 'asked for a sign-in link' })
@@ -58,7 +60,8 @@ export async function sendSignInLink(services: Services, linkId: string): Promis
     return 'skipped'
   }
   const url = signInLinkUrl(config.PUBLIC_BASE_URL, token)
-  const mail = renderSignInLinkMail({ url, expiresAt: link.expiresAt })
+  const languages = languagesChosen(link.language)
+  const mail = renderSignInLinkMail({ url, expiresAt: link.expiresAt, languages })
   await services.mailer.send({
     messageId: `<sign-in.${link.id}@encompass-notify>`,
     from: config.MAIL_FROM,
@@ -66,20 +69,20 @@ export async function sendSignInLink(services: Services, linkId: string): Promis
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
-    headers: { 'X-Encompass-Kind': 'sign-in-link' },
-    template: { kind: 'sign-in', language: 'en', lines: mail.text.split('\n'), link: url },
+    headers: { 'X-Encompass-Kind': 'sign-in-link', 'Content-Language': contentLanguage(languages) },
+    template: { kind: 'sign-in', language: languages[0]!, lines: mail.text.split('\n'), link: url },
   })
   await markLinkSent(db, link.id, clock.now())
   return 'sent'
 }
 
 /** What the link's page offers: the identities its address may sign in as now; null when the link is not live. */
-export async function viewSignInLink(services: Services, token: string): Promise<{ identities: Identity[] } | null> {
+export async function viewSignInLink(services: Services, token: string): Promise<{ identities: Identity[]; language: Language | null } | null> {
   if (!LINK_TOKEN_RE.test(token)) return null
   const link = await findLiveLink(services.db, hashLinkToken(token), services.clock.now())
   if (!link) return null
   const identities = await identitiesOf(services.db, link.email)
-  return identities.length ? { identities } : null
+  return identities.length ? { identities, language: link.language } : null
 }
 
 export type SignInOutcome =

@@ -8,6 +8,7 @@ import { viewsDir } from '../paths.js'
 import { assetUrl, govukTemplatesDir } from './assets.js'
 import type { Principal, Role } from '../store/tokens-store.js'
 import { dateTime, longDate, longPlainDate, time } from './format.js'
+import { registerPageText } from '../i18n/page-text.js'
 
 export const SERVICE_NAME = 'Operation Encompass'
 
@@ -23,6 +24,8 @@ env.addFilter('longDate', (d: Date) => longDate(d))
 env.addFilter('longPlainDate', (d: string) => longPlainDate(d))
 env.addFilter('time', (d: Date) => time(d))
 env.addFilter('dateTime', (d: Date) => dateTime(d))
+// The pages' words in their languages: both(), tr(), trh(), langAttr() (i18n/page-text.ts).
+registerPageText(env, (html) => new nunjucks.runtime.SafeString(html))
 
 /** What every page's layout reads: whether to offer sign-out. */
 export interface PageContext {

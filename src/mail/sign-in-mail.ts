@@ -1,5 +1,10 @@
 // The sign-in link's e-mail: the link, how long it lasts, and what to do if the person did not ask
-// for it. Nothing else: it names no child, no setting and no role.
+// for it. Nothing else: it names no child, no setting and no role. The person is not known when
+// they ask, so the language is the one they chose on the sign-in page (Cymraeg: Welsh first, then
+// English, each in full, as the Key Adults' e-mails are); otherwise English only.
+import type { Language } from '../domain/languages.js'
+import { timeIn } from '../i18n/dates.js'
+import { t } from '../i18n/translate.js'
 import type { RenderedMail } from './templates.js'
 
 const escapeHtml = (s: string) =>
@@ -7,23 +12,41 @@ const escapeHtml = (s: string) =>
 
 const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', minute: '2-digit', hour12: true })
 
-export function renderSignInLinkMail(p: { url: string; expiresAt: Date }): RenderedMail {
-  const until = timeFormat.format(p.expiresAt).replace(' ', '').toLowerCase()
-  const subject = 'Sign in to Operation Encompass'
-  const lines = [
-    'Use this link to sign in to Operation Encompass. It works once, until ' + until + ' (15 minutes after you asked for it).',
-    '',
-    p.url,
-    '',
-    'Opening the link shows a page with a Sign in button: you are signed in when you press it.',
-    '',
-    'If you did not ask to sign in, you can ignore this e-mail: nobody can sign in without it.',
-  ]
-  const html = `<!doctype html><html><body style="font-family:Arial,sans-serif">
-<p>Use this link to sign in to Operation Encompass. It works once, until ${escapeHtml(until)} (15 minutes after you asked for it).</p>
-<p><a href="${escapeHtml(p.url)}"><strong>Sign in to Operation Encompass</strong></a></p>
-<p>Opening the link shows a page with a Sign in button: you are signed in when you press it.</p>
-<p style="color:#555">If you did not ask to sign in, you can ignore this e-mail: nobody can sign in without it.</p>
-</body></html>`
-  return { subject, text: lines.join('\n'), html }
+const untilIn = (lang: Language, expiresAt: Date) => (lang === 'en' ? timeFormat.format(expiresAt).replace(' ', '').toLowerCase() : timeIn(lang, expiresAt))
+
+function partText(lang: Language, url: string, until: string): string[] {
+  return [t(lang, 'mail.signIn.use', { until }), '', url, '', t(lang, 'mail.signIn.how'), '', t(lang, 'mail.signIn.ignore')]
+}
+
+function partHtml(lang: Language, url: string, until: string): string {
+  return `<p>${escapeHtml(t(lang, 'mail.signIn.use', { until }))}</p>
+<p><a href="${escapeHtml(url)}"><strong>${escapeHtml(t(lang, 'mail.signIn.link'))}</strong></a></p>
+<p>${escapeHtml(t(lang, 'mail.signIn.how'))}</p>
+<p style="color:#555">${escapeHtml(t(lang, 'mail.signIn.ignore'))}</p>`
+}
+
+export function renderSignInLinkMail(p: { url: string; expiresAt: Date; languages?: readonly Language[] }): RenderedMail {
+  const languages = p.languages ?? ['en']
+  const subject = languages.map((lang) => t(lang, 'mail.signIn.subject')).join(' / ')
+  const open = '<!doctype html><html><body style="font-family:Arial,sans-serif">'
+  const [first, second] = languages as [Language, Language | undefined]
+  if (!second) {
+    const until = untilIn(first, p.expiresAt)
+    return { subject, text: partText(first, p.url, until).join('\n'), html: `${open}\n${partHtml(first, p.url, until)}\n</body></html>` }
+  }
+  // Two languages: each in full, a line between them in the language that follows.
+  const follows = t(second, 'mail.thisLanguageFollows')
+  return {
+    subject,
+    text: [...partText(first, p.url, untilIn(first, p.expiresAt)), '', `———— ${follows} ————`, '', ...partText(second, p.url, untilIn(second, p.expiresAt))].join('\n'),
+    html: `${open}
+<div lang="${first}">
+${partHtml(first, p.url, untilIn(first, p.expiresAt))}
+</div>
+<hr><p lang="${second}"><em>${escapeHtml(follows)}</em></p>
+<div lang="${second}">
+${partHtml(second, p.url, untilIn(second, p.expiresAt))}
+</div>
+</body></html>`,
+  }
 }

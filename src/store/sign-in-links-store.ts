@@ -8,6 +8,8 @@ export interface NewLink {
   tokenHash: Buffer
   sealed: Buffer
   returnTo: string | null
+  /** The language chosen on the sign-in page ('cy': Welsh first); null: English only. */
+  language: 'cy' | 'en' | null
   createdAt: Date
   expiresAt: Date
 }
@@ -20,16 +22,16 @@ export async function countLinksSince(db: Queryable, email: string, since: Date)
 
 export async function createLink(db: Queryable, l: NewLink): Promise<void> {
   await db.query(
-    `INSERT INTO sign_in_links (id, email, token_hash, token_sealed, return_to, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [l.id, l.email, l.tokenHash, l.sealed, l.returnTo, l.createdAt, l.expiresAt],
+    `INSERT INTO sign_in_links (id, email, token_hash, token_sealed, return_to, language, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [l.id, l.email, l.tokenHash, l.sealed, l.returnTo, l.language, l.createdAt, l.expiresAt],
   )
 }
 
 /** A link whose e-mail is still to go: its address and sealed token; null once sent, used or expired. */
-export async function linkToSend(db: Queryable, id: string, now: Date): Promise<{ id: string; email: string; sealed: Buffer; expiresAt: Date } | null> {
-  const { rows } = await db.query<{ id: string; email: string; sealed: Buffer; expiresAt: Date }>(
-    `SELECT id, email, token_sealed AS sealed, expires_at AS "expiresAt" FROM sign_in_links
+export async function linkToSend(db: Queryable, id: string, now: Date): Promise<{ id: string; email: string; sealed: Buffer; expiresAt: Date; language: 'cy' | 'en' | null } | null> {
+  const { rows } = await db.query<{ id: string; email: string; sealed: Buffer; expiresAt: Date; language: 'cy' | 'en' | null }>(
+    `SELECT id, email, token_sealed AS sealed, expires_at AS "expiresAt", language FROM sign_in_links
       WHERE id = $1 AND sent_at IS NULL AND used_at IS NULL AND expires_at > $2 AND token_sealed IS NOT NULL`,
     [id, now],
   )
@@ -45,13 +47,14 @@ export interface LiveLink {
   id: string
   email: string
   returnTo: string | null
+  language: 'cy' | 'en' | null
   expiresAt: Date
 }
 
 /** The unused, unexpired link a token names; reading it changes nothing. */
 export async function findLiveLink(db: Queryable, tokenHash: Buffer, now: Date): Promise<LiveLink | null> {
   const { rows } = await db.query<LiveLink>(
-    `SELECT id, email, return_to AS "returnTo", expires_at AS "expiresAt" FROM sign_in_links
+    `SELECT id, email, return_to AS "returnTo", language, expires_at AS "expiresAt" FROM sign_in_links
       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
     [tokenHash, now],
   )
@@ -63,7 +66,7 @@ export async function consumeLink(db: Queryable, tokenHash: Buffer, now: Date): 
   const { rows } = await db.query<LiveLink>(
     `UPDATE sign_in_links SET used_at = $2, token_sealed = NULL
       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-      RETURNING id, email, return_to AS "returnTo", expires_at AS "expiresAt"`,
+      RETURNING id, email, return_to AS "returnTo", language, expires_at AS "expiresAt"`,
     [tokenHash, now],
   )
   return rows[0] ?? null

@@ -7,16 +7,26 @@
 // have been forwarded.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { acknowledgedByLink, checkPersonName } from '../../domain/acknowledgement.js'
+import { acknowledgedByLink, checkPersonName, PERSON_NAME_MAX } from '../../domain/acknowledgement.js'
 import { verifyAckToken } from '../../domain/ack-links.js'
 import { contentLanguage, languagesFor } from '../../domain/languages.js'
 import type { Services } from '../../services.js'
 import { acknowledgeNotification } from '../../flows/acknowledge.js'
 import { getAcknowledgementView, type AcknowledgementView } from '../../store/notifications-store.js'
 import { settingLanguageFacts } from '../../store/settings-admin-store.js'
-import { field, formErrors } from '../forms.js'
+import { plainDateIn } from '../../i18n/dates.js'
+import { escapeHtml, PageText } from '../../i18n/page-text.js'
+import { t } from '../../i18n/translate.js'
+import { field } from '../forms.js'
 
 const isUuid = (s: string) => z.uuid().safeParse(s).success
+
+/** The page's facts as summary-list rows: each key in every language, the school day in each. */
+const factRows = (pt: PageText, n: AcknowledgementView) => [
+  { key: { html: pt.both('page.fact.setting', undefined, '<br>') }, value: { html: escapeHtml(t('en', 'page.settingValue', { name: n.schoolName, urn: n.urn })) } },
+  { key: { html: pt.both('page.fact.schoolDay', undefined, '<br>') }, value: { html: pt.each((lang) => plainDateIn(lang, n.schoolDay), '<br>') } },
+  { key: { html: pt.both('page.fact.reference', undefined, '<br>') }, value: { html: escapeHtml(n.reference) } },
+]
 
 export const ackRoutes =
   (services: Services): FastifyPluginAsync =>
@@ -32,24 +42,25 @@ export const ackRoutes =
     }
 
     const invalid = { pageTitle: 'Link not recognised' }
-    /** A setting in Wales reads the page in Welsh and English (the Welsh part first). */
-    // The notification's LA as it was sent; the setting's chosen first language as it is now.
-    // The page keeps its Welsh summary above the English form either way (the e-mail follows the
-    // chosen order); the header names both languages in the chosen order.
+    /**
+     * The page in the setting's languages, its first language first (domain/languages.ts): the
+     * notification's LA as it was sent, the setting's chosen first language as it is now. The
+     * header names them in that order.
+     */
     const inLanguages = async (reply: FastifyReply, v: AcknowledgementView) => {
       const languages = languagesFor(v.laCode, (await settingLanguageFacts(db, v.urn))?.firstLanguage)
       reply.header('content-language', contentLanguage(languages))
-      return { welsh: languages.includes('cy') }
+      return { languages, pt: new PageText(languages) }
     }
-    const title = (v: AcknowledgementView) =>
-      v.status === 'failed' ? 'This notification cannot be acknowledged' : v.acknowledgedAt ? 'Notification acknowledged' : 'Acknowledge this notification'
+    const title = (pt: PageText, v: AcknowledgementView) =>
+      pt.say(v.status === 'failed' ? 'page.ack.titleFailed' : v.acknowledgedAt ? 'page.ack.titleAcknowledged' : 'page.ack.titleOpen')
 
     app.get('/ack/:id/:token', { schema: { hide: true } }, async (request, reply) => {
       const found = await linked(request)
       if (!found) return reply.page('ack-invalid.njk', invalid, 404)
       const justNow = (request.query as Record<string, unknown>).acknowledged === 'now'
-      const lang = await inLanguages(reply, found.view)
-      return reply.header('x-robots-tag', 'noindex').page('ack.njk', { pageTitle: title(found.view), n: found.view, action: found.action, justNow, ...lang })
+      const { languages, pt } = await inLanguages(reply, found.view)
+      return reply.header('x-robots-tag', 'noindex').page('ack.njk', { languages, pageTitle: title(pt, found.view), n: found.view, facts: factRows(pt, found.view), action: found.action, justNow })
     })
 
     app.post('/ack/:id/:token', { schema: { hide: true } }, async (request, reply) => {
@@ -59,15 +70,16 @@ export const ackRoutes =
       const typed = field(request.body, 'name')
       const name = checkPersonName(typed)
       if (!name.ok) {
-        return reply.page('ack.njk', {
-          pageTitle: title(view), n: view, action, values: { name: typed }, errors: formErrors([{ field: 'name', text: name.message }]), ...(await inLanguages(reply, view)),
-        }, 400)
+        const { languages, pt } = await inLanguages(reply, view)
+        const problem = name.reason === 'control' ? { field: 'name', key: 'page.ack.nameControl' as const } : { field: 'name', key: 'page.ack.nameLength' as const, values: { max: PERSON_NAME_MAX } }
+        return reply.page('ack.njk', { languages, pageTitle: title(pt, view), n: view, facts: factRows(pt, view), action, values: { name: typed }, errors: pt.errors([problem]) }, 400)
       }
       const result = await acknowledgeNotification(services, view.id, { by: acknowledgedByLink(name.name), actor: 'e-mail link' })
       if (!result) return reply.page('ack-invalid.njk', invalid, 404)
       if ('refused' in result) {
         const now = (await getAcknowledgementView(db, view.id)) ?? view
-        return reply.page('ack.njk', { pageTitle: title(now), n: now, action, ...(await inLanguages(reply, now)) }, 409)
+        const { languages, pt } = await inLanguages(reply, now)
+        return reply.page('ack.njk', { languages, pageTitle: title(pt, now), n: now, facts: factRows(pt, now), action }, 409)
       }
       // Post/redirect/get: reloading the confirmation does not send the form again.
       return reply.redirect(result.first ? `${action}?acknowledged=now` : action, 303)

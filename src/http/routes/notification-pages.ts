@@ -11,63 +11,79 @@
 //
 // Nothing about the child goes into a URL, a page title or a log line: the pages are addressed by
 // the notification's id, and their titles name no one.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { PERSON_NAME_MAX } from '../../domain/acknowledgement.js'
 import { acknowledgedByToken } from '../../domain/acknowledgement.js'
-import { CHILD_ROLE_LABELS, guidanceFor, type ChildRole } from '../../domain/force-wording.js'
+import type { ChildRole } from '../../domain/force-wording.js'
 import { acknowledgeNotification } from '../../flows/acknowledge.js'
 import type { Services } from '../../services.js'
 import { getKeyAdultNotification, listKeyAdultNotifications, type KeyAdultFilter, type KeyAdultNotification } from '../../store/key-adult-views-store.js'
 import { keyAdultSettings } from '../../store/people-store.js'
 import { settingLanguageFacts } from '../../store/settings-admin-store.js'
 import { contentLanguage, languagesFor, type Language } from '../../domain/languages.js'
-import { t } from '../../i18n/translate.js'
+import { dateTimeIn, plainDateIn } from '../../i18n/dates.js'
+import { escapeHtml, PageText } from '../../i18n/page-text.js'
+import { t, type MessageKey } from '../../i18n/translate.js'
+import { guidanceIn } from '../../i18n/wording.js'
 import type { Principal } from '../../store/tokens-store.js'
 import { auditRequest } from '../audit.js'
 import { actorOf, caller } from '../auth.js'
-import { dateTime, longPlainDate } from '../format.js'
 import { notFound } from '../problem.js'
 
 const isUuid = (s: string) => z.uuid().safeParse(s).success
 /** Notifications shown on /notifications. */
 const LIST_LIMIT = 200
-const FILTERS: Record<KeyAdultFilter, string> = { all: 'All', open: 'Not yet acknowledged', acknowledged: 'Acknowledged' }
+const FILTERS: Record<KeyAdultFilter, MessageKey> = { all: 'page.list.filter.all', open: 'page.tag.open', acknowledged: 'page.tag.acknowledged' }
 
-const INCIDENT_TYPE: Record<string, string> = { crime: 'Crime', 'non-crime': 'Non-crime' }
-const RISK: Record<string, string> = { standard: 'Standard', medium: 'Medium', high: 'High', unknown: 'Not assessed' }
-
-const row = (key: string, value: string, html = false) => ({ key: { text: key }, value: html ? { html: value } : { text: value } })
-const REMOVED = 'Removed under the retention policy'
-
-function fullName(c: { givenName: string | null; familyName: string | null }): string {
-  return c.givenName === null ? REMOVED : `${c.givenName} ${c.familyName ?? ''}`.trim()
+const INCIDENT_TYPE: Record<string, MessageKey> = { crime: 'page.fact.type.crime', 'non-crime': 'page.fact.type.nonCrime' }
+const RISK: Record<string, MessageKey> = { standard: 'page.fact.risk.standard', medium: 'page.fact.risk.medium', high: 'page.fact.risk.high', unknown: 'page.fact.risk.unknown' }
+const CHILD_ROLE: Record<ChildRole, MessageKey> = {
+  present: 'page.fact.childRole.present', witness: 'page.fact.childRole.witness', victim: 'page.fact.childRole.victim', suspect: 'page.fact.childRole.suspect',
 }
 
-/** The notification's facts as summary-list rows: the child, then the incident. */
-function factRows(n: KeyAdultNotification) {
+/** A summary-list row: its key in every language (one under the other), its value as HTML. */
+const row = (pt: PageText, key: MessageKey, valueHtml: string) => ({ key: { html: pt.both(key, undefined, '<br>') }, value: { html: valueHtml } })
+
+function fullName(lang: Language, c: { givenName: string | null; familyName: string | null }): string {
+  return c.givenName === null ? t(lang, 'page.fact.removed') : `${c.givenName} ${c.familyName ?? ''}`.trim()
+}
+
+/** The notification's facts as summary-list rows: the child, then the incident. Data once; words in every language. */
+function factRows(pt: PageText, n: KeyAdultNotification) {
+  const data = (s: string) => escapeHtml(s)
+  const words = (text: (lang: Language) => string) => pt.each(text, '<br>')
+  const removed = n.givenName === null
+  const role = n.childRole as ChildRole | null
   return {
     child: [
-      row('Name', fullName(n)),
-      row('Date of birth', n.dateOfBirth ? longPlainDate(n.dateOfBirth) : REMOVED),
-      row('Present at the incident', n.present ? 'Yes' : 'No'),
-      ...(n.childRole ? [row('The child’s part, as the police recorded it', CHILD_ROLE_LABELS[n.childRole as ChildRole] ?? n.childRole)] : []),
+      row(pt, 'page.fact.name', removed ? words((l) => fullName(l, n)) : data(fullName('en', n))),
+      row(pt, 'page.fact.dateOfBirth', n.dateOfBirth ? words((l) => plainDateIn(l, n.dateOfBirth!)) : words((l) => t(l, 'page.fact.removed'))),
+      row(pt, 'page.fact.present', words((l) => t(l, 'page.fact.presentValue', { present: n.present ? 'yes' : 'no' }))),
+      ...(role ? [row(pt, 'page.fact.childRole', CHILD_ROLE[role] ? words((l) => t(l, CHILD_ROLE[role])) : data(role))] : []),
       ...(n.siblings.length
-        ? [row('Other children at this setting in the same incident', n.siblings.map((s) => `${fullName(s)} (${s.present ? 'present' : 'not present'})`).join('; '))]
+        ? [row(pt, 'page.fact.siblings', words((l) => n.siblings.map((s) => t(l, 'page.fact.sibling', { name: fullName(l, s), present: s.present ? 'yes' : 'no' })).join('; ')))]
         : []),
     ],
     incident: [
-      row('Police reference', n.reference),
-      row('Police force', n.forceName),
-      row('Type', INCIDENT_TYPE[n.incidentType] ?? n.incidentType),
-      row('Risk assessed by the police', n.riskLevel ? (RISK[n.riskLevel] ?? n.riskLevel) : 'Not given'),
-      row('When it happened', n.occurredAt ? dateTime(n.occurredAt) : 'Not given'),
-      row('Police became aware', dateTime(n.policeAwareAt)),
-      row('What happened', n.summary ?? (n.summaryShared ? 'No summary was given, or it has been removed under the retention policy' : 'This police force does not share a summary of the circumstances')),
-      row('Setting', `${n.schoolName} (URN ${n.urn})`),
-      row('Be ready by', `${dateTime(n.dueBy)} (the start of the school day)`),
+      row(pt, 'page.fact.reference', data(n.reference)),
+      row(pt, 'page.fact.force', data(n.forceName)),
+      row(pt, 'page.fact.type', INCIDENT_TYPE[n.incidentType] ? words((l) => t(l, INCIDENT_TYPE[n.incidentType]!)) : data(n.incidentType)),
+      row(pt, 'page.fact.risk', !n.riskLevel ? words((l) => t(l, 'page.fact.notGiven')) : RISK[n.riskLevel] ? words((l) => t(l, RISK[n.riskLevel!]!)) : data(n.riskLevel)),
+      row(pt, 'page.fact.occurred', words((l) => (n.occurredAt ? dateTimeIn(l, n.occurredAt) : t(l, 'page.fact.notGiven')))),
+      row(pt, 'page.fact.aware', words((l) => dateTimeIn(l, n.policeAwareAt))),
+      // The summary is the police's own words, in the language they wrote it: shown once.
+      row(pt, 'page.fact.summary', n.summary !== null ? data(n.summary) : words((l) => t(l, n.summaryShared ? 'page.fact.summaryRemoved' : 'page.fact.summaryNotShared'))),
+      row(pt, 'page.fact.setting', data(t('en', 'page.settingValue', { name: n.schoolName, urn: n.urn }))),
+      row(pt, 'page.fact.readyBy', words((l) => t(l, 'page.fact.readyByValue', { when: dateTimeIn(l, n.dueBy) }))),
     ],
   }
+}
+
+/** What each language's part of the page says: the guidance, in that language (the force's own lines are English). */
+function guidanceByLanguage(languages: readonly Language[], n: KeyAdultNotification): Record<string, string[]> {
+  const englishIs = languages.indexOf('en') < languages.indexOf('cy') ? 'above' : 'below'
+  return Object.fromEntries(languages.map((lang) => [lang, guidanceIn(lang, n, englishIs)]))
 }
 
 export const notificationPageRoutes =
@@ -96,26 +112,39 @@ export const notificationPageRoutes =
     // the same not-found page as a wrong id, never a different answer.
     const everyone = { roles: ['dsl', 'police', 'auditor', 'admin'] as const }
 
+    /** The languages of a setting's pages, in its order, named in the Content-Language header. */
+    async function languagesOf(reply: FastifyReply, urn: string): Promise<Language[]> {
+      const facts = await settingLanguageFacts(db, urn)
+      const languages = languagesFor(facts?.laCode, facts?.firstLanguage)
+      reply.header('content-language', contentLanguage(languages))
+      return languages
+    }
+
     app.get('/notifications', { config: everyone, schema: { hide: true } }, async (request, reply) => {
       const q = request.query as Record<string, unknown>
       const filter: KeyAdultFilter = q.status === 'open' || q.status === 'acknowledged' ? q.status : 'all'
       const settings = await settingsOf(caller(request))
       const rows = await listKeyAdultNotifications(db, settings, filter, LIST_LIMIT)
-      // The count in each language any of the person's settings reads (Welsh first when one does).
+      // A list across the person's settings: in Welsh too when any of them reads Welsh, Welsh first
+      // unless every one of those chose English first.
       const facts = await Promise.all(settings.map((urn) => settingLanguageFacts(db, urn)))
-      const languages: Language[] = facts.some((f) => f && languagesFor(f.laCode, f.firstLanguage).includes('cy')) ? ['cy', 'en'] : ['en']
-      if (languages.length > 1) reply.header('content-language', contentLanguage(languages))
+      const orders = facts.map((f) => (f ? languagesFor(f.laCode, f.firstLanguage) : ['en'])).filter((l) => l.includes('cy'))
+      const languages: Language[] = orders.length === 0 ? ['en'] : orders.every((l) => l[0] === 'en') ? ['en', 'cy'] : ['cy', 'en']
+      reply.header('content-language', contentLanguage(languages))
+      const pt = new PageText(languages)
       await auditRequest(db, request, 'notification.list', 'notification', null, 'Key Adult listed notifications', { count: rows.length, filter })
       return reply.page('key-adult-notifications.njk', {
-        pageTitle: 'Notifications',
+        languages,
+        pageTitle: pt.say('page.list.title'),
         settingsCount: settings.length,
         filter,
-        filters: Object.entries(FILTERS).map(([value, text]) => ({ value, text, selected: value === filter })),
+        // An option holds text only: both languages in it, marked as the first.
+        filters: Object.entries(FILTERS).map(([value, key]) => ({ value, text: pt.say(key), selected: value === filter, attributes: pt.bilingual ? { lang: languages[0] } : {} })),
         notifications: rows.map((r) => ({
           ...r,
-          child: fullName(r),
+          child: r.givenName === null ? null : fullName('en', r),
           open: r.acknowledgedAt === null,
-          tag: r.acknowledgedAt ? { text: 'Acknowledged', classes: 'govuk-tag--green' } : r.status === 'failed' ? { text: 'Passed to the police desk', classes: 'govuk-tag--grey' } : { text: 'Not yet acknowledged', classes: 'govuk-tag--red' },
+          tag: r.acknowledgedAt ? { key: 'page.tag.acknowledged', classes: 'govuk-tag--green' } : r.status === 'failed' ? { key: 'page.tag.failed', classes: 'govuk-tag--grey' } : { key: 'page.tag.open', classes: 'govuk-tag--red' },
         })),
         limited: rows.length === LIST_LIMIT,
         counts: languages.map((lang) => ({ lang, text: t(lang, 'pages.notifications.count', { count: rows.length }) })),
@@ -126,9 +155,12 @@ export const notificationPageRoutes =
       const n = await readable(request)
       await auditRequest(db, request, 'notification.read', 'notification', n.id, 'Key Adult read the notification')
       const justNow = (request.query as Record<string, unknown>).acknowledged === 'now'
+      const languages = await languagesOf(reply, n.urn)
+      const pt = new PageText(languages)
       return reply.header('x-robots-tag', 'noindex').page('key-adult-notification.njk', {
-        pageTitle: 'Operation Encompass notification',
-        n, facts: factRows(n), guidance: guidanceFor(n), justNow,
+        languages,
+        pageTitle: pt.say('page.notification.title'),
+        n, facts: factRows(pt, n), guidance: guidanceByLanguage(languages, n), justNow,
         canAcknowledge: n.acknowledgedAt === null && n.status !== 'failed',
       })
     })
@@ -136,9 +168,12 @@ export const notificationPageRoutes =
     app.get('/notifications/:id/print', { config: everyone, schema: { hide: true } }, async (request, reply) => {
       const n = await readable(request)
       await auditRequest(db, request, 'notification.print', 'notification', n.id, 'Key Adult opened the print view for the child’s file')
+      const languages = await languagesOf(reply, n.urn)
+      const pt = new PageText(languages)
       return reply.header('x-robots-tag', 'noindex').page('key-adult-notification-print.njk', {
-        pageTitle: 'Operation Encompass notification: print',
-        n, facts: factRows(n), guidance: guidanceFor(n), printedAt: dateTime(services.clock.now()),
+        languages,
+        pageTitle: pt.say('page.print.title'),
+        n, facts: factRows(pt, n), guidance: guidanceByLanguage(languages, n), printedAt: services.clock.now(),
         printedBy: request.principal?.person?.name ?? request.principal?.name ?? null,
       })
     })

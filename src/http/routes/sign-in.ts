@@ -15,7 +15,7 @@
 // Sign-out ends the session on the server, so a copied cookie stops working at once. Sign-ins and
 // sign-outs are in the audit trail, against the person or the token.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { emailSchema, PERSON_ROLE_LABEL, safeReturnTo } from '../../domain/people.js'
+import { emailSchema, safeReturnTo } from '../../domain/people.js'
 import { SIGN_IN_LINK_TTL_MS, SIGN_IN_REQUESTS_PER_CLIENT } from '../../domain/sign-in-links.js'
 import { requestSignInLink, signInWithLink, viewSignInLink } from '../../flows/sign-in.js'
 import type { Services } from '../../services.js'
@@ -25,6 +25,9 @@ import { createSession, revokeSession } from '../../store/sessions-store.js'
 import { authenticate, type Role } from '../../store/tokens-store.js'
 import { actorOf } from '../auth.js'
 import { field, formErrors } from '../forms.js'
+import { languagesChosen, type Language } from '../../domain/languages.js'
+import { PageText } from '../../i18n/page-text.js'
+import { t, type MessageKey } from '../../i18n/translate.js'
 import { homeOf } from '../render.js'
 import { clearSessionCookie, sessionLimits, sessionSecrets, setSessionCookie, SIGN_IN_PATH, TOKEN_SIGN_IN_PATH } from '../session.js'
 
@@ -52,7 +55,27 @@ class SignInRequestCounter {
   }
 }
 
-const identityChoices = (identities: Identity[]) => identities.map((i) => ({ value: i.role, text: PERSON_ROLE_LABEL[i.role] }))
+const identityChoices = (pt: PageText, identities: Identity[]) =>
+  identities.map((i) => ({ value: i.role, html: pt.both(`page.role.${i.role}` as MessageKey) }))
+
+// The person is not known before signing in, so the pages offer a language: "Cymraeg" shows them
+// Welsh first, then English (?lang=cy, carried through each form in a hidden field and kept with
+// the link, so its e-mail and page follow); "English" goes back to English only. A query
+// parameter changes nothing stored: GET stays safe.
+const chosenLanguage = (v: unknown): Language | null => (v === 'cy' ? 'cy' : null)
+
+/** What a sign-in page needs to be in the chosen language: its languages and the link to the other. */
+function inLanguage(chosen: Language | null, path: string, keep: Record<string, string | null | undefined> = {}) {
+  const languages = languagesChosen(chosen)
+  const other: Language = chosen === 'cy' ? 'en' : 'cy'
+  const query = new URLSearchParams({ lang: other })
+  for (const [k, v] of Object.entries(keep)) if (v) query.set(k, v)
+  return {
+    languages,
+    pt: new PageText(languages),
+    page: { languages, chosenLang: chosen, languageSwitch: { href: `${path}?${query.toString()}`, lang: other, text: t(other, 'page.language.name') } },
+  }
+}
 
 export const signInRoutes =
   (services: Services): FastifyPluginAsync =>
@@ -75,21 +98,25 @@ export const signInRoutes =
     app.get(SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
       const done = alreadySignedIn(request, reply)
       if (done) return done
-      const ended = (request.query as Record<string, unknown>).ended === '1'
+      const q = request.query as Record<string, unknown>
+      const returnTo = returnToOf(request)
+      const { pt, page } = inLanguage(chosenLanguage(q.lang), SIGN_IN_PATH, { returnTo })
       return reply.page('sign-in-email.njk', {
-        pageTitle: 'Sign in', ...sessionNote, returnTo: returnToOf(request),
-        notice: ended ? 'Your session has ended. Sign in again to carry on.' : undefined,
+        ...page, pageTitle: pt.say('page.signIn.title'), ...sessionNote, returnTo,
+        notice: q.ended === '1' ? pt.both('page.signIn.ended', undefined, '<br>') : undefined,
       })
     })
 
     app.post(SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
       const typed = field(request.body, 'email')
       const returnTo = safeReturnTo(field(request.body, 'returnTo'))
+      const chosen = chosenLanguage(field(request.body, 'lang'))
       const parsed = emailSchema.safeParse(typed)
       if (!parsed.success) {
-        const text = typed.trim() === '' ? 'Enter your e-mail address' : 'Enter an e-mail address in the correct format, like name@example.org'
+        const { pt, page } = inLanguage(chosen, SIGN_IN_PATH, { returnTo })
+        const key = typed.trim() === '' ? 'page.signIn.emailEmpty' : 'page.signIn.emailFormat'
         return reply.page('sign-in-email.njk', {
-          pageTitle: 'Sign in', ...sessionNote, returnTo, values: { email: typed }, errors: formErrors([{ field: 'email', text }]),
+          ...page, pageTitle: pt.say('page.signIn.title'), ...sessionNote, returnTo, values: { email: typed }, errors: pt.errors([{ field: 'email', key }]),
         }, 400)
       }
       const wait = requests.hit(request.ip, Date.now())
@@ -102,34 +129,47 @@ export const signInRoutes =
         }, 429)
       }
       // Known or not, sent or held back by the per-address limit: the same page.
-      await requestSignInLink(services, parsed.data, returnTo)
-      return reply.page('sign-in-sent.njk', { pageTitle: 'Check your e-mail', email: parsed.data, minutes: SIGN_IN_LINK_TTL_MS / 60_000 })
+      await requestSignInLink(services, parsed.data, returnTo, chosen)
+      const { pt, page } = inLanguage(chosen, SIGN_IN_PATH, { returnTo })
+      // The sent page answers a POST: its switch goes to the sign-in page in the other language.
+      return reply.page('sign-in-sent.njk', { ...page, pageTitle: pt.say('page.signIn.sentTitle'), email: parsed.data, minutes: SIGN_IN_LINK_TTL_MS / 60_000 })
     })
 
-    const linkInvalid = (reply: FastifyReply) => reply.page('sign-in-link-invalid.njk', { pageTitle: 'This sign-in link cannot be used' }, 404)
+    const linkInvalid = (reply: FastifyReply, chosen: Language | null, path: string) => {
+      const { pt, page } = inLanguage(chosen, path)
+      return reply.page('sign-in-link-invalid.njk', { ...page, pageTitle: pt.say('page.signIn.invalidTitle') }, 404)
+    }
 
     app.get('/sign-in/link/:token', { schema: { hide: true } }, async (request, reply) => {
       const { token } = request.params as { token: string }
+      const q = request.query as Record<string, unknown>
+      const path = `/sign-in/link/${token}`
       const view = await viewSignInLink(services, token)
-      if (!view) return linkInvalid(reply)
+      // The language asked for on this page, else the one chosen when the link was asked for.
+      const chosen = q.lang === 'en' ? null : chosenLanguage(q.lang) ?? view?.language ?? null
+      if (!view) return linkInvalid(reply, chosen, path)
+      const { pt, page } = inLanguage(chosen, path)
       return reply.header('x-robots-tag', 'noindex').page('sign-in-link.njk', {
-        pageTitle: 'Sign in to Operation Encompass', action: `/sign-in/link/${token}`,
-        choices: view.identities.length > 1 ? identityChoices(view.identities) : null,
+        ...page, pageTitle: pt.say('page.signIn.linkTitle'), action: path,
+        choices: view.identities.length > 1 ? identityChoices(pt, view.identities) : null,
       })
     })
 
     app.post('/sign-in/link/:token', { config: { takesCredentials: true }, schema: { hide: true } }, async (request, reply) => {
       const { token } = request.params as { token: string }
       const role = field(request.body, 'role') || null
+      const chosen = chosenLanguage(field(request.body, 'lang'))
+      const path = `/sign-in/link/${token}`
       const outcome = await signInWithLink(services, token, role, limits, request.id)
       if ('invalid' in outcome) {
         request.server.limits.authenticationFailed(request)
-        return linkInvalid(reply)
+        return linkInvalid(reply, chosen, path)
       }
       if ('chooseRole' in outcome) {
+        const { pt, page } = inLanguage(chosen, path)
         return reply.page('sign-in-link.njk', {
-          pageTitle: 'Sign in to Operation Encompass', action: `/sign-in/link/${token}`, choices: identityChoices(outcome.chooseRole),
-          errors: formErrors([{ field: 'role', text: 'Choose how you are signing in' }]),
+          ...page, pageTitle: pt.say('page.signIn.linkTitle'), action: path, choices: identityChoices(pt, outcome.chooseRole),
+          errors: pt.errors([{ field: 'role', key: 'page.signIn.linkChooseError' }]),
         }, 400)
       }
       const { session, principal, returnTo } = outcome.signedIn
