@@ -9,6 +9,10 @@
 // as for an id that does not exist. /notifications lists the person's settings' notifications,
 // open first, filtered by status through the query (?status=open|acknowledged).
 //
+// The pages are in the setting's languages (domain/languages.ts), its first language first, the
+// Content-Language header naming them in order: a setting in English only sees them as ever; one
+// that reads Welsh gets each sentence in both, each part with its lang (i18n/page-text.ts).
+//
 // Nothing about the child goes into a URL, a page title or a log line: the pages are addressed by
 // the notification's id, and their titles name no one.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
