@@ -34,6 +34,10 @@ export interface KeyAdultNotification {
   /** The force's own guidance lines; null: the service's defaults. */
   guidance: string[] | null
   keyAdultMaySpeakToFamily: boolean | null
+  /** When the police withdrew the incident, and why; when they last corrected it. */
+  withdrawnAt: Date | null
+  withdrawnReason: string | null
+  correctedAt: Date | null
   /** The other children of the same incident at this setting (siblings), by name only. */
   siblings: { givenName: string | null; familyName: string | null; present: boolean }[]
 }
@@ -44,6 +48,7 @@ export async function getKeyAdultNotification(db: Queryable, id: string): Promis
             n.sent_at AS "sentAt", n.acknowledged_at AS "acknowledgedAt", n.acknowledged_by AS "acknowledgedBy",
             i.reference, i.incident_type AS "incidentType", i.risk_level AS "riskLevel", i.occurred_at AS "occurredAt",
             i.police_aware_at AS "policeAwareAt", i.summary, f.content_profile AS "contentProfile",
+            i.withdrawn_at AS "withdrawnAt", i.withdrawn_reason AS "withdrawnReason", i.corrected_at AS "correctedAt",
             c.given_name AS "givenName", c.family_name AS "familyName", to_char(c.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", c.present,
             c.role AS "childRole", coalesce(f.name, f.code) AS "forceName", f.desk_email AS "deskEmail", f.desk_phone AS "deskPhone",
             f.guidance, f.key_adult_may_speak_to_family AS "keyAdultMaySpeakToFamily",

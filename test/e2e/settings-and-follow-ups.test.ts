@@ -120,6 +120,12 @@ t.test('withdrawal: nothing more is sent; exactly those already told get one wit
   t.notMatch(notice[0]!.raw, /wrong family/, 'the reason stays behind sign-in')
   t.notMatch(notice[0]!.parsed.text ?? '', /2016-05-04|Verbal argument/, 'no date of birth, no circumstances')
 
+  // The Key Adult's page says so, with the reason, and offers no acknowledgement.
+  const dsl = await h.token('dsl', '111234')
+  const kaPage = await h.app.inject({ method: 'GET', url: `/notifications/${res.json().children[0].notification.id}`, headers: { authorization: `Bearer ${dsl}` } })
+  t.equal(kaPage.statusCode, 200)
+  t.match(kaPage.body, /The police withdrew this notification on .*Their reason: Recorded against the wrong family\./s)
+  t.notMatch(kaPage.body, /<button[^>]*>[^<]*Acknowledge/, 'nothing to acknowledge')
   const again = await h.app.inject({ method: 'POST', url: `/v1/incidents/${id}/withdraw`, headers: json(police), payload: { reason: 'again' } })
   t.equal(again.statusCode, 200, 'withdrawing again: the same answer')
   t.equal(again.json().withdrawnReason, 'Recorded against the wrong family.', 'the first reason stands')

@@ -165,7 +165,7 @@ export const notificationPageRoutes =
         languages,
         pageTitle: pt.say('page.notification.title'),
         n, facts: factRows(pt, n), guidance: guidanceByLanguage(languages, n), justNow,
-        canAcknowledge: n.acknowledgedAt === null && n.status !== 'failed',
+        canAcknowledge: n.acknowledgedAt === null && n.status !== 'failed' && n.withdrawnAt === null,
       })
     })
 

@@ -66,6 +66,8 @@ export const cy: Record<MessageKey, string> = {
   'page.notification.statusAcknowledged': '<tag>Wedi’i gydnabod</tag> am {when}{hasBy, select, yes { gan {by}} other {}}.',
   'page.notification.statusFailed': '<tag>Wedi’i drosglwyddo i ddesg yr heddlu</tag> Nid oedd modd anfon yr e-bost, felly bydd desg Encompass yr heddlu yn ffonio’r lleoliad.',
   'page.notification.statusOpen': '<tag>Heb ei gydnabod eto</tag>',
+  'page.notification.withdrawn': 'Tynnodd yr heddlu’r hysbysiad hwn yn ôl ar {when}. Ni ddaw dim byd arall amdano. Eu rheswm: {reason}',
+  'page.notification.corrected': 'Cywirodd yr heddlu’r manylion hyn ar {when}. Y fersiwn gywir sydd yma.',
   'page.notification.intro': 'Bu’r heddlu mewn digwyddiad o gam-drin domestig yn ymwneud â’r plentyn hwn. Byddwch yn barod i’w gefnogi {day}.',
   'page.notification.warningMay': 'Gwybodaeth ddiogelu gyfrinachol. Peidiwch â’i rhannu ond fel y mae canllawiau eich heddlu isod yn ei ganiatáu.',
   'page.notification.warningNot': 'Gwybodaeth ddiogelu gyfrinachol. Peidiwch â’i rhannu gyda’r plentyn, ei deulu na rhieni eraill.',

@@ -71,6 +71,8 @@ export const en = {
   'page.notification.statusAcknowledged': '<tag>Acknowledged</tag> at {when}{hasBy, select, yes { by {by}} other {}}.',
   'page.notification.statusFailed': '<tag>Passed to the police desk</tag> The e-mail could not be delivered, so the police Encompass desk will telephone the setting.',
   'page.notification.statusOpen': '<tag>Not yet acknowledged</tag>',
+  'page.notification.withdrawn': 'The police withdrew this notification on {when}. Nothing more will come about it. Their reason: {reason}',
+  'page.notification.corrected': 'The police corrected these details on {when}. What you read here is the corrected version.',
   'page.notification.intro': 'The police attended a domestic abuse incident involving this child. Please be ready to support them on {day}.',
   'page.notification.warningMay': 'Confidential safeguarding information. Share it only as your police force’s guidance below allows.',
   'page.notification.warningNot': 'Confidential safeguarding information. Do not share it with the child, their family or other parents.',
