@@ -130,6 +130,8 @@ export interface ChaosReport {
   gaveUp: string[]
   failedUnexpected: string[]
   unmatched: number
+  /** Why the unmatched children were held: reason (and the match job's error) → how many. */
+  unmatchedWhy: Record<string, number>
   unfinished: number
   lost: number
   /** Incidents or children the API acknowledged that Postgres does not have. */
@@ -502,6 +504,8 @@ interface Row {
   child_id: string
   match_status: string
   n_count: number
+  match_reason: string | null
+  match_error: string | null
   id: string | null
   status: string | null
   message_id: string | null
@@ -517,7 +521,7 @@ interface Row {
 
 async function loadRows(db: Db): Promise<Row[]> {
   const { rows } = await db.query<Row>(
-    `SELECT c.id AS child_id, c.match_status, count(n.id) OVER (PARTITION BY c.id)::int AS n_count,
+    `SELECT c.id AS child_id, c.match_status, c.match_reason, c.match_error, count(n.id) OVER (PARTITION BY c.id)::int AS n_count,
             n.id, n.status, n.message_id, n.attempts, n.last_error, n.desk_step_at,
             n.sent_at AS notification_at, n.deputies_notified_at AS deputies_at, n.desk_alerted_at AS desk_at,
             n.reminder_sent_at AS reminder_at
@@ -593,6 +597,7 @@ async function compare(db: Db, accepted: Accepted[], faults: Fault[], began: num
   let notified = 0
   let failed = 0
   let unmatched = 0
+  const unmatchedWhy: Record<string, number> = {}
   let unfinished = 0
   const gaveUp: string[] = []
   const failedUnexpected: string[] = []
@@ -600,7 +605,11 @@ async function compare(db: Db, accepted: Accepted[], faults: Fault[], began: num
   for (const r of rows) {
     if (seenChild.has(r.child_id)) continue // a child with two notifications counts once (and as a double)
     seenChild.add(r.child_id)
-    if (r.match_status === 'unmatched' || r.match_status === 'no-setting') unmatched += 1
+    if (r.match_status === 'unmatched' || r.match_status === 'no-setting') {
+      unmatched += 1
+      const why = `${r.match_status}: ${r.match_reason ?? 'no reason'}${r.match_error ? ` (${r.match_error.slice(0, 120)})` : ''}`
+      unmatchedWhy[why] = (unmatchedWhy[why] ?? 0) + 1
+    }
     else if (r.status === 'failed') {
       failed += 1
       const n = Number(/^gave up after (\d+) attempts/.exec(r.last_error ?? '')?.[1] ?? 0)
@@ -663,6 +672,7 @@ async function compare(db: Db, accepted: Accepted[], faults: Fault[], began: num
     gaveUp,
     failedUnexpected,
     unmatched,
+    unmatchedWhy,
     unfinished,
     lost: lostIntake.length + lostIds.length + unfinished,
     lostIntake,
@@ -749,6 +759,7 @@ export function formatReport(r: ChaosReport): string {
     `chaos run (seed ${r.seed}) in ${r.seconds.toFixed(0)} s: ${r.incidents} incidents acknowledged with ${r.acknowledgedChildren} children; ${r.children} children in Postgres`,
     `faults: ${r.kills} SIGKILLs of workers, ${r.redisRestarts} Redis restarts, ${r.redisFlushes} Redis flushes, SMTP down ${(r.smtpDownMs / 1000).toFixed(1)} s${r.faultError ? `; FAULT SCHEDULE FAILED: ${r.faultError}` : ''}`,
     `children: ${r.notified} notified, ${r.failed} failed explicitly, ${r.unmatched} unmatched, ${r.unfinished} unfinished`,
+    ...Object.entries(r.unmatchedWhy).map(([why, n]) => `  unmatched ${n}: ${why}`),
     ...(r.failed > 0
       ? [
           `FAILED NOTIFICATIONS: ${r.failed} — ${r.gaveUp.length} gave up after the configured ${NOTIFY_ATTEMPTS} attempts (allowed, but the retries did not outlast the faults)${some(r.gaveUp, 3)}`,
