@@ -362,8 +362,9 @@ export async function markSendsRequeued(db: Queryable, now: Date, stale: Date, b
 
 /**
  * A send that was in flight when its incident was withdrawn and whose worker then died (its claim
- * went stale, so no retry may take it): it ends 'withdrawn'. Had the e-mail gone, its worker
- * would have recorded it. Returns how many.
+ * went stale, so no retry may take it): it ends 'withdrawn'. A worker killed after the server
+ * accepted the e-mail but before recording it leaves the Key Adult with the e-mail and no
+ * withdrawal notice: rare (a kill in that window), and known. Returns how many.
  */
 export async function settleStaleWithdrawnSends(db: Queryable, now: Date, stale: Date): Promise<number> {
   const { rowCount } = await db.query(
