@@ -487,11 +487,14 @@ export async function withdrawIncident(db: Db, incidentId: string, forceCode: st
        SELECT id FROM target`,
       [incidentId, now],
     )
-    const { rows: toTell } = await c.query<{ id: string }>(
-      'UPDATE notifications SET withdrawn_at = $2 WHERE incident_id = $1 AND withdrawn_at IS NULL RETURNING id',
+    // Every other notification is marked too; those sent, or on their way, are owed the notice (a
+    // failed one that never went is not).
+    const { rows: marked } = await c.query<{ id: string; owed: boolean }>(
+      `UPDATE notifications SET withdrawn_at = $2 WHERE incident_id = $1 AND withdrawn_at IS NULL
+       RETURNING id, (sent_at IS NOT NULL OR status = 'sending') AS owed`,
       [incidentId, now],
     )
-    return { kind: 'withdrawn', stopped: stopped.length, toTell: toTell.map((r) => r.id) }
+    return { kind: 'withdrawn', stopped: stopped.length, toTell: marked.filter((r) => r.owed).map((r) => r.id) }
   })
 }
 
