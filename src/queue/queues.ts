@@ -139,6 +139,21 @@ export class Queues {
     )
   }
 
+  /**
+   * The children whose match job Redis still holds, waiting, delayed or running: not lost, however
+   * long they have waited behind others. Empty when Redis cannot say (then every job counts as lost,
+   * as before: the hand-off that follows fails too, and gives the count back).
+   */
+  async matchJobsHeld(childIds: string[]): Promise<Set<string>> {
+    if (childIds.length === 0) return new Set()
+    try {
+      const states = await Promise.all(childIds.map((id) => this.match.getJobState(jobId.match(id))))
+      return new Set(childIds.filter((_, i) => HELD_STATES.has(states[i]!)))
+    } catch {
+      return new Set()
+    }
+  }
+
   /** `fresh`: the notification was created just now, so no job can exist to promote or replace. */
   async addNotify(notificationId: string, delayMs = 0, opts: { fresh?: boolean } = {}): Promise<void> {
     const jobOpts = { ...this.retrying, jobId: jobId.notify(notificationId), delay: Math.max(0, delayMs) }
@@ -193,6 +208,9 @@ export class Queues {
     await Promise.all([this.match.close(), this.notify.close(), this.escalate.close(), this.signInLink.close(), this.upload.close()])
   }
 }
+
+/** A job in one of these states will still run (a running one whose worker died is moved back to waiting, or failed, by BullMQ's stall check). */
+const HELD_STATES = new Set<string>(['waiting', 'delayed', 'prioritized', 'active', 'waiting-children'])
 
 /**
  * Adds a job under its fixed id. When the work is due now and a delayed job with that id already

@@ -5,14 +5,15 @@
 // and sign-in links whose e-mail has not gone 30 s after they were asked for (Redis was away).
 // A send waiting out its retry backoff (retry_at) is left to the queue until that time has come.
 // Job ids make re-adding harmless; the workers' own checks make a duplicate job a no-op. It never
-// loops for ever: each re-queue of a child is counted in Postgres, and a child re-queued
+// loops for ever: each re-queue of a child whose job Redis no longer holds is counted in Postgres
+// (one still waiting behind a long backlog is not lost, and is not counted), and a child re-queued
 // JOB_ATTEMPTS.match times is given up into its force's review queue. Work goes back to the queues
 // through the one hand-off (flows/hand-off.ts): marked, enqueued, unmarked if Redis did not take it.
 import { handOffMatch, handOffNotify } from '../flows/hand-off.js'
 import type { Services } from '../services.js'
 import { sealAuditLog } from '../store/audit-store.js'
 import { tryAdvisoryXactLock, withTransaction } from '../store/db.js'
-import { childrenRequeuedTooOften, markChildrenRequeued } from '../store/incidents-store.js'
+import { childrenMaybeLost, childrenRequeuedTooOften, markChildrenRequeued } from '../store/incidents-store.js'
 import { dueEscalationSteps, markSendsRequeued, settleStaleWithdrawnSends } from '../store/notifications-store.js'
 import { giveUp } from './job-failures.js'
 import { bestEffort, JOB_ATTEMPTS } from './queues.js'
@@ -48,8 +49,12 @@ export async function sweep(services: Services): Promise<SweepReport> {
     // One sweeper at a time across all worker processes; the others skip this round.
     if (!(await tryAdvisoryXactLock(client, SWEEP_LOCK))) return { ...report, locked: true }
 
-    const children = await markChildrenRequeued(client, now, stale, JOB_ATTEMPTS.match, BATCH)
-    if (await handOffMatch(client, queues, children, { requeued: true })) report.match = children.length
+    // A child waiting in Postgres longer than CLAIM_TIMEOUT_MS may only be behind a long backlog:
+    // Redis says whether its job is really gone, and only a lost one counts as a re-queue.
+    const waiting = await childrenMaybeLost(client, stale, JOB_ATTEMPTS.match, BATCH)
+    const held = await queues.matchJobsHeld(waiting)
+    const lost = await markChildrenRequeued(client, now, waiting, waiting.filter((id) => !held.has(id)))
+    if (await handOffMatch(client, queues, lost, { requeued: true })) report.match = lost.length
 
     const sends = await markSendsRequeued(client, now, stale, BATCH)
     if (await handOffNotify(client, queues, sends)) report.notify = sends.length
@@ -72,7 +77,10 @@ export async function sweep(services: Services): Promise<SweepReport> {
   if (report.locked) return report
   // A child put back on the queue this often never finished a match (its worker died each time,
   // so no failure was counted): it goes to its force's review queue rather than round again.
-  for (const childId of await childrenRequeuedTooOften(db, JOB_ATTEMPTS.match, stale, BATCH)) {
+  const tooOften = await childrenRequeuedTooOften(db, JOB_ATTEMPTS.match, stale, BATCH)
+  const stillHeld = await queues.matchJobsHeld(tooOften)
+  await markChildrenRequeued(db, now, [...stillHeld], []) // the last re-queue is still waiting its turn
+  for (const childId of tooOften.filter((id) => !stillHeld.has(id))) {
     await giveUp(services, 'match', { childId }, `gave up: put back on the queue ${JOB_ATTEMPTS.match} times without a match finishing`)
     report.gaveUp += 1
   }

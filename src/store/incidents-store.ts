@@ -186,20 +186,35 @@ export async function rematchHeldChildren(
 
 /**
  * Pending children that should be on the match queue and may not be: never handed over, or handed
- * over before `stale` (lost in Redis, or their worker died), and re-queued fewer than `maxRequeues`
- * times. Marked as handed over at `at` (counting one more re-queue) in the statement that finds
- * them, under the sweeper's lock; the sweeper then hands them to the queue (flows/hand-off.ts).
+ * over before `stale` (lost in Redis, their worker died, or only waiting behind a long backlog), and
+ * re-queued fewer than `maxRequeues` times. The sweeper asks Redis which of them are really lost,
+ * then marks them (markChildrenRequeued), under its lock.
  */
-export async function markChildrenRequeued(db: Queryable, at: Date, stale: Date, maxRequeues: number, batch: number): Promise<string[]> {
+export async function childrenMaybeLost(db: Queryable, stale: Date, maxRequeues: number, batch: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE children SET match_enqueued_at = $1, match_requeues = match_requeues + 1
-      WHERE id IN (SELECT id FROM children WHERE match_status = 'pending' AND (match_enqueued_at IS NULL OR match_enqueued_at < $2)
-                      AND match_requeues < $3
-                    ORDER BY match_enqueued_at NULLS FIRST LIMIT $4)
-      RETURNING id`,
-    [at, stale, maxRequeues, batch],
+    `SELECT id FROM children WHERE match_status = 'pending' AND (match_enqueued_at IS NULL OR match_enqueued_at < $1)
+        AND match_requeues < $2
+      ORDER BY match_enqueued_at NULLS FIRST LIMIT $3`,
+    [stale, maxRequeues, batch],
   )
   return rows.map((r) => r.id)
+}
+
+/**
+ * Marks pending children as handed to the match queue at `at`. Those in `lost` (their job is gone
+ * from Redis) count one more re-queue, and are returned for the hand-off; the others (their job is
+ * still there, waiting or running) only have the time renewed: a long backlog never counts
+ * against a child.
+ */
+export async function markChildrenRequeued(db: Queryable, at: Date, childIds: string[], lost: string[]): Promise<string[]> {
+  if (childIds.length === 0) return []
+  const { rows } = await db.query<{ id: string; lost: boolean }>(
+    `UPDATE children SET match_enqueued_at = $1, match_requeues = match_requeues + (id = ANY($3::uuid[]))::int
+      WHERE id = ANY($2::uuid[]) AND match_status = 'pending'
+      RETURNING id, id = ANY($3::uuid[]) AS lost`,
+    [at, childIds, lost],
+  )
+  return rows.filter((r) => r.lost).map((r) => r.id)
 }
 
 /**

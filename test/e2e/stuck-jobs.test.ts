@@ -12,7 +12,7 @@ import t from 'tap'
 import { runJob } from '../../src/queue/job-failures.js'
 import { processMatch } from '../../src/queue/match-worker.js'
 import { processNotify } from '../../src/queue/notify-worker.js'
-import { JOB_ATTEMPTS } from '../../src/queue/queues.js'
+import { JOB_ATTEMPTS, jobId } from '../../src/queue/queues.js'
 import { sweep } from '../../src/queue/sweeper.js'
 import { aSchool, anIncident, createHarness, eventually } from '../helpers/harness.js'
 
@@ -173,14 +173,41 @@ t.test('the count is kept in Postgres: a job that starts afresh after Redis is f
 
 t.test('a child the sweeper has put back on the queue again and again without a match finishing is given up, not re-queued', async (t) => {
   const { childId } = await submit({ reference: 'CLE-2026-DYING' })
-  // As if a worker had died in this child's match five times: re-queued by the sweeper each time.
+  // As if a worker had died in this child's match five times: re-queued by the sweeper each time,
+  // and its last job gone from Redis too (BullMQ's stall check fails a job whose worker keeps dying).
   await db.query(`UPDATE children SET match_requeues = $2, match_enqueued_at = $3 WHERE id = $1`, [childId, JOB_ATTEMPTS.match, new Date(h.clock.now().getTime() - 3_600_000)])
+  await h.services.queues.match.remove(jobId.match(childId))
   const r = await sweep(h.services)
   t.equal(r.match, 0, 'not put back on the queue again')
   t.equal(r.gaveUp, 1)
   const item = (await reviewQueue()).find((i) => i.child.id === childId)
   t.equal(item?.match.reason, 'match-failed')
   t.match(item?.match.error, /put back on the queue 5 times/)
+})
+
+t.test('a child only waiting behind a long backlog is not counted as put back on the queue, nor given up; one whose job is gone is', async (t) => {
+  const waiting = await submit({ reference: 'CLE-2026-BACKLOG' })
+  const lost = await submit({ reference: 'CLE-2026-LOST' })
+  const tired = await submit({ reference: 'CLE-2026-TIRED' })
+  const longAgo = new Date(h.clock.now().getTime() - 3_600_000)
+  // All three handed to the queue an hour ago with no match finished. The first's job still waits
+  // in Redis (no worker has reached it); the second's is gone (Redis lost it); the third has been
+  // put back as often as it may be, and its last job still waits its turn.
+  await db.query(`UPDATE children SET match_enqueued_at = $2, match_requeues = 0 WHERE id = ANY($1::uuid[])`, [[waiting.childId, lost.childId], longAgo])
+  await db.query(`UPDATE children SET match_enqueued_at = $2, match_requeues = $3 WHERE id = $1`, [tired.childId, longAgo, JOB_ATTEMPTS.match])
+  await h.services.queues.match.remove(jobId.match(lost.childId))
+  const requeues = async (childId: string) =>
+    (await db.query<{ n: number; at: Date }>('SELECT match_requeues AS n, match_enqueued_at AS at FROM children WHERE id = $1', [childId])).rows[0]!
+
+  const r = await sweep(h.services)
+  t.equal(r.match, 1, 'only the lost job is put back on the queue')
+  t.equal(r.gaveUp, 0, 'a child whose last job still waits is not given up')
+  t.equal((await requeues(waiting.childId)).n, 0, 'waiting behind others is not a re-queue')
+  t.ok((await requeues(waiting.childId)).at > longAgo, 'its wait is renewed, so the next rounds leave it alone')
+  t.equal((await requeues(lost.childId)).n, 1, 'a lost job counts one re-queue')
+  t.equal(await h.services.queues.match.getJobState(jobId.match(lost.childId)), 'waiting', 'and is on the queue again')
+  t.equal((await requeues(tired.childId)).n, JOB_ATTEMPTS.match)
+  t.notOk((await reviewQueue()).some((i) => i.child.id === tired.childId), 'not in the review queue while its job waits')
 })
 
 t.test('a send claimed more often than it may be tried, with no failure recorded, fails and goes to the desk', async (t) => {
