@@ -19,7 +19,8 @@
 // Options: --workers N (worker processes, default 2), --connections N (default 16),
 // --intake-seconds N (12), --drain N (10000), --rate N (50), --delivery-seconds N (30),
 // --limit-seconds N (8), --people N (50), --pages-seconds N (10), --json FILE (also write the
-// figures as JSON), --profile DIR (the worker processes write V8 CPU profiles there), --only limits,intake,drain,delivery,pages
+// figures as JSON), --profile DIR (the worker processes write V8 CPU profiles there; `perf`: they
+// run with --perf-basic-prof, for `perf record -a -g` during the drain), --only limits,intake,drain,delivery,pages
 // (run some phases only; the table then shows n/a for the others).
 import { cpus, loadavg, totalmem } from 'node:os'
 import { writeFile } from 'node:fs/promises'
@@ -125,7 +126,7 @@ async function startService(purpose: string, workers: number): Promise<Service> 
     env,
     async startWorkers(n) {
       const started = Date.now()
-      const profile = opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : []
+      const profile = opt.profile === 'perf' ? ['--perf-basic-prof'] : opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : []
       for (let i = 0; i < n; i++) s.workers.push(spawnService('worker', env, `worker-${s.workers.length + 1}`, profile))
       await waitWorkers(REDIS_URL, prefix, s.workers.length, 60_000, s.workers)
       return Date.now() - started

@@ -1,6 +1,5 @@
 // Starts the API, the workers, or both (`all`, the default for `npm start`), and owns shutdown:
 // on SIGTERM/SIGINT the API stops taking requests, workers finish in-flight jobs, then pools close.
-import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { systemClock } from './domain/clock.js'
 import { createLogger } from './logger.js'
@@ -13,7 +12,7 @@ import { Queues, redisConnection, redisTargetOf } from './queue/queues.js'
 import { startWorkers, type RunningWorkers } from './queue/workers.js'
 import type { Services } from './services.js'
 import { createPool } from './store/db.js'
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded-postgres.js'
+import type { EmbeddedDatabase } from './store/embedded-postgres.js'
 import { migrate } from './store/migrate.js'
 import { join } from 'node:path'
 
@@ -29,6 +28,7 @@ async function main(mode: Mode): Promise<void> {
   let embedded: EmbeddedDatabase | undefined
   let databaseUrl = config.DATABASE_URL
   if (!databaseUrl) {
+    const { startEmbeddedPostgres } = await import('./store/embedded-postgres.js')
     embedded = await startEmbeddedPostgres(logger)
     databaseUrl = embedded.url
   }
@@ -60,7 +60,9 @@ async function main(mode: Mode): Promise<void> {
 
   let workers: RunningWorkers | undefined
   if (mode !== 'api') workers = startWorkers(services)
-  const app = mode !== 'worker' ? await buildApp(services) : undefined
+  // The web application (Fastify, every route, templates, the PDF renderer) is loaded only by a
+  // process that serves it: a worker process starts in about half the time without it.
+  const app = mode !== 'worker' ? await (await import('./app.js')).buildApp(services) : undefined
   if (app) await app.listen({ port: config.PORT, host: config.HOST })
   // Worker processes have metrics too; with METRICS_PORT every process serves its own.
   const metricsListener = config.METRICS_PORT !== undefined ? await startMetricsListener(services) : undefined
